@@ -1,0 +1,84 @@
+"""The application factory. Nothing happens at import; everything in `create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+
+from api.db import Store
+from api.errors import install_error_handlers
+from api.router import create_router
+from api.settings import Settings
+
+DESCRIPTION = """
+Claims with their provenance: **what** has been claimed about someone or something,
+**by whom**, **reported where**, and **when**, each traced to the exact words of a
+source this store holds.
+
+* Every claim quotes a held source verbatim, with offsets you can check at
+  `/sources/{slug}/text?start=...&end=...`.
+* Its `attribution` is the chain of hops from the held article out to the original
+  claimant (article -> Moscow Times -> Legion representatives...).
+* Lists are pages: `{"items": [...], "next": url-or-null}` plus a `Link: rel="next"`
+  header; follow `next` until it is null.
+* Errors are `application/problem+json` (RFC 9457) naming the parameter at fault.
+"""
+
+TAGS = [
+    {"name": "claims", "description": "What was claimed, by whom, where and when."},
+    {"name": "entities", "description": "People, organisations, places... claims involve."},
+    {"name": "sources", "description": "Works that report claims, and the texts held."},
+    {"name": "health", "description": "Liveness and readiness."},
+]
+
+
+def _version() -> str:
+    try:
+        return version("sourced-claims")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """A ready app on `store` (or on `settings.database_url`), its schema created.
+
+    Nothing essential waits for the lifespan, so the app also works mounted as a
+    sub-application, where lifespans never run.
+    """
+    settings = settings or Settings()
+    owns_store = store is None
+    store = store or Store(settings.database_url)
+    store.create_schema()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_store:
+            store.dispose()
+
+    app: FastAPI = FastAPIOffline(
+        title="sourced-claims",
+        version=_version(),
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.claims_store = store
+    install_error_handlers(app)
+    app.include_router(create_router(store, settings))
+
+    @app.get("/", include_in_schema=False)
+    def index() -> dict[str, Any]:
+        return {
+            "name": "sourced-claims",
+            "docs": "/docs",
+            "openapi": "/openapi.json",
+            "endpoints": ["/claims", "/entities", "/sources", "/health"],
+        }
+
+    return app

@@ -1,0 +1,113 @@
+"""`claims serve | load | check`: a thin shell over the loader and the app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.settings import Settings
+
+cli = typer.Typer(
+    help="sourced-claims: serve, load and check the claims store.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL of the store (default: $CLAIMS_DATABASE_URL, else a SQLite file).",
+        show_default=False,
+    ),
+]
+FixturesDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--fixtures",
+        help="Folder of fixture files (default: $CLAIMS_FIXTURES_DIR, else ./fixtures).",
+        show_default=False,
+    ),
+]
+
+
+def _settings(database_url: str | None, fixtures: Path | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if database_url:
+        overrides["database_url"] = database_url
+    if fixtures:
+        overrides["fixtures_dir"] = fixtures
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _verified(settings: Settings):  # type: ignore[no-untyped-def]
+    from api.loader import FixtureError, read_and_verify
+
+    try:
+        return read_and_verify(settings.fixtures_dir)
+    except FixtureError as exc:
+        typer.echo(f"fixtures in {settings.fixtures_dir} are not valid:", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  - {problem}", err=True)
+        raise typer.Exit(1) from None
+
+
+@cli.command()
+def check(fixtures: FixturesDir = None) -> None:
+    """Validate the fixtures against the held texts, without touching a database."""
+    settings = _settings(None, fixtures)
+    verified = _verified(settings)
+    f = verified.fixtures
+    typer.echo(
+        f"ok: {len(f.claims)} claims, {len(f.entities)} entities, {len(f.sources)} sources, "
+        f"{len(f.not_claims)} sentences marked not a claim; every quote is at its offsets"
+    )
+
+
+@cli.command()
+def load(database_url: DatabaseUrl = None, fixtures: FixturesDir = None) -> None:
+    """Create the store if needed and sync it with the fixtures, in one transaction."""
+    from api.db import Store
+    from api.loader import load as load_fixtures
+
+    settings = _settings(database_url, fixtures)
+    verified = _verified(settings)
+    store = Store(settings.database_url)
+    try:
+        report = load_fixtures(store, verified)
+    finally:
+        store.dispose()
+    typer.echo(f"loaded into {store.url.render_as_string(hide_password=True)}: {report.summary()}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    database_url: DatabaseUrl = None,
+    fixtures: FixturesDir = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the API; on first run, create the store and fill it from the fixtures."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.db import Store
+    from api.loader import load as load_fixtures
+    from api.queries import store_is_empty
+
+    settings = _settings(database_url, fixtures)
+    store = Store(settings.database_url)
+    store.create_schema()
+    with store.session() as session:
+        empty = store_is_empty(session)
+    if empty:
+        report = load_fixtures(store, _verified(settings))
+        typer.echo(f"new store filled from {settings.fixtures_dir}: {report.summary()}")
+    uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level=log_level)
+
+
+def main() -> None:
+    cli()

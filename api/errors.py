@@ -1,0 +1,181 @@
+"""One error vocabulary: every error is an RFC 9457 problem+json body, 5xx included.
+
+Domain errors subclass `ProblemError` (an HTTPException, so a host app without our
+handlers still answers with their status); `install_error_handlers` renders them, and
+FastAPI's own validation and HTTP errors, the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_TYPE_BASE = "urn:sourced-claims:problem:"
+
+logger = logging.getLogger("api")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The offending parameter or body field.")
+    location: str = Field(description="query, path, header or body.")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(examples=[_TYPE_BASE + "unknown-reference"])
+    title: str = Field(examples=["Unknown entity"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No entity is called 'legoin'. Did you mean: legion?"])
+    field: str | None = Field(default=None, description="The parameter or field at fault.")
+    suggestions: list[str] | None = Field(default=None, description="Close matches to try instead.")
+    errors: list[FieldError] | None = Field(
+        default=None, description="Every invalid field, for validation errors."
+    )
+
+
+class ProblemError(HTTPException):
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        kind: str,
+        field: str | None = None,
+        suggestions: Sequence[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(status_code=status, detail=detail, headers=headers)
+        self.problem = Problem(
+            type=_TYPE_BASE + kind,
+            title=title,
+            status=status,
+            detail=detail,
+            field=field,
+            suggestions=list(suggestions) if suggestions is not None else None,
+        )
+
+
+def not_found(what: str, ident: str, suggestions: Sequence[str] = ()) -> ProblemError:
+    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    return ProblemError(
+        404,
+        f"{what.capitalize()} not found",
+        f"No {what} {ident!r}.{hint}",
+        kind="not-found",
+        suggestions=suggestions or None,
+    )
+
+
+def unknown_reference(
+    field: str, what: str, value: str, suggestions: Sequence[str]
+) -> ProblemError:
+    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    return ProblemError(
+        404,
+        f"Unknown {what}",
+        f"{field}={value!r} matches no {what}.{hint}",
+        kind="unknown-reference",
+        field=field,
+        suggestions=suggestions,
+    )
+
+
+def invalid_parameter(field: str, message: str) -> ProblemError:
+    return ProblemError(
+        422, "Invalid parameter", f"{field}: {message}", kind="invalid-parameter", field=field
+    )
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(mode="json", exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[FieldError]:
+    found = []
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        location = loc[0] if loc else "request"
+        field = ".".join(loc[1:]) or location
+        found.append(FieldError(field=field, location=location, message=str(error.get("msg"))))
+    return found
+
+
+async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(exc.problem, exc.headers)
+
+
+async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _field_errors(exc)
+    first = errors[0] if errors else None
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or "Invalid request."
+    return problem_response(
+        Problem(
+            type=_TYPE_BASE + "invalid-request",
+            title="Invalid request",
+            status=422,
+            detail=detail,
+            field=first.field if first else None,
+            errors=errors,
+        )
+    )
+
+
+async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    phrase = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
+    return problem_response(
+        Problem(type="about:blank", title=phrase, status=exc.status_code, detail=detail),
+        dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        Problem(
+            type="about:blank",
+            title="Internal Server Error",
+            status=500,
+            detail="The server failed to answer this request; it has been logged.",
+        )
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error of `app` as problem+json; call it on any app hosting the router."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries declaring problem+json bodies for these statuses."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status in statuses
+    }

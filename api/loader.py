@@ -1,0 +1,493 @@
+"""Fixtures -> store: verify everything first, then write in one transaction.
+
+`verify` proves every quote against the held text (found at its offsets, or an error
+naming the claim and the nearest match) and every cross-reference; `load` writes the
+verified set as an idempotent sync keyed by public ids, so loading twice changes nothing
+and a failed load leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import ValidationError
+from sqlmodel import Session, SQLModel, select
+
+from api.db import Store
+from models import (
+    AttributionHop,
+    Claim,
+    ClaimEntity,
+    Entity,
+    EntityName,
+    Source,
+    SourceText,
+)
+from models.base import Role, date_bounds, normalize_name
+from models.fixture import (
+    ClaimFixture,
+    EntityFixture,
+    FixtureSet,
+    SourceFixture,
+)
+
+FIXTURE_FILES = {
+    "entities": "entities.yaml",
+    "sources": "sources.yaml",
+    "claims": "claims.yaml",
+    "not_claims": "not_claims.yaml",
+}
+
+
+class FixtureError(Exception):
+    """The fixtures are unusable; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class VerifiedFixtures:
+    """A fixture set whose quotes and references have all been checked."""
+
+    fixtures: FixtureSet
+    texts: dict[str, str]  # held source slug -> its full text
+
+    @property
+    def claims(self) -> list[ClaimFixture]:
+        return self.fixtures.claims
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def count(self, table: str, outcome: str) -> None:
+        tally = getattr(self, outcome)
+        tally[table] = tally.get(table, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        parts = []
+        for table in ("entity", "source", "claim"):
+            parts.append(
+                f"{table}: {self.created.get(table, 0)} created, "
+                f"{self.updated.get(table, 0)} updated, {self.unchanged.get(table, 0)} unchanged"
+            )
+        return "; ".join(parts)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def read_fixtures(directory: Path) -> FixtureSet:
+    """Parse and validate the fixture files, reporting every problem with its file."""
+    raw: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, filename in FIXTURE_FILES.items():
+        path = directory / filename
+        if not path.exists():
+            if key != "not_claims":
+                problems.append(f"{path}: missing")
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            problems.append(f"{path}: not valid YAML: {exc}")
+            continue
+        if data is not None and not isinstance(data, list):
+            problems.append(f"{path}: expected a list of records")
+            continue
+        raw[key] = data or []
+    if problems:
+        raise FixtureError(problems)
+    try:
+        return FixtureSet.model_validate(raw)
+    except ValidationError as exc:
+        raise FixtureError([_describe(error, raw) for error in exc.errors()]) from None
+
+
+def _describe(error: Any, raw: dict[str, Any]) -> str:
+    loc = list(error["loc"])
+    where = FIXTURE_FILES.get(str(loc[0]), str(loc[0]))
+    record = ""
+    if len(loc) > 1 and isinstance(loc[1], int):
+        item = raw.get(str(loc[0]), [])[loc[1]]
+        name = item.get("id") or item.get("slug") if isinstance(item, dict) else None
+        record = f" record {loc[1]}" + (f" ({name})" if name else "")
+    path = ".".join(str(part) for part in loc[2:])
+    return f"{where}{record}: {path + ': ' if path else ''}{error['msg']}"
+
+
+# --- verifying -----------------------------------------------------------------------
+
+
+def nearest_match(text: str, quote: str) -> tuple[int, str] | None:
+    """Where in `text` the closest thing to `quote` starts, and what it says there."""
+    if not quote:
+        return None
+    exact = text.find(quote)
+    if exact >= 0:
+        return exact, quote
+    width = len(quote)
+    best: tuple[float, int] = (0.0, -1)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(quote)
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch.isspace()]
+    for start in starts:
+        window = text[start : start + width]
+        matcher.set_seq1(window)
+        if matcher.real_quick_ratio() <= best[0] or matcher.quick_ratio() <= best[0]:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best[0]:
+            best = (ratio, start)
+    if best[1] < 0 or best[0] < 0.5:
+        return None
+    return best[1], text[best[1] : best[1] + width]
+
+
+def _check_span(
+    label: str, text: str, quoted: str, start: int, end: int, problems: list[str]
+) -> None:
+    if text[start:end] == quoted:
+        return
+    hint = nearest_match(text, quoted)
+    where = (
+        f"; nearest match at {hint[0]}-{hint[0] + len(hint[1])}: {hint[1]!r}"
+        if hint
+        else "; nothing close in the text"
+    )
+    problems.append(
+        f"{label}: quote {quoted!r} is not at {start}-{end} "
+        f"(found {text[start:end]!r} there){where}"
+    )
+
+
+def _duplicates(values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dup: list[str] = []
+    for value in values:
+        if value in seen:
+            dup.append(value)
+        seen.add(value)
+    return dup
+
+
+def verify(fixtures: FixtureSet, directory: Path) -> VerifiedFixtures:
+    """Check every reference and every quote; raise FixtureError listing all problems."""
+    problems: list[str] = []
+    entity_slugs = {e.slug for e in fixtures.entities}
+    source_slugs = {s.slug for s in fixtures.sources}
+    for kind, values in (
+        ("entity slug", [e.slug for e in fixtures.entities]),
+        ("source slug", [s.slug for s in fixtures.sources]),
+        ("claim id", [c.id for c in fixtures.claims]),
+    ):
+        problems += [f"duplicate {kind} {value!r}" for value in _duplicates(values)]
+
+    owners: dict[str, str] = {}
+    for entity in fixtures.entities:
+        spellings = {normalize_name(n): n for n in [entity.slug, entity.name, *entity.aliases]}
+        for folded, spelled in spellings.items():
+            other = owners.setdefault(folded, entity.slug)
+            if other != entity.slug:
+                problems.append(
+                    f"entity {entity.slug!r}: name or alias {spelled!r} already belongs to "
+                    f"{other!r} (aliases are unique, ignoring case)"
+                )
+
+    texts: dict[str, str] = {}
+    for source in fixtures.sources:
+        if source.publisher and source.publisher not in entity_slugs:
+            problems.append(f"source {source.slug!r}: unknown publisher {source.publisher!r}")
+        if source.text:
+            path = (directory / source.text).resolve()
+            try:
+                texts[source.slug] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(f"source {source.slug!r}: cannot read its text {path}: {exc}")
+
+    for claim in fixtures.claims:
+        label = f"claim {claim.id!r}"
+        if claim.claimant not in entity_slugs:
+            problems.append(f"{label}: unknown claimant {claim.claimant!r}")
+        for link in claim.entities:
+            if link.slug not in entity_slugs:
+                problems.append(f"{label}: unknown entity {link.slug!r}")
+        for position, hop in enumerate(claim.attribution):
+            if hop.source and hop.source not in source_slugs:
+                problems.append(f"{label}: hop {position} names unknown source {hop.source!r}")
+            if hop.entity and hop.entity not in entity_slugs:
+                problems.append(f"{label}: hop {position} names unknown entity {hop.entity!r}")
+        if claim.claimant not in {hop.entity for hop in claim.attribution}:
+            problems.append(f"{label}: claimant {claim.claimant!r} appears in no attribution hop")
+        quote = claim.quote
+        if quote.source not in texts:
+            problems.append(f"{label}: quoted source {quote.source!r} has no held text")
+        else:
+            _check_span(label, texts[quote.source], quote.text, quote.start, quote.end, problems)
+
+    for item in fixtures.not_claims:
+        label = f"not-claim at {item.start}-{item.end}"
+        if item.source not in texts:
+            problems.append(f"{label}: source {item.source!r} has no held text")
+        else:
+            _check_span(label, texts[item.source], item.text, item.start, item.end, problems)
+
+    if problems:
+        raise FixtureError(problems)
+    return VerifiedFixtures(fixtures=fixtures, texts=texts)
+
+
+def read_and_verify(directory: Path) -> VerifiedFixtures:
+    return verify(read_fixtures(directory), directory)
+
+
+# --- writing -------------------------------------------------------------------------
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def _sync(row: SQLModel, values: dict[str, Any]) -> bool:
+    """Set only the attributes that differ, so an identical load issues no UPDATE."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(
+    session: Session,
+    existing: dict[str, T],
+    key: str,
+    model: type[T],
+    values: dict[str, Any],
+    report: LoadReport,
+) -> T:
+    row = existing.get(key)
+    table = str(model.__tablename__)
+    if row is None:
+        row = model(**values)
+        session.add(row)
+        existing[key] = row
+        report.count(table, "created")
+    elif _sync(row, values):
+        report.count(table, "updated")
+    else:
+        report.count(table, "unchanged")
+    return row
+
+
+def _entity_values(entity: EntityFixture) -> dict[str, Any]:
+    return {
+        "slug": entity.slug,
+        "name": entity.name,
+        "kind": entity.kind.value,
+        "description": entity.description,
+    }
+
+
+def _source_values(
+    source: SourceFixture, publisher_id: int | None, text: str | None
+) -> dict[str, Any]:
+    return {
+        "slug": source.slug,
+        "name": source.name,
+        "title": source.title,
+        "kind": source.kind.value,
+        "date": source.date,
+        "date_inferred": source.date_inferred,
+        "date_note": source.date_note,
+        "url": source.url,
+        "publisher_id": publisher_id,
+        "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None,
+    }
+
+
+def _claim_values(claim: ClaimFixture, source_id: int, claimant_id: int) -> dict[str, Any]:
+    claimed = date_bounds(claim.claimed_on) if claim.claimed_on else (None, None)
+    quantity = claim.quantity
+    return {
+        "public_id": claim.id,
+        "statement": claim.statement,
+        "quote_source_id": source_id,
+        "quote_start": claim.quote.start,
+        "quote_end": claim.quote.end,
+        "quote_text": claim.quote.text,
+        "claimant_id": claimant_id,
+        "claimed_on": claim.claimed_on,
+        "claimed_from": claimed[0],
+        "claimed_to": claimed[1],
+        "event_date": claim.event_date,
+        "status": claim.status.value,
+        "speech": claim.speech.value,
+        "quantity_value": quantity.value if quantity else None,
+        "quantity_unit": quantity.unit if quantity else None,
+        "quantity_qualifier": quantity.qualifier if quantity else None,
+        "quantity_text": quantity.text if quantity else None,
+    }
+
+
+def _entity_links(claim: ClaimFixture, entity_ids: dict[str, int]) -> set[tuple[int, str]]:
+    links = {(entity_ids[link.slug], link.role.value) for link in claim.entities}
+    links.add((entity_ids[claim.claimant], Role.claimant.value))
+    return links
+
+
+def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> bool:
+    wanted: dict[str, tuple[str, bool]] = {}
+    for spelled, is_alias in [(fixture.slug, False), (fixture.name, False)] + [
+        (alias, True) for alias in fixture.aliases
+    ]:
+        wanted.setdefault(normalize_name(spelled), (spelled, is_alias))
+    have = {
+        row.folded: row
+        for row in session.exec(select(EntityName).where(EntityName.entity_id == entity.id))
+    }
+    changed = False
+    for folded, row in have.items():
+        if folded not in wanted:
+            session.delete(row)
+            changed = True
+    session.flush()
+    for folded, (spelled, is_alias) in wanted.items():
+        values = {"entity_id": entity.id, "text": spelled, "folded": folded, "is_alias": is_alias}
+        if folded in have:
+            changed |= _sync(have[folded], values)
+        else:
+            session.add(EntityName(**values))
+            changed = True
+    return changed
+
+
+def _sync_claim_links(
+    session: Session,
+    claim: Claim,
+    fixture: ClaimFixture,
+    entity_ids: dict[str, int],
+    source_ids: dict[str, int],
+) -> bool:
+    changed = False
+    wanted_links = _entity_links(fixture, entity_ids)
+    have_links = {
+        (row.entity_id, row.role): row
+        for row in session.exec(select(ClaimEntity).where(ClaimEntity.claim_id == claim.id))
+    }
+    for key, row in have_links.items():
+        if key not in wanted_links:
+            session.delete(row)
+            changed = True
+    for entity_id, role in wanted_links - have_links.keys():
+        session.add(ClaimEntity(claim_id=claim.id, entity_id=entity_id, role=role))
+        changed = True
+
+    have_hops = {
+        row.position: row
+        for row in session.exec(select(AttributionHop).where(AttributionHop.claim_id == claim.id))
+    }
+    for position, hop in enumerate(fixture.attribution):
+        values = {
+            "claim_id": claim.id,
+            "position": position,
+            "source_id": source_ids[hop.source] if hop.source else None,
+            "entity_id": entity_ids[hop.entity] if hop.entity else None,
+            "verb": hop.verb.value,
+        }
+        row = have_hops.pop(position, None)
+        if row is None:
+            session.add(AttributionHop(**values))
+            changed = True
+        else:
+            changed |= _sync(row, values)
+    for row in have_hops.values():
+        session.delete(row)
+        changed = True
+    return changed
+
+
+def load(store: Store, verified: VerifiedFixtures) -> LoadReport:
+    """Write a verified fixture set in one transaction; identical input changes nothing."""
+    store.create_schema()
+    report = LoadReport()
+    fixtures = verified.fixtures
+    with store.session() as session, session.begin():
+        entities = {row.slug: row for row in session.exec(select(Entity))}
+        for entity_fixture in fixtures.entities:
+            entity = _upsert(
+                session,
+                entities,
+                entity_fixture.slug,
+                Entity,
+                _entity_values(entity_fixture),
+                report,
+            )
+            session.flush()
+            if _sync_names(session, entity, entity_fixture) and report.unchanged.get("entity"):
+                report.unchanged["entity"] -= 1
+                report.count("entity", "updated")
+        entity_ids = {slug: row.id for slug, row in entities.items() if row.id is not None}
+
+        sources = {row.slug: row for row in session.exec(select(Source))}
+        for source_fixture in fixtures.sources:
+            text = verified.texts.get(source_fixture.slug)
+            publisher = entity_ids[source_fixture.publisher] if source_fixture.publisher else None
+            source = _upsert(
+                session,
+                sources,
+                source_fixture.slug,
+                Source,
+                _source_values(source_fixture, publisher, text),
+                report,
+            )
+            session.flush()
+            if text is not None:
+                held = session.get(SourceText, source.id)
+                if held is None:
+                    session.add(SourceText(source_id=source.id, text=text))
+                elif held.text != text:
+                    held.text = text
+        source_ids = {slug: row.id for slug, row in sources.items() if row.id is not None}
+
+        claims = {row.public_id: row for row in session.exec(select(Claim))}
+        ordered = sorted(fixtures.claims, key=lambda c: (c.quote.source, c.quote.start, c.id))
+        for claim_fixture in ordered:
+            values = _claim_values(
+                claim_fixture,
+                source_ids[claim_fixture.quote.source],
+                entity_ids[claim_fixture.claimant],
+            )
+            before = report.unchanged.get("claim", 0)
+            claim = _upsert(session, claims, claim_fixture.id, Claim, values, report)
+            session.flush()
+            links_changed = _sync_claim_links(session, claim, claim_fixture, entity_ids, source_ids)
+            if links_changed and report.unchanged.get("claim", 0) > before:
+                report.unchanged["claim"] -= 1
+                report.count("claim", "updated")
+    return report
+
+
+__all__ = [
+    "FixtureError",
+    "LoadReport",
+    "VerifiedFixtures",
+    "load",
+    "nearest_match",
+    "read_and_verify",
+    "read_fixtures",
+    "verify",
+]

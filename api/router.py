@@ -1,0 +1,29 @@
+"""The includable router: every endpoint of the service, bound to one store."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from api.db import Store
+from api.routes import claims, entities, health, sources
+from api.settings import Settings
+
+
+def create_router(store: Store | None = None, settings: Settings | None = None) -> APIRouter:
+    """All endpoints, with no prefix: the host app picks one with `include_router`.
+
+    The router carries its store, so a host can include several routers on several
+    stores. A host should also call `api.errors.install_error_handlers(app)` to get
+    problem+json error bodies.
+    """
+    settings = settings or Settings()
+    bound_store = store or Store(settings.database_url)
+
+    def bind(request: Request) -> None:
+        request.state.claims_store = bound_store
+        request.state.claims_settings = settings
+
+    router = APIRouter(dependencies=[Depends(bind)])
+    for module in (claims, entities, sources, health):
+        router.include_router(module.router)
+    return router

@@ -1,0 +1,1 @@
+"""One module per resource; handlers parse, delegate to `api.queries`, and shape."""

@@ -1,0 +1,29 @@
+"""Settings read from CLAIMS_* environment variables, only by the factory or the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAIMS_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///data/claims.db",
+        description="SQLAlchemy URL of the store. SQLite paths are relative to the working "
+        "directory; postgresql:// URLs use psycopg.",
+    )
+    fixtures_dir: Path = Field(
+        default=PROJECT_ROOT / "fixtures",
+        description="Folder of the fixture files loaded by `claims load` and `claims serve`.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL clients reach the service at, used in `next` links when the "
+        "service runs behind a proxy. Unset: taken from each request.",
+    )

@@ -1,0 +1,31 @@
+"""SQLModel tables and the Pydantic schemas the API answers with."""
+
+from models.claim import (
+    Claim,
+    ClaimEntityPublic,
+    ClaimPublic,
+    HopPublic,
+    QuantityPublic,
+    QuotePublic,
+)
+from models.entity import Entity, EntityName, EntityPublic, EntityRef
+from models.links import AttributionHop, ClaimEntity
+from models.source import Source, SourcePublic, SourceText
+
+__all__ = [
+    "AttributionHop",
+    "Claim",
+    "ClaimEntity",
+    "ClaimEntityPublic",
+    "ClaimPublic",
+    "Entity",
+    "EntityName",
+    "EntityPublic",
+    "EntityRef",
+    "HopPublic",
+    "QuantityPublic",
+    "QuotePublic",
+    "Source",
+    "SourcePublic",
+    "SourceText",
+]

@@ -1,0 +1,138 @@
+"""Vocabulary shared by every model: enums, reduced-precision dates, table naming."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+from sqlmodel import SQLModel
+
+# Constraint names that are stable across engines, so migrations can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class EntityKind(StrEnum):
+    person = "person"
+    organization = "organization"
+    publication = "publication"
+    government_body = "government_body"
+    military_unit = "military_unit"
+    place = "place"
+    weapon = "weapon"
+    group = "group"
+    work = "work"
+
+
+class SourceKind(StrEnum):
+    article = "article"
+    news_report = "news_report"
+    interview = "interview"
+    news_agency_report = "news_agency_report"
+    press_conference = "press_conference"
+    official_statement = "official_statement"
+    media_reports = "media_reports"
+    photograph = "photograph"
+
+
+class ClaimStatus(StrEnum):
+    """How the article presents a claim: as fact, as someone's report, contested, or a guess."""
+
+    asserted = "asserted"
+    reported = "reported"
+    disputed = "disputed"
+    speculative = "speculative"
+
+
+class Speech(StrEnum):
+    direct = "direct"
+    indirect = "indirect"
+    own = "own"
+
+
+class Role(StrEnum):
+    about = "about"
+    claimant = "claimant"
+    mentioned = "mentioned"
+
+
+class Verb(StrEnum):
+    """What one hop of an attribution chain did with the claim."""
+
+    stated = "stated"
+    reported = "reported"
+    cited = "cited"
+    told = "told"
+    said = "said"
+    claimed = "claimed"
+    suggested = "suggested"
+    captioned = "captioned"
+    photographed = "photographed"
+
+
+class DatePrecision(StrEnum):
+    year = "year"
+    month = "month"
+    day = "day"
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def date_bounds(value: str) -> tuple[date, date]:
+    """First and last day a reduced-precision ISO date (2022, 2022-07, 2022-03-04) covers."""
+    match = _PARTIAL_DATE.match(value)
+    if match is None:
+        raise ValueError(
+            f"{value!r} is not an ISO 8601 date of the form YYYY, YYYY-MM or YYYY-MM-DD"
+        )
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    if not 1 <= month <= 12:
+        raise ValueError(f"{value!r} has no month {month:02d}")
+    if day is None:
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    try:
+        exact = date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a calendar date") from None
+    return exact, exact
+
+
+def date_precision(value: str) -> DatePrecision:
+    return (DatePrecision.year, DatePrecision.month, DatePrecision.day)[value.count("-")]
+
+
+def _check_partial_date(value: str) -> str:
+    date_bounds(value)
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    AfterValidator(_check_partial_date),
+    Field(
+        description="ISO 8601 date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
+        examples=["2022-03-04"],
+    ),
+]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
+
+
+def normalize_name(text: str) -> str:
+    """The form under which names and aliases are compared: case, quotes and spacing folded."""
+    folded = text.replace("\u2019", "'").replace("\u2018", "'")
+    folded = folded.replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(folded.casefold().split())

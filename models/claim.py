@@ -1,0 +1,162 @@
+"""Claims: what someone asserted, quoted verbatim from a held source, with its chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import ConfigDict
+from sqlalchemy import Index, String, Text
+from sqlmodel import Field, SQLModel
+
+from models.base import ClaimStatus, EntityKind, Role, Speech, Verb
+from models.entity import EntityRef
+
+
+class ClaimBase(SQLModel):
+    statement: str = Field(
+        max_length=1000,
+        description="One neutral sentence saying what is claimed.",
+        schema_extra={
+            "examples": [
+                "Legion representatives said the Freedom of Russia Legion "
+                "receives more than 300 applications to join every day."
+            ]
+        },
+    )
+    claimed_on: str | None = Field(
+        default=None,
+        max_length=10,
+        description="When the claimant made the claim: YYYY, YYYY-MM or YYYY-MM-DD.",
+        schema_extra={"examples": ["2022-03-04"]},
+    )
+    event_date: str | None = Field(
+        default=None,
+        max_length=10,
+        description="When the claimed event happened, at the precision known.",
+        schema_extra={"examples": ["2022-03"]},
+    )
+    status: ClaimStatus = Field(
+        sa_type=String(16),
+        description="asserted (stated as fact), reported (attributed), disputed "
+        "(contradicted by another claim), speculative (a guess or suggestion).",
+    )
+    speech: Speech = Field(
+        sa_type=String(16),
+        description="direct (the claimant's words in quotation marks), indirect "
+        "(a reporter's paraphrase), own (the article's own statement).",
+    )
+
+
+class Claim(ClaimBase, table=True):
+    __table_args__ = (
+        Index("ix_claim_claimant_id_id", "claimant_id", "id"),
+        Index("ix_claim_status_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(unique=True, max_length=120)
+    status: str = Field(sa_type=String(16))
+    speech: str = Field(sa_type=String(16))
+    quote_source_id: int = Field(foreign_key="source.id", index=True)
+    quote_start: int
+    quote_end: int
+    quote_text: str = Field(sa_type=Text)
+    claimant_id: int = Field(foreign_key="entity.id")
+    # First and last day `claimed_on` can mean, so date filters respect its precision.
+    claimed_from: date | None = Field(default=None, index=True)
+    claimed_to: date | None = None
+    quantity_value: float | None = None
+    quantity_unit: str | None = Field(default=None, max_length=200)
+    quantity_qualifier: str | None = Field(default=None, max_length=100)
+    quantity_text: str | None = Field(default=None, max_length=300)
+
+
+class QuotePublic(SQLModel):
+    text: str = Field(description="The verbatim words of the held source.")
+    source: str = Field(description="Slug of the held source.")
+    start: int = Field(description="Offset of the first character (Python str index).")
+    end: int = Field(description="Offset just past the last character (exclusive).")
+
+
+class QuantityPublic(SQLModel):
+    value: float | None = Field(description="The figure, or null when the words give none.")
+    unit: str | None = Field(description="What is counted.")
+    qualifier: str | None = Field(description='How the figure is hedged: "more than", "few"...')
+    text: str | None = Field(description="The original words.")
+
+
+class ClaimEntityPublic(SQLModel):
+    slug: str
+    name: str
+    kind: EntityKind
+    role: Role
+
+
+class HopPublic(SQLModel):
+    source: str | None = Field(description="Slug of the source at this hop, if any.")
+    entity: str | None = Field(description="Slug of the entity at this hop, if any.")
+    verb: Verb = Field(description="What this hop did with the claim.")
+
+
+_CLAIM_EXAMPLE = {
+    "id": "legion-300-applications-a-day",
+    "statement": "Legion representatives said the Freedom of Russia Legion receives more than "
+    "300 applications to join every day.",
+    "quote": {
+        "text": "there are more than 300 applications to join the legion every day.",
+        "source": "legion-article-2022",
+        "start": 2641,
+        "end": 2707,
+    },
+    "claimant": {
+        "slug": "legion-representatives",
+        "name": "Legion representatives",
+        "kind": "group",
+    },
+    "entities": [
+        {
+            "slug": "freedom-of-russia-legion",
+            "name": "Freedom of Russia Legion",
+            "kind": "military_unit",
+            "role": "about",
+        },
+        {
+            "slug": "legion-representatives",
+            "name": "Legion representatives",
+            "kind": "group",
+            "role": "claimant",
+        },
+    ],
+    "attribution": [
+        {"source": "legion-article-2022", "entity": "legion-article-2022", "verb": "reported"},
+        {"source": "interfax-legion-report", "entity": "interfax-ukraine", "verb": "reported"},
+        {
+            "source": "legion-press-conference-2022-03-04",
+            "entity": "legion-representatives",
+            "verb": "said",
+        },
+    ],
+    "claimed_on": "2022-03-04",
+    "event_date": None,
+    "status": "reported",
+    "speech": "direct",
+    "quantity": {
+        "value": 300.0,
+        "unit": "applications per day",
+        "qualifier": "more than",
+        "text": "more than 300",
+    },
+}
+
+
+class ClaimPublic(ClaimBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [_CLAIM_EXAMPLE]})
+
+    id: str = Field(description="Stable public id.")
+    quote: QuotePublic
+    claimant: EntityRef = Field(description="The entity that asserts the claim.")
+    entities: list[ClaimEntityPublic] = Field(description="Entities involved, with their role.")
+    attribution: list[HopPublic] = Field(
+        description="Ordered hops from the held source out to the original claimant."
+    )
+    quantity: QuantityPublic | None = None
