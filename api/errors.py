@@ -119,7 +119,7 @@ def _field_errors(exc: RequestValidationError) -> list[FieldError]:
 
 async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(exc.problem, exc.headers)
+    return problem_response(exc.problem, dict(exc.headers) if exc.headers else None)
 
 
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from api.db import Store
@@ -156,7 +157,18 @@ def nearest_match(text: str, quote: str) -> tuple[int, str] | None:
             best = (ratio, start)
     if best[1] < 0 or best[0] < 0.5:
         return None
-    return best[1], text[best[1] : best[1] + width]
+    return _refine(text, quote, best[1], width)
+
+
+def _refine(text: str, quote: str, start: int, width: int, reach: int = 6) -> tuple[int, str]:
+    """Nudge both ends of a rough window by a few characters to fit the quote best."""
+    best = (-1.0, start, start + width)
+    for begin in range(max(0, start - reach), start + reach + 1):
+        for end in range(begin + width - reach, begin + width + reach + 1):
+            ratio = difflib.SequenceMatcher(None, text[begin:end], quote, autojunk=False).ratio()
+            if ratio > best[0]:
+                best = (ratio, begin, end)
+    return best[1], text[best[1] : best[2]]
 
 
 def _check_span(
@@ -366,11 +378,12 @@ def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> boo
             changed = True
     session.flush()
     for folded, (spelled, is_alias) in wanted.items():
-        values = {"entity_id": entity.id, "text": spelled, "folded": folded, "is_alias": is_alias}
+        assert entity.id is not None
+        name = EntityName(entity_id=entity.id, text=spelled, folded=folded, is_alias=is_alias)
         if folded in have:
-            changed |= _sync(have[folded], values)
+            changed |= _sync(have[folded], name.model_dump(exclude={"id"}))
         else:
-            session.add(EntityName(**values))
+            session.add(name)
             changed = True
     return changed
 
@@ -382,15 +395,16 @@ def _sync_claim_links(
     entity_ids: dict[str, int],
     source_ids: dict[str, int],
 ) -> bool:
+    assert claim.id is not None
     changed = False
     wanted_links = _entity_links(fixture, entity_ids)
     have_links = {
         (row.entity_id, row.role): row
         for row in session.exec(select(ClaimEntity).where(ClaimEntity.claim_id == claim.id))
     }
-    for key, row in have_links.items():
+    for key, link in have_links.items():
         if key not in wanted_links:
-            session.delete(row)
+            session.delete(link)
             changed = True
     for entity_id, role in wanted_links - have_links.keys():
         session.add(ClaimEntity(claim_id=claim.id, entity_id=entity_id, role=role))
@@ -401,21 +415,21 @@ def _sync_claim_links(
         for row in session.exec(select(AttributionHop).where(AttributionHop.claim_id == claim.id))
     }
     for position, hop in enumerate(fixture.attribution):
-        values = {
-            "claim_id": claim.id,
-            "position": position,
-            "source_id": source_ids[hop.source] if hop.source else None,
-            "entity_id": entity_ids[hop.entity] if hop.entity else None,
-            "verb": hop.verb.value,
-        }
-        row = have_hops.pop(position, None)
-        if row is None:
-            session.add(AttributionHop(**values))
+        wanted = AttributionHop(
+            claim_id=claim.id,
+            position=position,
+            source_id=source_ids[hop.source] if hop.source else None,
+            entity_id=entity_ids[hop.entity] if hop.entity else None,
+            verb=hop.verb.value,
+        )
+        existing = have_hops.pop(position, None)
+        if existing is None:
+            session.add(wanted)
             changed = True
         else:
-            changed |= _sync(row, values)
-    for row in have_hops.values():
-        session.delete(row)
+            changed |= _sync(existing, wanted.model_dump())
+    for stale in have_hops.values():
+        session.delete(stale)
         changed = True
     return changed
 
@@ -423,6 +437,15 @@ def _sync_claim_links(
 def load(store: Store, verified: VerifiedFixtures) -> LoadReport:
     """Write a verified fixture set in one transaction; identical input changes nothing."""
     store.create_schema()
+    try:
+        return _write(store, verified)
+    except IntegrityError as exc:
+        raise FixtureError(
+            [f"the store rejected the fixtures, nothing was written: {exc.orig}"]
+        ) from None
+
+
+def _write(store: Store, verified: VerifiedFixtures) -> LoadReport:
     report = LoadReport()
     fixtures = verified.fixtures
     with store.session() as session, session.begin():
@@ -456,6 +479,7 @@ def load(store: Store, verified: VerifiedFixtures) -> LoadReport:
             )
             session.flush()
             if text is not None:
+                assert source.id is not None
                 held = session.get(SourceText, source.id)
                 if held is None:
                     session.add(SourceText(source_id=source.id, text=text))

@@ -36,7 +36,7 @@ from models import (
     SourcePublic,
     SourceText,
 )
-from models.base import EntityKind, Role, date_precision, normalize_name
+from models.base import EntityKind, Role, SourceKind, date_precision, normalize_name
 
 MAX_SUGGESTIONS = 3
 T = TypeVar("T")
@@ -67,7 +67,7 @@ def suggest_entities(session: Session, name: str) -> list[str]:
     folded = normalize_name(name)
     probes = {folded[:3], folded[-3:]} - {""}
     candidates = session.execute(
-        select(EntityName.folded, Entity.slug)
+        select(col(EntityName.folded), col(Entity.slug))
         .join(Entity, col(Entity.id) == col(EntityName.entity_id))
         .where(or_(*(col(EntityName.folded).contains(p, autoescape=True) for p in probes)))
         .limit(2000)
@@ -82,7 +82,7 @@ def find_sources(session: Session, name: str) -> list[int]:
     lowered = name.strip().lower()
     rows = (
         session.execute(
-            select(Source.id).where(
+            select(col(Source.id)).where(
                 or_(
                     col(Source.slug) == lowered,
                     func.lower(Source.name) == lowered,
@@ -99,7 +99,7 @@ def find_sources(session: Session, name: str) -> list[int]:
     if publisher is None:
         return []
     published = (
-        session.execute(select(Source.id).where(col(Source.publisher_id) == publisher.id))
+        session.execute(select(col(Source.id)).where(col(Source.publisher_id) == publisher.id))
         .scalars()
         .all()
     )
@@ -110,7 +110,7 @@ def suggest_sources(session: Session, name: str) -> list[str]:
     lowered = name.strip().lower()
     probes = {lowered[:3], lowered[-3:]} - {""}
     rows = session.execute(
-        select(Source.slug, Source.name)
+        select(col(Source.slug), col(Source.name))
         .where(
             or_(
                 *(func.lower(Source.slug).contains(p, autoescape=True) for p in probes),
@@ -148,25 +148,25 @@ class ClaimFilters:
 _claimant = aliased(Entity, name="claimant")
 _quoted = aliased(Source, name="quoted")
 
-_CLAIM_COLUMNS = (
-    Claim.id,
-    Claim.public_id,
-    Claim.statement,
-    Claim.quote_text,
-    Claim.quote_start,
-    Claim.quote_end,
-    Claim.claimed_on,
-    Claim.event_date,
-    Claim.status,
-    Claim.speech,
-    Claim.quantity_value,
-    Claim.quantity_unit,
-    Claim.quantity_qualifier,
-    Claim.quantity_text,
-    _claimant.slug.label("claimant_slug"),
-    _claimant.name.label("claimant_name"),
-    _claimant.kind.label("claimant_kind"),
-    _quoted.slug.label("source_slug"),
+_CLAIM_COLUMNS: tuple[Any, ...] = (
+    col(Claim.id),
+    col(Claim.public_id),
+    col(Claim.statement),
+    col(Claim.quote_text),
+    col(Claim.quote_start),
+    col(Claim.quote_end),
+    col(Claim.claimed_on),
+    col(Claim.event_date),
+    col(Claim.status),
+    col(Claim.speech),
+    col(Claim.quantity_value),
+    col(Claim.quantity_unit),
+    col(Claim.quantity_qualifier),
+    col(Claim.quantity_text),
+    col(_claimant.slug).label("claimant_slug"),
+    col(_claimant.name).label("claimant_name"),
+    col(_claimant.kind).label("claimant_kind"),
+    col(_quoted.slug).label("source_slug"),
 )
 
 
@@ -239,7 +239,13 @@ def _hydrate(session: Session, rows: Sequence[Row[Any]]) -> list[ClaimPublic]:
     ids = [row.id for row in rows]
     entities: dict[int, list[ClaimEntityPublic]] = defaultdict(list)
     for link in session.execute(
-        select(ClaimEntity.claim_id, ClaimEntity.role, Entity.slug, Entity.name, Entity.kind)
+        select(
+            col(ClaimEntity.claim_id),
+            col(ClaimEntity.role),
+            col(Entity.slug),
+            col(Entity.name),
+            col(Entity.kind),
+        )
         .join(Entity, col(Entity.id) == col(ClaimEntity.entity_id))
         .where(col(ClaimEntity.claim_id).in_(ids))
         .order_by(col(ClaimEntity.claim_id), _role_order(), col(Entity.slug))
@@ -252,10 +258,10 @@ def _hydrate(session: Session, rows: Sequence[Row[Any]]) -> list[ClaimPublic]:
     hops: dict[int, list[HopPublic]] = defaultdict(list)
     for hop in session.execute(
         select(
-            AttributionHop.claim_id,
-            AttributionHop.verb,
-            hop_source.slug.label("source_slug"),
-            hop_entity.slug.label("entity_slug"),
+            col(AttributionHop.claim_id),
+            col(AttributionHop.verb),
+            col(hop_source.slug).label("source_slug"),
+            col(hop_entity.slug).label("entity_slug"),
         )
         .outerjoin(hop_source, col(hop_source.id) == col(AttributionHop.source_id))
         .outerjoin(hop_entity, col(hop_entity.id) == col(AttributionHop.entity_id))
@@ -340,7 +346,7 @@ def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPub
     aliases: dict[int, list[str]] = defaultdict(list)
     if rows:
         for name in session.execute(
-            select(EntityName.entity_id, EntityName.text)
+            select(col(EntityName.entity_id), col(EntityName.text))
             .where(
                 col(EntityName.entity_id).in_([row.id for row in rows]),
                 col(EntityName.is_alias),
@@ -380,13 +386,15 @@ def _source_public(source: Source, publisher: Entity | None) -> SourcePublic:
         slug=source.slug,
         name=source.name,
         title=source.title,
-        kind=source.kind,
+        kind=SourceKind(source.kind),
         date=source.date,
         date_precision=date_precision(source.date) if source.date else None,
         date_inferred=source.date_inferred,
         date_note=source.date_note,
         url=source.url,
-        publisher=EntityRef(slug=publisher.slug, name=publisher.name, kind=publisher.kind)
+        publisher=EntityRef(
+            slug=publisher.slug, name=publisher.name, kind=EntityKind(publisher.kind)
+        )
         if publisher is not None
         else None,
         text_held=source.text_sha256 is not None,
@@ -426,7 +434,7 @@ def get_source(session: Session, slug: str) -> tuple[int, SourcePublic] | None:
 
 def get_source_text(session: Session, source_id: int) -> str | None:
     return session.execute(
-        select(SourceText.text).where(col(SourceText.source_id) == source_id)
+        select(col(SourceText.text)).where(col(SourceText.source_id) == source_id)
     ).scalar_one_or_none()
 
 
@@ -449,4 +457,4 @@ __all__ = [
 
 def store_is_empty(session: Session) -> bool:
     """True for a store with no claims yet (one indexed probe, not a count)."""
-    return session.execute(select(Claim.id).limit(1)).first() is None
+    return session.execute(select(col(Claim.id)).limit(1)).first() is None

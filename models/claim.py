@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import ConfigDict
+from pydantic.config import JsonDict
 from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
@@ -55,8 +55,6 @@ class Claim(ClaimBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(unique=True, max_length=120)
-    status: str = Field(sa_type=String(16))
-    speech: str = Field(sa_type=String(16))
     quote_source_id: int = Field(foreign_key="source.id", index=True)
     quote_start: int
     quote_end: int
@@ -98,7 +96,7 @@ class HopPublic(SQLModel):
     verb: Verb = Field(description="What this hop did with the claim.")
 
 
-_CLAIM_EXAMPLE = {
+_CLAIM_EXAMPLE: JsonDict = {
     "id": "legion-300-applications-a-day",
     "statement": "Legion representatives said the Freedom of Russia Legion receives more than "
     "300 applications to join every day.",
@@ -150,7 +148,7 @@ _CLAIM_EXAMPLE = {
 
 
 class ClaimPublic(ClaimBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [_CLAIM_EXAMPLE]})
+    model_config = {"json_schema_extra": {"examples": [_CLAIM_EXAMPLE]}}
 
     id: str = Field(description="Stable public id.")
     quote: QuotePublic

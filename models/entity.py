@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -30,7 +29,7 @@ class EntityBase(SQLModel):
 class Entity(EntityBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=120)
-    kind: str = Field(sa_type=String(32), index=True)
+    kind: EntityKind = Field(sa_type=String(32), index=True)
 
 
 class EntityName(SQLModel, table=True):
@@ -51,8 +50,8 @@ class EntityName(SQLModel, table=True):
 class EntityRef(SQLModel):
     """An entity as other resources point at it."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
+    model_config = {
+        "json_schema_extra": {
             "examples": [
                 {
                     "slug": "freedom-of-russia-legion",
@@ -61,7 +60,7 @@ class EntityRef(SQLModel):
                 }
             ]
         }
-    )
+    }
 
     slug: str
     name: str
@@ -69,8 +68,8 @@ class EntityRef(SQLModel):
 
 
 class EntityPublic(EntityBase):
-    model_config = ConfigDict(
-        json_schema_extra={
+    model_config = {
+        "json_schema_extra": {
             "examples": [
                 {
                     "slug": "freedom-of-russia-legion",
@@ -82,6 +81,6 @@ class EntityPublic(EntityBase):
                 }
             ]
         }
-    )
+    }
 
     aliases: list[str] = Field(description="Other names, as written in the sources.")

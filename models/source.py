@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
 from sqlalchemy import String, Text
 from sqlmodel import Field, SQLModel
 
@@ -36,7 +35,7 @@ class SourceBase(SQLModel):
 class Source(SourceBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=120)
-    kind: str = Field(sa_type=String(32))
+    kind: SourceKind = Field(sa_type=String(32))
     publisher_id: int | None = Field(default=None, foreign_key="entity.id", index=True)
     text_sha256: str | None = Field(
         default=None, max_length=64, description="Fingerprint of the held text, if any."
@@ -53,8 +52,8 @@ class SourceText(SQLModel, table=True):
 
 
 class SourcePublic(SourceBase):
-    model_config = ConfigDict(
-        json_schema_extra={
+    model_config = {
+        "json_schema_extra": {
             "examples": [
                 {
                     "slug": "moscow-times-switching-sides",
@@ -78,7 +77,7 @@ class SourcePublic(SourceBase):
                 }
             ]
         }
-    )
+    }
 
     publisher: EntityRef | None = Field(description="Who published it, when known.")
     date_precision: DatePrecision | None = Field(description="How much of `date` is known.")
