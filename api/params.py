@@ -98,6 +98,8 @@ class ClaimFilterParams(PageParams):
             source_ids = found if source_ids is None else sorted(set(found) & set(source_ids))
         if self.role is not None and entity_id is None:
             raise invalid_parameter("role", "needs `entity` to say whose role it is")
+        if self.q is not None and not queries.words_of(self.q):
+            raise invalid_parameter("q", "has no words to search for")
         return queries.ClaimFilters(
             entity_id=entity_id,
             role=self.role,

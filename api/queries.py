@@ -49,6 +49,11 @@ class Page(Generic[T]):
     next_after: str | int | None  # sort key of the last item when more follow
 
 
+def words_of(text: str | None) -> list[str]:
+    """The searchable words of a `q` parameter."""
+    return _WORD.findall(text or "")
+
+
 # --- lookups -------------------------------------------------------------------------
 
 
@@ -199,7 +204,7 @@ def _conditions(filters: ClaimFilters) -> list[Any]:
         )
     if filters.status is not None:
         where.append(col(Claim.status) == filters.status)
-    for word in _WORD.findall(filters.words or ""):
+    for word in words_of(filters.words):
         where.append(
             or_(
                 col(Claim.statement).icontains(word, autoescape=True),
@@ -324,7 +329,7 @@ def list_entities(
     statement = select(Entity)
     if kind is not None:
         statement = statement.where(col(Entity.kind) == kind.value)
-    for word in _WORD.findall(words or ""):
+    for word in words_of(words):
         statement = statement.where(
             or_(
                 col(Entity.description).icontains(word, autoescape=True),

@@ -21,10 +21,23 @@ def verified() -> VerifiedFixtures:
     return read_and_verify(FIXTURES)
 
 
+@pytest.fixture(scope="session")
+def loaded_template(verified: VerifiedFixtures, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file filled once per run; each test works on its own copy of it."""
+    path = tmp_path_factory.mktemp("template") / "claims.db"
+    template = Store(f"sqlite:///{path}")
+    load(template, verified)
+    with template.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    template.dispose()
+    return path
+
+
 @pytest.fixture
-def store(verified: VerifiedFixtures) -> Iterator[Store]:
-    store = Store("sqlite://")
-    load(store, verified)
+def store(loaded_template: Path, tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "claims.db"
+    shutil.copyfile(loaded_template, path)
+    store = Store(f"sqlite:///{path}")
     yield store
     store.dispose()
 
