@@ -25,18 +25,26 @@ logger = logging.getLogger("api")
 
 
 class FieldError(BaseModel):
+    """One invalid parameter or field."""
+
     field: str = Field(description="The offending parameter or body field.")
     location: str = Field(description="query, path, header or body.")
-    message: str
+    message: str = Field(description="What is wrong with it.")
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
-    type: str = Field(examples=[_TYPE_BASE + "unknown-reference"])
-    title: str = Field(examples=["Unknown entity"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["No entity is called 'legoin'. Did you mean: legion?"])
+    type: str = Field(
+        description="URI naming the kind of problem.",
+        examples=[_TYPE_BASE + "unknown-reference"],
+    )
+    title: str = Field(description="Short summary of the kind.", examples=["Unknown entity"])
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    detail: str = Field(
+        description="What went wrong with this request.",
+        examples=["entity='legoin' matches no entity. Did you mean: freedom-of-russia-legion?"],
+    )
     field: str | None = Field(default=None, description="The parameter or field at fault.")
     suggestions: list[str] | None = Field(default=None, description="Close matches to try instead.")
     errors: list[FieldError] | None = Field(

@@ -22,6 +22,8 @@ SQLModel.metadata.naming_convention = {
 
 
 class EntityKind(StrEnum):
+    """What sort of thing an entity is; `work` is a text speaking for itself."""
+
     person = "person"
     organization = "organization"
     publication = "publication"
@@ -34,6 +36,8 @@ class EntityKind(StrEnum):
 
 
 class SourceKind(StrEnum):
+    """What sort of work a source is."""
+
     article = "article"
     news_report = "news_report"
     interview = "interview"
@@ -54,12 +58,17 @@ class ClaimStatus(StrEnum):
 
 
 class Speech(StrEnum):
+    """Whose words the quote carries: the claimant's own (direct), a reporter's
+    paraphrase (indirect), or the article's own statement (own)."""
+
     direct = "direct"
     indirect = "indirect"
     own = "own"
 
 
 class Role(StrEnum):
+    """How an entity figures in a claim: its subject, its claimant, or a mention."""
+
     about = "about"
     claimant = "claimant"
     mentioned = "mentioned"
@@ -80,6 +89,8 @@ class Verb(StrEnum):
 
 
 class DatePrecision(StrEnum):
+    """How much of a reduced-precision date is known."""
+
     year = "year"
     month = "month"
     day = "day"

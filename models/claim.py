@@ -70,6 +70,8 @@ class Claim(ClaimBase, table=True):
 
 
 class QuotePublic(SQLModel):
+    """The verbatim span of a held source that carries the claim."""
+
     text: str = Field(description="The verbatim words of the held source.")
     source: str = Field(description="Slug of the held source.")
     start: int = Field(description="Offset of the first character (Python str index).")
@@ -77,6 +79,8 @@ class QuotePublic(SQLModel):
 
 
 class QuantityPublic(SQLModel):
+    """A figure the claim states, with its hedging and its original words."""
+
     value: float | None = Field(description="The figure, or null when the words give none.")
     unit: str | None = Field(description="What is counted.")
     qualifier: str | None = Field(description='How the figure is hedged: "more than", "few"...')
@@ -84,13 +88,17 @@ class QuantityPublic(SQLModel):
 
 
 class ClaimEntityPublic(SQLModel):
-    slug: str
-    name: str
+    """An entity involved in a claim, and its role there."""
+
+    slug: str = Field(description="Public id of the entity.")
+    name: str = Field(description="The usual full name.")
     kind: EntityKind
     role: Role
 
 
 class HopPublic(SQLModel):
+    """One step of an attribution chain: who passed the claim on, and how."""
+
     source: str | None = Field(description="Slug of the source at this hop, if any.")
     entity: str | None = Field(description="Slug of the entity at this hop, if any.")
     verb: Verb = Field(description="What this hop did with the claim.")
@@ -148,6 +156,8 @@ _CLAIM_EXAMPLE: JsonDict = {
 
 
 class ClaimPublic(ClaimBase):
+    """A claim: what was asserted, by whom, quoted verbatim, and how it reached us."""
+
     model_config = {"json_schema_extra": {"examples": [_CLAIM_EXAMPLE]}}
 
     id: str = Field(description="Stable public id.")

@@ -48,7 +48,7 @@ class EntityName(SQLModel, table=True):
 
 
 class EntityRef(SQLModel):
-    """An entity as other resources point at it."""
+    """An entity as other resources point at it; fetch /entities/{slug} for the rest."""
 
     model_config = {
         "json_schema_extra": {
@@ -62,12 +62,14 @@ class EntityRef(SQLModel):
         }
     }
 
-    slug: str
-    name: str
+    slug: str = Field(description="Public id of the entity.")
+    name: str = Field(description="The usual full name.")
     kind: EntityKind
 
 
 class EntityPublic(EntityBase):
+    """Someone or something claims are about or made by, with every name it goes by."""
+
     model_config = {
         "json_schema_extra": {
             "examples": [

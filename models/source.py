@@ -52,6 +52,8 @@ class SourceText(SQLModel, table=True):
 
 
 class SourcePublic(SourceBase):
+    """A work that reports claims, with what is known of its publication."""
+
     model_config = {
         "json_schema_extra": {
             "examples": [

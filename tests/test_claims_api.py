@@ -57,21 +57,41 @@ def test_entity_legion_answers_every_claim_about_or_by_the_legion(
 
 def test_a_claim_carries_the_documented_fields(client: TestClient) -> None:
     claim = client.get("/claims/legion-300-applications-a-day").json()
-    assert set(claim) >= {"id", "statement", "quote", "claimant", "entities", "attribution",
-                          "claimed_on", "event_date", "status", "speech", "quantity"}
+    assert set(claim) >= {
+        "id",
+        "statement",
+        "quote",
+        "claimant",
+        "entities",
+        "attribution",
+        "claimed_on",
+        "event_date",
+        "status",
+        "speech",
+        "quantity",
+    }
     assert claim["quote"] == {
         "text": "there are more than 300 applications to join the legion every day.",
-        "source": "legion-article-2022", "start": 2641, "end": 2707,
+        "source": "legion-article-2022",
+        "start": 2641,
+        "end": 2707,
     }
-    assert claim["claimant"] == {"slug": "legion-representatives",
-                                 "name": "Legion representatives", "kind": "group"}
+    assert claim["claimant"] == {
+        "slug": "legion-representatives",
+        "name": "Legion representatives",
+        "kind": "group",
+    }
     assert [(h["source"], h["entity"], h["verb"]) for h in claim["attribution"]] == [
         ("legion-article-2022", "legion-article-2022", "reported"),
         ("interfax-legion-report", "interfax-ukraine", "reported"),
         ("legion-press-conference-2022-03-04", "legion-representatives", "said"),
     ]
-    assert claim["quantity"] == {"value": 300.0, "unit": "applications per day",
-                                 "qualifier": "more than", "text": "more than 300"}
+    assert claim["quantity"] == {
+        "value": 300.0,
+        "unit": "applications per day",
+        "qualifier": "more than",
+        "text": "more than 300",
+    }
     assert claim["speech"] == "direct"
 
 
@@ -109,10 +129,15 @@ def test_claimant_filter(client: TestClient) -> None:
 def test_source_matches_any_hop_of_the_chain(
     client: TestClient, verified: VerifiedFixtures
 ) -> None:
-    for source in ["interfax-legion-report", "legion-press-conference-2022-03-04",
-                   "moscow-times-switching-sides", "photo-legion-volunteer"]:
-        expected = fixture_ids(verified, lambda c, s=source: any(h.source == s
-                                                                 for h in c.attribution))
+    for source in [
+        "interfax-legion-report",
+        "legion-press-conference-2022-03-04",
+        "moscow-times-switching-sides",
+        "photo-legion-volunteer",
+    ]:
+        expected = fixture_ids(
+            verified, lambda c, s=source: any(h.source == s for h in c.attribution)
+        )
         assert set(ids(client.get(f"/claims?source={source}&limit=200"))) == expected
         assert expected
     # A publisher's name stands for all its sources.
@@ -165,8 +190,9 @@ def test_filters_combine(client: TestClient) -> None:
         "legion-video-soldier-maybe-coerced",
         "legion-two-battalions-over-1000-fighters",
     ]
-    assert ids(client.get("/claims?entity=legion&claimant=legion-representatives&q=belarusian")
-               ) == ["legion-includes-belarusians"]
+    assert ids(
+        client.get("/claims?entity=legion&claimant=legion-representatives&q=belarusian")
+    ) == ["legion-includes-belarusians"]
 
 
 @pytest.mark.parametrize("limit", [1, 4, 7, 50])

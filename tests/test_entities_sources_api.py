@@ -26,11 +26,17 @@ def test_entities_list_every_entity_in_slug_order(
 def test_entities_filter_by_kind_and_words(client: TestClient) -> None:
     people = client.get("/entities?kind=person").json()["items"]
     assert [p["slug"] for p in people] == [
-        "albert-sakhibgareev", "igor-volobuyev", "oleksiy-arestovych", "vladimir-putin",
+        "albert-sakhibgareev",
+        "igor-volobuyev",
+        "oleksiy-arestovych",
+        "vladimir-putin",
     ]
     legions = client.get("/entities?q=legion").json()["items"]
-    assert {e["slug"] for e in legions} >= {"freedom-of-russia-legion", "international-legion",
-                                            "legion-representatives"}
+    assert {e["slug"] for e in legions} >= {
+        "freedom-of-russia-legion",
+        "international-legion",
+        "legion-representatives",
+    }
     assert client.get("/entities?kind=wizard").status_code == 422
 
 
@@ -68,9 +74,15 @@ def test_sources_with_publishers_and_date_precision(client: TestClient) -> None:
     assert article["date_precision"] == "year"
     assert article["date_inferred"] is True
     mt = sources["moscow-times-switching-sides"]
-    assert mt["publisher"] == {"slug": "moscow-times", "name": "The Moscow Times",
-                               "kind": "publication"}
-    assert mt["title"] == "Switching Sides: The Elusive \u2018Russian Legion\u2019 Fighting with Ukraine"
+    assert mt["publisher"] == {
+        "slug": "moscow-times",
+        "name": "The Moscow Times",
+        "kind": "publication",
+    }
+    assert (
+        mt["title"]
+        == "Switching Sides: The Elusive \u2018Russian Legion\u2019 Fighting with Ukraine"
+    )
     assert mt["text_held"] is False
     conference = sources["legion-press-conference-2022-03-04"]
     assert (conference["date"], conference["date_precision"]) == ("2022-03-04", "day")
@@ -79,8 +91,10 @@ def test_sources_with_publishers_and_date_precision(client: TestClient) -> None:
 
 def test_sources_filter_by_kind_and_publisher(client: TestClient) -> None:
     reports = client.get("/sources?kind=media_reports").json()["items"]
-    assert {s["slug"] for s in reports} == {"media-reports-cited-by-embassy",
-                                            "ukrainian-media-reports"}
+    assert {s["slug"] for s in reports} == {
+        "media-reports-cited-by-embassy",
+        "ukrainian-media-reports",
+    }
     by_wsj = client.get("/sources?publisher=Wall Street Journal").json()["items"]
     assert [s["slug"] for s in by_wsj] == ["wsj-sakhibgareev-report"]
     missing = client.get("/sources?publisher=wall-street-jornal")
@@ -106,8 +120,8 @@ def test_every_quote_can_be_checked_against_the_text(client: TestClient) -> None
     for claim in claims:
         quote = claim["quote"]
         span = client.get(
-            f"/sources/{quote['source']}/text", params={"start": quote["start"],
-                                                        "end": quote["end"]}
+            f"/sources/{quote['source']}/text",
+            params={"start": quote["start"], "end": quote["end"]},
         )
         assert span.text == quote["text"], claim["id"]
 

@@ -25,8 +25,8 @@ LISTS = ["/claims", "/entities", "/sources"]
 
 @pytest.mark.parametrize("value", HOSTILE)
 @pytest.mark.parametrize(
-    "param", ["entity", "claimant", "source", "q", "since", "until", "cursor", "limit", "role",
-              "status"]
+    "param",
+    ["entity", "claimant", "source", "q", "since", "until", "cursor", "limit", "role", "status"],
 )
 def test_hostile_claim_parameters_get_a_clear_4xx(
     client: TestClient, param: str, value: str
@@ -39,8 +39,9 @@ def test_hostile_claim_parameters_get_a_clear_4xx(
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-@pytest.mark.parametrize("path", ["/claims/{}", "/entities/{}", "/sources/{}",
-                                  "/entities/{}/claims", "/sources/{}/text"])
+@pytest.mark.parametrize(
+    "path", ["/claims/{}", "/entities/{}", "/sources/{}", "/entities/{}/claims", "/sources/{}/text"]
+)
 def test_hostile_path_ids_are_404(client: TestClient, path: str, value: str) -> None:
     response = client.get(path.format(quote(value, safe="")))
     assert response.status_code in (404, 422)
@@ -58,8 +59,12 @@ def test_unknown_routes_and_methods_are_problems(client: TestClient) -> None:
     missing = client.get("/nowhere")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
-    assert missing.json() == {"type": "about:blank", "title": "Not Found", "status": 404,
-                              "detail": "Not Found"}
+    assert missing.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "Not Found",
+    }
     wrong = client.post("/claims", json={})
     assert wrong.status_code == 405
     assert wrong.headers["content-type"] == "application/problem+json"

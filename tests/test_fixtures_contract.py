@@ -108,4 +108,5 @@ def test_minor_claims_are_there(verified: VerifiedFixtures, claim_id: str, words
 def test_inferred_dates_say_why(verified: VerifiedFixtures) -> None:
     for source in verified.fixtures.sources:
         if source.date_inferred:
-            assert source.date and source.date_note, source.slug
+            assert source.date, source.slug
+            assert source.date_note, source.slug

@@ -10,14 +10,23 @@ from sqlalchemy import text
 from api import Store
 from api.loader import FixtureError, load, read_and_verify
 
-TABLES = ["entity", "entity_name", "source", "source_text", "claim", "claim_entity",
-          "attribution_hop"]
+TABLES = [
+    "entity",
+    "entity_name",
+    "source",
+    "source_text",
+    "claim",
+    "claim_entity",
+    "attribution_hop",
+]
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
     with store.engine.connect() as conn:
-        return {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2"))]
-                for t in TABLES}
+        return {
+            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2"))]
+            for t in TABLES
+        }
 
 
 def rewrite(path: Path, old: str, new: str) -> None:
@@ -29,8 +38,11 @@ def rewrite(path: Path, old: str, new: str) -> None:
 def test_a_tampered_quote_is_rejected_naming_the_claim_and_the_nearest_match(
     fixtures_copy: Path,
 ) -> None:
-    rewrite(fixtures_copy / "claims.yaml", "there are more than 300 applications",
-            "there are more than 3000 applications")
+    rewrite(
+        fixtures_copy / "claims.yaml",
+        "there are more than 300 applications",
+        "there are more than 3000 applications",
+    )
     with pytest.raises(FixtureError) as failure:
         read_and_verify(fixtures_copy)
     message = str(failure.value)
@@ -40,22 +52,31 @@ def test_a_tampered_quote_is_rejected_naming_the_claim_and_the_nearest_match(
 
 
 def test_a_quote_at_the_wrong_offsets_is_rejected(fixtures_copy: Path) -> None:
-    rewrite(fixtures_copy / "claims.yaml", "start: 2641\n    end: 2707",
-            "start: 2642\n    end: 2708")
+    rewrite(
+        fixtures_copy / "claims.yaml", "start: 2641\n    end: 2707", "start: 2642\n    end: 2708"
+    )
     with pytest.raises(FixtureError, match=r"is not at 2642-2708.*nearest match at 2641-2707"):
         read_and_verify(fixtures_copy)
 
 
 def test_an_alias_clash_is_rejected(fixtures_copy: Path) -> None:
-    rewrite(fixtures_copy / "entities.yaml", "aliases: [International Legion]",
-            "aliases: [International Legion, LEGION]")
-    with pytest.raises(FixtureError, match="'LEGION' already belongs to 'freedom-of-russia-legion'"):
+    rewrite(
+        fixtures_copy / "entities.yaml",
+        "aliases: [International Legion]",
+        "aliases: [International Legion, LEGION]",
+    )
+    with pytest.raises(
+        FixtureError, match="'LEGION' already belongs to 'freedom-of-russia-legion'"
+    ):
         read_and_verify(fixtures_copy)
 
 
 def test_unknown_references_are_each_reported(fixtures_copy: Path) -> None:
-    rewrite(fixtures_copy / "claims.yaml", "claimant: oleksiy-arestovych",
-            "claimant: oleksii-arestovych")
+    rewrite(
+        fixtures_copy / "claims.yaml",
+        "claimant: oleksiy-arestovych",
+        "claimant: oleksii-arestovych",
+    )
     with pytest.raises(FixtureError) as failure:
         read_and_verify(fixtures_copy)
     assert "unknown claimant 'oleksii-arestovych'" in str(failure.value)
@@ -77,8 +98,11 @@ def test_loading_twice_changes_nothing(store: Store, verified: object) -> None:
 
 
 def test_an_edited_fixture_updates_in_place(store: Store, fixtures_copy: Path) -> None:
-    rewrite(fixtures_copy / "claims.yaml", "status: speculative\n  speech: indirect\n  quantity:",
-            "status: disputed\n  speech: indirect\n  quantity:")
+    rewrite(
+        fixtures_copy / "claims.yaml",
+        "status: speculative\n  speech: indirect\n  quantity:",
+        "status: disputed\n  speech: indirect\n  quantity:",
+    )
     report = load(store, read_and_verify(fixtures_copy))
     assert report.updated == {"claim": 1}
     assert not report.created

@@ -12,7 +12,7 @@ from api.errors import not_found, problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimListParams
 from models import ClaimPublic
-from models.page import ListPage
+from models.page import ClaimPage
 
 router = APIRouter(tags=["claims"])
 
@@ -20,7 +20,7 @@ router = APIRouter(tags=["claims"])
 @router.get(
     "/claims",
     summary="List claims",
-    response_model=ListPage[ClaimPublic],
+    response_model=ClaimPage,
     responses=problem_responses(404, 422),
 )
 def list_claims(
@@ -29,7 +29,7 @@ def list_claims(
     session: SessionDep,
     settings: SettingsDep,
     params: Annotated[ClaimListParams, Query()],
-) -> ListPage[ClaimPublic]:
+) -> ClaimPage:
     """Claims in the order their sources make them, narrowed by any mix of filters.
 
     An `entity`, `claimant` or `source` that names nothing is a 404 whose body names the
@@ -40,7 +40,7 @@ def list_claims(
         session, filters, limit=params.limit, after=decode_cursor(params.cursor, int)
     )
     link = next_link(request, response, page.next_after, settings.public_url)
-    return ListPage(items=page.items, next=link)
+    return ClaimPage(items=page.items, next=link)
 
 
 @router.get(

@@ -11,8 +11,8 @@ from api.deps import EntityDep, SessionDep, SettingsDep
 from api.errors import problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, EntityListParams
-from models import ClaimPublic, EntityPublic
-from models.page import ListPage
+from models import EntityPublic
+from models.page import ClaimPage, EntityPage
 
 router = APIRouter(tags=["entities"])
 
@@ -20,7 +20,7 @@ router = APIRouter(tags=["entities"])
 @router.get(
     "/entities",
     summary="List entities",
-    response_model=ListPage[EntityPublic],
+    response_model=EntityPage,
     responses=problem_responses(422),
 )
 def list_entities(
@@ -29,7 +29,7 @@ def list_entities(
     session: SessionDep,
     settings: SettingsDep,
     params: Annotated[EntityListParams, Query()],
-) -> ListPage[EntityPublic]:
+) -> EntityPage:
     """Entities by slug, optionally of one kind or matching words."""
     page = queries.list_entities(
         session,
@@ -38,7 +38,7 @@ def list_entities(
         limit=params.limit,
         after=decode_cursor(params.cursor, str),
     )
-    return ListPage(
+    return EntityPage(
         items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
     )
 
@@ -62,7 +62,7 @@ def get_entity(
 @router.get(
     "/entities/{slug}/claims",
     summary="List an entity's claims",
-    response_model=ListPage[ClaimPublic],
+    response_model=ClaimPage,
     responses=problem_responses(404, 422),
 )
 def list_entity_claims(
@@ -72,12 +72,12 @@ def list_entity_claims(
     settings: SettingsDep,
     entity: EntityDep,
     params: Annotated[ClaimFilterParams, Query()],
-) -> ListPage[ClaimPublic]:
+) -> ClaimPage:
     """Claims involving this entity in any role (or `role`), with the /claims filters."""
     filters = params.filters(session, entity_id=entity.id)
     page = queries.list_claims(
         session, filters, limit=params.limit, after=decode_cursor(params.cursor, int)
     )
-    return ListPage(
+    return ClaimPage(
         items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
     )

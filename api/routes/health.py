@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,8 +14,10 @@ router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
-    status: str
-    database: str
+    """The service answers and its store answers."""
+
+    status: str = Field(description="`ok` when healthy.", examples=["ok"])
+    database: str = Field(description="The store's engine: sqlite or postgresql.")
 
 
 @router.get(

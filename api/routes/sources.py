@@ -12,8 +12,8 @@ from api.deps import SessionDep, SettingsDep, SourceDep
 from api.errors import ProblemError, invalid_parameter, problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, SourceListParams
-from models import ClaimPublic, SourcePublic
-from models.page import ListPage
+from models import SourcePublic
+from models.page import ClaimPage, SourcePage
 
 router = APIRouter(tags=["sources"])
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["sources"])
 @router.get(
     "/sources",
     summary="List sources",
-    response_model=ListPage[SourcePublic],
+    response_model=SourcePage,
     responses=problem_responses(404, 422),
 )
 def list_sources(
@@ -30,7 +30,7 @@ def list_sources(
     session: SessionDep,
     settings: SettingsDep,
     params: Annotated[SourceListParams, Query()],
-) -> ListPage[SourcePublic]:
+) -> SourcePage:
     """Sources by slug, optionally of one kind or from one publisher."""
     page = queries.list_sources(
         session,
@@ -39,7 +39,7 @@ def list_sources(
         limit=params.limit,
         after=decode_cursor(params.cursor, str),
     )
-    return ListPage(
+    return SourcePage(
         items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
     )
 
@@ -58,7 +58,7 @@ def get_source(source: SourceDep) -> SourcePublic:
 @router.get(
     "/sources/{slug}/claims",
     summary="List claims passing through a source",
-    response_model=ListPage[ClaimPublic],
+    response_model=ClaimPage,
     responses=problem_responses(404, 422),
 )
 def list_source_claims(
@@ -68,13 +68,13 @@ def list_source_claims(
     settings: SettingsDep,
     source: SourceDep,
     params: Annotated[ClaimFilterParams, Query()],
-) -> ListPage[ClaimPublic]:
+) -> ClaimPage:
     """Claims whose attribution chain passes through this source at any hop."""
     filters = params.filters(session, source_ids=[source[0]])
     page = queries.list_claims(
         session, filters, limit=params.limit, after=decode_cursor(params.cursor, int)
     )
-    return ListPage(
+    return ClaimPage(
         items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
     )
 
