@@ -11,40 +11,25 @@ from sqlmodel import Field, SQLModel
 from models.base import ClaimStatus, EntityKind, Role, Speech, Verb
 from models.entity import EntityRef
 
+STATEMENT_DOC = "One neutral sentence saying what is claimed."
+CLAIMED_ON_DOC = "When the claimant made the claim: YYYY, YYYY-MM or YYYY-MM-DD."
+EVENT_DATE_DOC = "When the claimed event happened, at the precision known."
+STATUS_DOC = (
+    "asserted (stated as fact), reported (attributed), disputed (contradicted by another "
+    "claim), speculative (a guess or suggestion)."
+)
+SPEECH_DOC = (
+    "direct (the claimant's words in quotation marks), indirect (a reporter's paraphrase), "
+    "own (the article's own statement)."
+)
+
 
 class ClaimBase(SQLModel):
-    statement: str = Field(
-        max_length=1000,
-        description="One neutral sentence saying what is claimed.",
-        schema_extra={
-            "examples": [
-                "Legion representatives said the Freedom of Russia Legion "
-                "receives more than 300 applications to join every day."
-            ]
-        },
-    )
-    claimed_on: str | None = Field(
-        default=None,
-        max_length=10,
-        description="When the claimant made the claim: YYYY, YYYY-MM or YYYY-MM-DD.",
-        schema_extra={"examples": ["2022-03-04"]},
-    )
-    event_date: str | None = Field(
-        default=None,
-        max_length=10,
-        description="When the claimed event happened, at the precision known.",
-        schema_extra={"examples": ["2022-03"]},
-    )
-    status: ClaimStatus = Field(
-        sa_type=String(16),
-        description="asserted (stated as fact), reported (attributed), disputed "
-        "(contradicted by another claim), speculative (a guess or suggestion).",
-    )
-    speech: Speech = Field(
-        sa_type=String(16),
-        description="direct (the claimant's words in quotation marks), indirect "
-        "(a reporter's paraphrase), own (the article's own statement).",
-    )
+    statement: str = Field(max_length=1000, description=STATEMENT_DOC)
+    claimed_on: str | None = Field(default=None, max_length=10, description=CLAIMED_ON_DOC)
+    event_date: str | None = Field(default=None, max_length=10, description=EVENT_DATE_DOC)
+    status: ClaimStatus = Field(sa_type=String(16), description=STATUS_DOC)
+    speech: Speech = Field(sa_type=String(16), description=SPEECH_DOC)
 
 
 class Claim(ClaimBase, table=True):
@@ -155,16 +140,21 @@ _CLAIM_EXAMPLE: JsonDict = {
 }
 
 
-class ClaimPublic(ClaimBase):
+class ClaimPublic(SQLModel):
     """A claim: what was asserted, by whom, quoted verbatim, and how it reached us."""
 
     model_config = {"json_schema_extra": {"examples": [_CLAIM_EXAMPLE]}}
 
     id: str = Field(description="Stable public id.")
+    statement: str = Field(description=STATEMENT_DOC)
     quote: QuotePublic
     claimant: EntityRef = Field(description="The entity that asserts the claim.")
     entities: list[ClaimEntityPublic] = Field(description="Entities involved, with their role.")
     attribution: list[HopPublic] = Field(
         description="Ordered hops from the held source out to the original claimant."
     )
-    quantity: QuantityPublic | None = None
+    claimed_on: str | None = Field(description=CLAIMED_ON_DOC)
+    event_date: str | None = Field(description=EVENT_DATE_DOC)
+    status: ClaimStatus = Field(description=STATUS_DOC)
+    speech: Speech = Field(description=SPEECH_DOC)
+    quantity: QuantityPublic | None = Field(description="A figure the claim states, if any.")

@@ -1,0 +1,46 @@
+# The two commands a newcomer runs: `make run` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check load bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-run
+
+## run: install, fill a SQLite store from fixtures/ on first run, serve on :8000
+run: $(VENV)/.installed-run
+	$(BIN)/claims serve --host $(HOST) --port $(PORT)
+
+## test: install with the dev tools, then lint, type-check and run the whole test suite
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## check: validate fixtures/ against seeds/ without a database
+check: $(VENV)/.installed-run
+	$(BIN)/claims check
+
+load: $(VENV)/.installed-run
+	$(BIN)/claims load
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
