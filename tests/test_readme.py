@@ -1,0 +1,55 @@
+"""The README is tested: its examples are replayed, its settings and endpoints complete."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import Settings, Store, create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLE = re.compile(
+    r"```console\n\$ curl -s '(?P<url>localhost:8000[^']*)'\n```\n+"
+    r"```(?P<kind>json|text)\n(?P<body>.*?)\n```",
+    re.S,
+)
+EXAMPLES = [(m["url"], m["kind"], m["body"]) for m in EXAMPLE.finditer(README)]
+
+
+def test_the_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize(("url", "kind", "body"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_readme_examples_answer_as_shown(store: Store, url: str, kind: str, body: str) -> None:
+    app = create_app(Settings(database_url="sqlite://"), store=store)
+    client = TestClient(app, base_url="http://localhost:8000")
+    response = client.get(url.removeprefix("localhost:8000"))
+    if kind == "json":
+        assert response.json() == json.loads(body)
+    else:
+        assert response.text == body
+
+
+def test_every_setting_is_documented() -> None:
+    for name in Settings.model_fields:
+        assert f"`CLAIMS_{name.upper()}`" in README, name
+
+
+def test_every_endpoint_is_documented(client: TestClient) -> None:
+    for path in client.get("/openapi.json").json()["paths"]:
+        documented = re.sub(r"\{[a-z_]+\}", "{slug}", path).replace("{slug}", "{")
+        table = README.replace("{id}", "{").replace("{slug}", "{")
+        assert f"`GET {documented}`" in table, path
+
+
+def test_two_setup_commands_and_ci_runs_the_test_one() -> None:
+    commands = re.findall(r"```sh\n(make \w+)\n```", README)
+    assert commands == ["make run", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\nmake test\n" in ci
