@@ -13,6 +13,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from api import search
 
 
 def normalize_url(raw: str) -> URL:
@@ -67,7 +68,9 @@ class Store:
         return self.engine.dialect.name
 
     def create_schema(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
+        with self.engine.begin() as connection:
+            SQLModel.metadata.create_all(connection)
+            search.install(connection)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

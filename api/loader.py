@@ -345,6 +345,7 @@ def _claim_values(claim: ClaimFixture, source_id: int, claimant_id: int) -> dict
         "claimed_on": claim.claimed_on,
         "claimed_from": claimed[0],
         "claimed_to": claimed[1],
+        "claimed_key": claimed[0].toordinal() if claimed[0] else 0,
         "event_date": claim.event_date,
         "status": claim.status.value,
         "speech": claim.speech.value,

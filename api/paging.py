@@ -1,26 +1,31 @@
-"""Opaque cursors and the `next` link of list responses."""
+"""Opaque cursors and the `next` link of list responses.
+
+A cursor is the sort key of the last item served, with the name of the order it belongs
+to, so a cursor from one ordering is refused by another rather than silently misread.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import Request, Response
 
 from api.errors import invalid_parameter
 
 _VERSION = 1
-K = TypeVar("K", str, int)
+Key = str | int | float
 
 
-def encode_cursor(after: str | int) -> str:
-    payload = json.dumps({"v": _VERSION, "after": after}, separators=(",", ":"))
+def encode_cursor(after: Sequence[Key], scope: str = "") -> str:
+    payload = json.dumps({"v": _VERSION, "s": scope, "k": list(after)}, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, kind: type[K]) -> K | None:
+def decode_cursor(cursor: str | None, kinds: Sequence[type], scope: str = "") -> list[Key] | None:
     """The sort key a cursor resumes after; a 422 naming `cursor` if it is not ours."""
     if cursor is None:
         return None
@@ -29,22 +34,42 @@ def decode_cursor(cursor: str | None, kind: type[K]) -> K | None:
         data: Any = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, UnicodeError, binascii.Error):
         data = None
-    after = data.get("after") if isinstance(data, dict) and data.get("v") == _VERSION else None
-    if not isinstance(after, kind) or isinstance(after, bool):
+    if not isinstance(data, dict) or data.get("v") != _VERSION:
         raise invalid_parameter(
             "cursor",
             "not a cursor this service issued; start from the first page and follow `next` links",
         )
-    return after
+    if data.get("s") != scope:
+        raise invalid_parameter("cursor", "belongs to another sort order; start again")
+    key = data.get("k")
+    if (
+        not isinstance(key, list)
+        or len(key) != len(kinds)
+        or not all(_is(value, kind) for value, kind in zip(key, kinds, strict=True))
+    ):
+        raise invalid_parameter("cursor", "not a cursor this service issued")
+    return key
+
+
+def _is(value: Any, kind: type) -> bool:
+    if isinstance(value, bool):
+        return False
+    if kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, kind)
 
 
 def next_link(
-    request: Request, response: Response, after: str | int | None, public_url: str | None
+    request: Request,
+    response: Response,
+    after: Sequence[Key] | None,
+    public_url: str | None,
+    scope: str = "",
 ) -> str | None:
     """The URL of the page after this one, also set as a `Link: rel="next"` header."""
     if after is None:
         return None
-    url = request.url.include_query_params(cursor=encode_cursor(after))
+    url = request.url.include_query_params(cursor=encode_cursor(after, scope))
     if public_url:
         base = public_url.rstrip("/")
         root = request.scope.get("root_path", "")

@@ -7,12 +7,14 @@ rather than a silent, unfiltered answer.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from api import queries
+from api import queries, search
 from api.errors import invalid_parameter, unknown_reference
+from api.queries import ClaimSort, Facet
 from models.base import ClaimStatus, EntityKind, Role, SourceKind, date_bounds
 
 MAX_LIMIT = 200
@@ -77,6 +79,24 @@ class ClaimFilterParams(PageParams):
         description="Claims made on or before this date, with the same precision rule.",
         examples=["2022-07"],
     )
+    sort: ClaimSort | None = Field(
+        default=None,
+        description="Order of the list: `claimed_on` (oldest first; undated claims count "
+        "as oldest), `-claimed_on` (newest first), or `relevance` (best match for `q` "
+        "first; needs `q`). Default: the order the sources make the claims.",
+    )
+    facet: list[Facet] = Field(
+        default=[],
+        max_length=4,
+        description="Repeat to get, for the whole filtered set, counts of its commonest "
+        "claimants, sources, statuses or entities.",
+        examples=[["status", "claimant"]],
+    )
+    count: Literal["exact"] | None = Field(
+        default=None,
+        description="`exact` adds the size of the whole filtered set (it reads every match, "
+        "so it is opt-in).",
+    )
 
     def filters(
         self,
@@ -98,8 +118,10 @@ class ClaimFilterParams(PageParams):
             source_ids = found if source_ids is None else sorted(set(found) & set(source_ids))
         if self.role is not None and entity_id is None:
             raise invalid_parameter("role", "needs `entity` to say whose role it is")
-        if self.q is not None and not queries.words_of(self.q):
+        if self.q is not None and not search.words_of(self.q):
             raise invalid_parameter("q", "has no words to search for")
+        if self.sort is ClaimSort.relevance and self.q is None:
+            raise invalid_parameter("sort", "relevance needs `q` to rank against")
         return queries.ClaimFilters(
             entity_id=entity_id,
             role=self.role,

@@ -8,17 +8,18 @@ whatever its size: the page itself, then the entities and the hops of all its cl
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Row, case, exists, func, or_, select
+from sqlalchemy import Row, and_, case, exists, func, literal, literal_column, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from api import search
 from models import (
     AttributionHop,
     Claim,
@@ -40,18 +41,12 @@ from models.base import EntityKind, Role, SourceKind, date_precision, normalize_
 
 MAX_SUGGESTIONS = 3
 T = TypeVar("T")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
     items: list[T]
-    next_after: str | int | None  # sort key of the last item when more follow
-
-
-def words_of(text: str | None) -> list[str]:
-    """The searchable words of a `q` parameter."""
-    return _WORD.findall(text or "")
+    next_after: list[Any] | None  # sort key of the last item, when more follow
 
 
 # --- lookups -------------------------------------------------------------------------
@@ -183,9 +178,18 @@ def _claim_select() -> Any:
     )
 
 
-def _conditions(filters: ClaimFilters) -> list[Any]:
+class ClaimSort(StrEnum):
+    """Orders a list of claims can come in; the default is the order sources make them."""
+
+    claimed_on = "claimed_on"
+    claimed_on_desc = "-claimed_on"
+    relevance = "relevance"
+
+
+def _conditions(filters: ClaimFilters, dialect: str, *, driven_by: str | None = None) -> list[Any]:
+    """The filters as conditions on `claim`, leaving out the one the driving query covers."""
     where: list[Any] = []
-    if filters.entity_id is not None:
+    if filters.entity_id is not None and driven_by != "entity":
         link = [
             col(ClaimEntity.claim_id) == col(Claim.id),
             col(ClaimEntity.entity_id) == filters.entity_id,
@@ -195,7 +199,7 @@ def _conditions(filters: ClaimFilters) -> list[Any]:
         where.append(exists().where(*link))
     if filters.claimant_id is not None:
         where.append(col(Claim.claimant_id) == filters.claimant_id)
-    if filters.source_ids is not None:
+    if filters.source_ids is not None and driven_by != "source":
         where.append(
             exists().where(
                 col(AttributionHop.claim_id) == col(Claim.id),
@@ -204,13 +208,9 @@ def _conditions(filters: ClaimFilters) -> list[Any]:
         )
     if filters.status is not None:
         where.append(col(Claim.status) == filters.status)
-    for word in words_of(filters.words):
-        where.append(
-            or_(
-                col(Claim.statement).icontains(word, autoescape=True),
-                col(Claim.quote_text).icontains(word, autoescape=True),
-            )
-        )
+    words = search.words_of(filters.words)
+    if words and driven_by != "words":
+        where.append(search.match(dialect, words).condition)
     # A claim dated 2022-06 is "since 2022-06-01" and "until 2022-06-30": it must fall
     # wholly inside the window, at whatever precision it is known.
     if filters.since is not None:
@@ -220,16 +220,156 @@ def _conditions(filters: ClaimFilters) -> list[Any]:
     return where
 
 
+def _after(keys: Sequence[Any], after: Sequence[Any] | None, descending: bool = False) -> Any:
+    """Keyset condition: rows strictly past `after` in the order of `keys`."""
+    if after is None:
+        return true()
+    later = [(k < v) if descending else (k > v) for k, v in zip(keys, after, strict=True)]
+    condition = later[-1]
+    for key, value, step in reversed(list(zip(keys[:-1], after[:-1], later[:-1], strict=True))):
+        condition = or_(step, and_(key == value, condition))
+    return condition
+
+
+def _page_keys(
+    session: Session,
+    filters: ClaimFilters,
+    sort: ClaimSort | None,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    """Sort keys (ending with the claim id) of one page, plus one to tell if more follow.
+
+    The query is driven by the most selective index that can also deliver the order, so
+    the rows read grow with the page, not with the store.
+    """
+    dialect = session.get_bind().dialect.name
+    words = search.words_of(filters.words)
+    if sort is ClaimSort.relevance or (words and sort is None):
+        matches = search.match(dialect, words).ids
+        keys = [matches.c.rank, matches.c.id] if sort is ClaimSort.relevance else [matches.c.id]
+        statement = (
+            select(*keys)
+            .select_from(matches)
+            .join(Claim, col(Claim.id) == matches.c.id)
+            .where(*_conditions(filters, dialect, driven_by="words"), _after(keys, after))
+        )
+    elif sort is None and filters.entity_id is not None:
+        link = aliased(ClaimEntity, name="driver")
+        keys = [col(link.claim_id)]
+        statement = (
+            select(*keys)
+            .join(Claim, col(Claim.id) == col(link.claim_id))
+            .where(col(link.entity_id) == filters.entity_id, _after(keys, after))
+            .where(*_conditions(filters, dialect, driven_by="entity"))
+            .group_by(col(link.claim_id))
+        )
+        if filters.role is not None:
+            statement = statement.where(col(link.role) == filters.role.value)
+    elif sort is None and filters.source_ids is not None:
+        hop = aliased(AttributionHop, name="driver")
+        keys = [col(hop.claim_id)]
+        statement = (
+            select(*keys)
+            .join(Claim, col(Claim.id) == col(hop.claim_id))
+            .where(col(hop.source_id).in_(list(filters.source_ids)), _after(keys, after))
+            .where(*_conditions(filters, dialect, driven_by="source"))
+            .group_by(col(hop.claim_id))
+        )
+    else:
+        keys = [col(Claim.id)]
+        if sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc):
+            keys = [col(Claim.claimed_key), col(Claim.id)]
+        descending = sort is ClaimSort.claimed_on_desc
+        statement = select(*keys).where(
+            *_conditions(filters, dialect), _after(keys, after, descending)
+        )
+        order = [key.desc() for key in keys] if descending else keys
+        return [tuple(row) for row in session.execute(statement.order_by(*order).limit(limit + 1))]
+    return [tuple(row) for row in session.execute(statement.order_by(*keys).limit(limit + 1))]
+
+
 def list_claims(
-    session: Session, filters: ClaimFilters, *, limit: int, after: int | None = None
+    session: Session,
+    filters: ClaimFilters,
+    *,
+    limit: int,
+    after: Sequence[Any] | None = None,
+    sort: ClaimSort | None = None,
 ) -> Page[ClaimPublic]:
-    statement = _claim_select().where(*_conditions(filters))
-    if after is not None:
-        statement = statement.where(col(Claim.id) > after)
-    rows = session.execute(statement.order_by(col(Claim.id)).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(_hydrate(session, rows), rows[-1].id if more else None)
+    """One page of claims; `next_after` is the last row's sort key when more follow."""
+    keys = _page_keys(session, filters, sort, after, limit)
+    more = len(keys) > limit
+    keys = keys[:limit]
+    ids = [key[-1] for key in keys]
+    rows = {row.id: row for row in session.execute(_claim_select().where(col(Claim.id).in_(ids)))}
+    items = _hydrate(session, [rows[claim_id] for claim_id in ids])
+    return Page(items, list(keys[-1]) if more and keys else None)
+
+
+def count_claims(session: Session, filters: ClaimFilters) -> int:
+    """Exact size of the filtered set (opt-in: it reads every match)."""
+    dialect = session.get_bind().dialect.name
+    statement = select(func.count()).select_from(Claim).where(*_conditions(filters, dialect))
+    return int(session.execute(statement).scalar_one())
+
+
+class Facet(StrEnum):
+    """What facet counts can group the filtered claims by."""
+
+    claimant = "claimant"
+    source = "source"
+    status = "status"
+    entity = "entity"
+
+
+FACET_SIZE = 10
+
+
+def facet_counts(
+    session: Session, filters: ClaimFilters, facet: Facet
+) -> list[tuple[str, str | None, int]]:
+    """(value, label, count) of the filtered set's commonest values for one facet."""
+    dialect = session.get_bind().dialect.name
+    matching = select(col(Claim.id)).where(*_conditions(filters, dialect))
+    count = func.count(col(Claim.id).distinct()).label("n")
+    if facet is Facet.status:
+        statement: Any = (
+            select(col(Claim.status).label("value"), literal(None).label("label"), count)
+            .where(col(Claim.id).in_(matching))
+            .group_by(col(Claim.status))
+        )
+    elif facet is Facet.claimant:
+        statement = (
+            select(col(Entity.slug).label("value"), col(Entity.name).label("label"), count)
+            .join(Entity, col(Entity.id) == col(Claim.claimant_id))
+            .where(col(Claim.id).in_(matching))
+            .group_by(col(Entity.id), col(Entity.slug), col(Entity.name))
+        )
+    elif facet is Facet.entity:
+        statement = (
+            select(
+                col(Entity.slug).label("value"),
+                col(Entity.name).label("label"),
+                func.count(col(ClaimEntity.claim_id).distinct()).label("n"),
+            )
+            .join(Entity, col(Entity.id) == col(ClaimEntity.entity_id))
+            .where(col(ClaimEntity.claim_id).in_(matching))
+            .group_by(col(Entity.id), col(Entity.slug), col(Entity.name))
+        )
+    else:
+        statement = (
+            select(
+                col(Source.slug).label("value"),
+                col(Source.name).label("label"),
+                func.count(col(AttributionHop.claim_id).distinct()).label("n"),
+            )
+            .join(Source, col(Source.id) == col(AttributionHop.source_id))
+            .where(col(AttributionHop.claim_id).in_(matching))
+            .group_by(col(Source.id), col(Source.slug), col(Source.name))
+        )
+    ordered = statement.order_by(literal_column("n").desc(), literal_column("value"))
+    return [(row.value, row.label, row.n) for row in session.execute(ordered.limit(FACET_SIZE))]
 
 
 def get_claim(session: Session, public_id: str) -> ClaimPublic | None:
@@ -329,7 +469,7 @@ def list_entities(
     statement = select(Entity)
     if kind is not None:
         statement = statement.where(col(Entity.kind) == kind.value)
-    for word in words_of(words):
+    for word in search.words_of(words):
         statement = statement.where(
             or_(
                 col(Entity.description).icontains(word, autoescape=True),
@@ -344,7 +484,7 @@ def list_entities(
     rows = list(session.execute(statement.order_by(col(Entity.slug)).limit(limit + 1)).scalars())
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(_entities_public(session, rows), rows[-1].slug if more else None)
+    return Page(_entities_public(session, rows), [rows[-1].slug] if more else None)
 
 
 def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPublic]:
@@ -426,7 +566,7 @@ def list_sources(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(
-        [_source_public(row[0], row[1]) for row in rows], rows[-1][0].slug if more else None
+        [_source_public(row[0], row[1]) for row in rows], [rows[-1][0].slug] if more else None
     )
 
 

@@ -36,6 +36,7 @@ class Claim(ClaimBase, table=True):
     __table_args__ = (
         Index("ix_claim_claimant_id_id", "claimant_id", "id"),
         Index("ix_claim_status_id", "status", "id"),
+        Index("ix_claim_claimed_key_id", "claimed_key", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +49,8 @@ class Claim(ClaimBase, table=True):
     # First and last day `claimed_on` can mean, so date filters respect its precision.
     claimed_from: date | None = Field(default=None, index=True)
     claimed_to: date | None = None
+    # claimed_from as a day number, 0 when undated, so sorting by date uses one index.
+    claimed_key: int = Field(default=0)
     quantity_value: float | None = None
     quantity_unit: str | None = Field(default=None, max_length=200)
     quantity_qualifier: str | None = Field(default=None, max_length=100)

@@ -9,7 +9,10 @@ from sqlmodel import Field, SQLModel
 class ClaimEntity(SQLModel, table=True):
     __tablename__ = "claim_entity"
     # Filtering claims by entity (optionally by role) walks this index in claim order.
-    __table_args__ = (Index("ix_claim_entity_entity_role_claim", "entity_id", "role", "claim_id"),)
+    __table_args__ = (
+        Index("ix_claim_entity_entity_claim", "entity_id", "claim_id"),
+        Index("ix_claim_entity_entity_role_claim", "entity_id", "role", "claim_id"),
+    )
 
     claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
     entity_id: int = Field(foreign_key="entity.id", primary_key=True)

@@ -26,8 +26,26 @@ class ListPage(BaseModel, Generic[T]):
     )
 
 
+class FacetValue(BaseModel):
+    """How many claims of the filtered set share one value."""
+
+    value: str = Field(description="The value: a slug, or a status.")
+    label: str | None = Field(default=None, description="Its display name, if it has one.")
+    count: int = Field(description="Claims of the filtered set with this value.")
+
+
 class ClaimPage(ListPage[ClaimPublic]):
     """A page of claims; follow `next` for the rest."""
+
+    count: int | None = Field(
+        default=None, description="Size of the whole filtered set, with `count=exact`."
+    )
+    facets: dict[str, list[FacetValue]] | None = Field(
+        default=None,
+        description="For each `facet` asked for, the commonest values in the filtered set "
+        "and their counts, most common first.",
+        examples=[{"status": [{"value": "reported", "label": None, "count": 20}]}],
+    )
 
 
 class EntityPage(ListPage[EntityPublic]):

@@ -11,6 +11,7 @@ from api.deps import EntityDep, SessionDep, SettingsDep
 from api.errors import problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, EntityListParams
+from api.routes.claims import answer_claims
 from models import EntityPublic
 from models.page import ClaimPage, EntityPage
 
@@ -36,7 +37,7 @@ def list_entities(
         kind=params.kind,
         words=params.q,
         limit=params.limit,
-        after=decode_cursor(params.cursor, str),
+        after=_first(decode_cursor(params.cursor, (str,))),
     )
     return EntityPage(
         items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
@@ -63,6 +64,7 @@ def get_entity(
     "/entities/{slug}/claims",
     summary="List an entity's claims",
     response_model=ClaimPage,
+    response_model_exclude_unset=True,
     responses=problem_responses(404, 422),
 )
 def list_entity_claims(
@@ -75,9 +77,8 @@ def list_entity_claims(
 ) -> ClaimPage:
     """Claims involving this entity in any role (or `role`), with the /claims filters."""
     filters = params.filters(session, entity_id=entity.id)
-    page = queries.list_claims(
-        session, filters, limit=params.limit, after=decode_cursor(params.cursor, int)
-    )
-    return ClaimPage(
-        items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
-    )
+    return answer_claims(request, response, session, settings, params, filters)
+
+
+def _first(key: list[str | int | float] | None) -> str | None:
+    return str(key[0]) if key else None

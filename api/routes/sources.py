@@ -12,6 +12,7 @@ from api.deps import SessionDep, SettingsDep, SourceDep
 from api.errors import ProblemError, invalid_parameter, problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, SourceListParams
+from api.routes.claims import answer_claims
 from models import SourcePublic
 from models.page import ClaimPage, SourcePage
 
@@ -37,7 +38,7 @@ def list_sources(
         kind=params.kind.value if params.kind else None,
         publisher_id=params.publisher_id(session),
         limit=params.limit,
-        after=decode_cursor(params.cursor, str),
+        after=_first(decode_cursor(params.cursor, (str,))),
     )
     return SourcePage(
         items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
@@ -59,6 +60,7 @@ def get_source(source: SourceDep) -> SourcePublic:
     "/sources/{slug}/claims",
     summary="List claims passing through a source",
     response_model=ClaimPage,
+    response_model_exclude_unset=True,
     responses=problem_responses(404, 422),
 )
 def list_source_claims(
@@ -71,12 +73,7 @@ def list_source_claims(
 ) -> ClaimPage:
     """Claims whose attribution chain passes through this source at any hop."""
     filters = params.filters(session, source_ids=[source[0]])
-    page = queries.list_claims(
-        session, filters, limit=params.limit, after=decode_cursor(params.cursor, int)
-    )
-    return ClaimPage(
-        items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
-    )
+    return answer_claims(request, response, session, settings, params, filters)
 
 
 @router.get(
@@ -117,3 +114,7 @@ def get_source_text(
     if start is not None and end is not None and end < start:
         raise invalid_parameter("end", "must not be before start")
     return PlainTextResponse(text[start:end], media_type="text/plain; charset=utf-8")
+
+
+def _first(key: list[str | int | float] | None) -> str | None:
+    return str(key[0]) if key else None

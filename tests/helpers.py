@@ -1,0 +1,29 @@
+"""Helpers shared by tests that read lists the way a client does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def ids(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [claim["id"] for claim in response.json()["items"]]
+
+
+def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
+    """Every item of a list, following `next` links."""
+    items: list[dict[str, Any]] = []
+    next_url: str | None = url
+    while next_url:
+        response = client.get(next_url)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["items"]
+        if body["next"]:
+            assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
+        else:
+            assert "link" not in response.headers
+        next_url = body["next"]
+    return items

@@ -1,0 +1,127 @@
+"""Sorting, facets and counts; and list requests whose SQL does not grow with the page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from helpers import walk
+from sqlalchemy import event
+
+from api import Store
+
+
+def test_sort_by_claimed_on_both_ways_with_stable_pages(client: TestClient) -> None:
+    oldest_first = [c["claimed_on"] or "" for c in walk(client, "/claims?sort=claimed_on&limit=4")]
+    assert oldest_first == sorted(oldest_first)
+    newest_first = walk(client, "/claims?sort=-claimed_on&limit=4")
+    assert newest_first[0]["id"] == "legion-two-fully-manned-battalions"
+    one_page = client.get("/claims?sort=-claimed_on&limit=200").json()["items"]
+    assert [c["id"] for c in newest_first] == [c["id"] for c in one_page]
+    assert len(one_page) == 37
+
+
+def test_relevance_ranks_the_best_match_first(client: TestClient) -> None:
+    ranked = walk(client, "/claims?q=battalions&sort=relevance&limit=1")
+    assert [c["id"] for c in ranked] == [
+        "legion-two-fully-manned-battalions",
+        "legion-two-battalions-over-1000-fighters",
+    ]
+    legion = [c["id"] for c in walk(client, "/claims?q=legion&sort=relevance&limit=3")]
+    assert sorted(legion) == sorted(c["id"] for c in walk(client, "/claims?q=legion"))
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("sort=relevance", "sort"),
+        ("sort=newest", "sort"),
+        ("facet=colour", "facet"),
+        ("count=roughly", "count"),
+    ],
+)
+def test_bad_sort_facet_count(client: TestClient, query: str, field: str) -> None:
+    response = client.get(f"/claims?{query}")
+    assert response.status_code == 422
+    assert response.json()["field"].startswith(field)
+
+
+def test_a_cursor_only_works_with_its_own_sort(client: TestClient) -> None:
+    cursor = client.get("/claims?sort=claimed_on&limit=2").json()["next"].split("cursor=")[1]
+    response = client.get(f"/claims?limit=2&cursor={cursor}")
+    assert response.status_code == 422
+    assert response.json()["field"] == "cursor"
+
+
+def test_facets_count_the_whole_filtered_set(client: TestClient) -> None:
+    body = client.get(
+        "/claims?entity=legion&facet=status&facet=claimant&facet=source&facet=entity"
+        "&count=exact&limit=2"
+    ).json()
+    everything = walk(client, "/claims?entity=legion&limit=50")
+    assert body["count"] == len(everything)
+    assert len(body["items"]) == 2
+
+    def expected(values: Counter[str]) -> list[tuple[str, int]]:
+        return sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+
+    def got(name: str) -> list[tuple[str, int]]:
+        return [(f["value"], f["count"]) for f in body["facets"][name]]
+
+    assert got("status") == expected(Counter(c["status"] for c in everything))
+    assert got("claimant") == expected(Counter(c["claimant"]["slug"] for c in everything))
+    assert got("entity") == expected(
+        Counter(slug for c in everything for slug in {e["slug"] for e in c["entities"]})
+    )
+    assert got("source") == expected(
+        Counter(s for c in everything for s in {h["source"] for h in c["attribution"]} if s)
+    )
+    assert body["facets"]["claimant"][0]["label"]
+
+
+def test_without_extras_the_page_has_only_items_and_next(client: TestClient) -> None:
+    assert set(client.get("/claims?limit=1").json()) == {"items", "next"}
+
+
+@contextmanager
+def statements(store: Store) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "entity=legion",
+        "entity=legion&role=about",
+        "source=moscow-times",
+        "claimant=legion-representatives",
+        "q=legion",
+        "q=legion&sort=relevance",
+        "sort=-claimed_on",
+        "status=reported&since=2022",
+    ],
+)
+def test_sql_per_list_request_does_not_grow_with_the_page(
+    client: TestClient, store: Store, query: str
+) -> None:
+    counts = set()
+    for limit in (1, 5, 37):
+        with statements(store) as seen:
+            assert client.get(f"/claims?{query}&limit={limit}").status_code == 200
+        counts.add(len(seen))
+    assert len(counts) == 1, counts
+    assert counts.pop() <= 8
