@@ -23,12 +23,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/claims serve --host $(HOST) --port $(PORT)
 
-## test: install with the dev tools, then lint, type-check and run the whole test suite
+## test: install with the dev tools, lint, type-check, then run the whole test suite twice:
+## on SQLite, and on a throwaway PostgreSQL server the tests start on loopback and stop
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+	CLAIMS_TEST_ENGINE=postgresql $(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

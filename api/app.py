@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.db import Store
 from api.errors import install_error_handlers
+from api.migrate import ensure_current
 from api.router import create_router
 from api.settings import Settings
 
@@ -45,15 +46,16 @@ def _version() -> str:
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
-    """A ready app on `store` (or on `settings.database_url`), its schema created.
+    """A ready app on `store` (or on `settings.database_url`).
 
-    Nothing essential waits for the lifespan, so the app also works mounted as a
-    sub-application, where lifespans never run.
+    An empty store gets its schema; a store whose schema is behind the code raises
+    `SchemaBehindError`, saying what to run. Nothing essential waits for the lifespan,
+    so the app also works mounted as a sub-application, where lifespans never run.
     """
     settings = settings or Settings()
     owns_store = store is None
     store = store or Store(settings.database_url)
-    store.create_schema()
+    ensure_current(store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

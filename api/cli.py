@@ -96,17 +96,39 @@ def serve(
     from api.app import create_app
     from api.db import Store
     from api.loader import load as load_fixtures
+    from api.migrate import SchemaBehindError, ensure_current
     from api.queries import store_is_empty
 
     settings = _settings(database_url, fixtures)
     store = Store(settings.database_url)
-    store.create_schema()
+    try:
+        ensure_current(store)
+    except SchemaBehindError as exc:
+        typer.echo(f"cannot serve: {exc}", err=True)
+        raise typer.Exit(1) from None
     with store.session() as session:
         empty = store_is_empty(session)
     if empty:
         report = load_fixtures(store, _verified(settings))
         typer.echo(f"new store filled from {settings.fixtures_dir}: {report.summary()}")
     uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level=log_level)
+
+
+@cli.command()
+def migrate(database_url: DatabaseUrl = None) -> None:
+    """Upgrade the store's schema to the one this code needs (creates a new store)."""
+    from api.db import Store
+    from api.migrate import upgrade
+
+    store = Store(_settings(database_url).database_url)
+    try:
+        before, after = upgrade(store)
+    finally:
+        store.dispose()
+    if before == after:
+        typer.echo(f"schema already at revision {after}")
+    else:
+        typer.echo(f"schema upgraded from revision {before or 'none'} to {after}")
 
 
 def main() -> None:

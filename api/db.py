@@ -10,10 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
-
-import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from api import search
+from sqlmodel import Session, create_engine
 
 
 def normalize_url(raw: str) -> URL:
@@ -66,11 +63,6 @@ class Store:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
-
-    def create_schema(self) -> None:
-        with self.engine.begin() as connection:
-            SQLModel.metadata.create_all(connection)
-            search.install(connection)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api import queries
 from api.db import Store
-from api.errors import not_found
+from api.errors import invalid_parameter, not_found
 from api.settings import Settings
 from models import Entity, SourcePublic
 
@@ -23,6 +23,14 @@ def get_store(request: Request) -> Store:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.state.claims_settings
     return settings
+
+
+def reject_nul(request: Request) -> None:
+    """NUL is never meaningful in a name or id, and PostgreSQL refuses it in text."""
+    for where, values in (("path", request.path_params), ("query", request.query_params)):
+        for name, value in values.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise invalid_parameter(name, f"the {where} parameter contains a NUL character")
 
 
 def get_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from api.db import Store
+from api.migrate import ensure_current
 from models import (
     AttributionHop,
     Claim,
@@ -437,7 +438,7 @@ def _sync_claim_links(
 
 def load(store: Store, verified: VerifiedFixtures) -> LoadReport:
     """Write a verified fixture set in one transaction; identical input changes nothing."""
-    store.create_schema()
+    ensure_current(store)
     try:
         return _write(store, verified)
     except IntegrityError as exc:

@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, column, func, literal_column, select, table
+from sqlalchemy import (
+    Connection,
+    Double,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -59,6 +69,20 @@ def install(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def suspend(connection: Connection) -> None:
+    """Stop per-row index upkeep before a bulk load (SQLite; PostgreSQL needs nothing)."""
+    if connection.dialect.name == "sqlite":
+        for trigger in SQLITE_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+
+
+def resume(connection: Connection) -> None:
+    """Rebuild the index in one pass after a bulk load, and restore per-row upkeep."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')")
+        install(connection)
+
+
 @dataclass(frozen=True)
 class Match:
     """How to find claims matching some words: a driving source of ids with a rank."""
@@ -84,7 +108,8 @@ def match(dialect: str, words: list[str]) -> Match:
     ids = (
         select(
             literal_column("claim.id").label("id"),
-            (-func.ts_rank_cd(search, tsquery)).label("rank"),
+            # ts_rank_cd is a 4-byte real; as a double it survives the trip through a cursor.
+            cast(-func.ts_rank_cd(search, tsquery), Double()).label("rank"),
         )
         .select_from(table("claim"))
         .where(search.op("@@")(tsquery))

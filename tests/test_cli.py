@@ -10,8 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import url_of
 from typer.testing import CliRunner
 
+from api import Store
 from api.cli import cli
 
 runner = CliRunner()
@@ -41,8 +43,8 @@ def test_check_names_a_tampered_quote(fixtures_copy: Path) -> None:
     assert "nearest match at" in result.output
 
 
-def test_load_creates_then_leaves_the_store_alone(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'store' / 'claims.db'}"
+def test_load_creates_then_leaves_the_store_alone(empty_store: Store) -> None:
+    url = url_of(empty_store)
     first = runner.invoke(cli, ["load", "--database-url", url])
     assert first.exit_code == 0, first.output
     assert "claim: 37 created" in first.output
@@ -56,7 +58,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_fills_a_new_store_and_answers(tmp_path: Path) -> None:
+def test_serve_fills_a_new_store_and_answers(tmp_path: Path, empty_store: Store) -> None:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -67,7 +69,7 @@ def test_serve_fills_a_new_store_and_answers(tmp_path: Path) -> None:
             "--port",
             str(port),
             "--database-url",
-            f"sqlite:///{tmp_path / 'claims.db'}",
+            url_of(empty_store),
             "--log-level",
             "warning",
         ],

@@ -106,9 +106,9 @@ def test_sources(claims: ClaimsClient) -> None:
     assert claims.list_source_claims("time-legion-report").items[0].id == "legion-stated-goals"
 
 
-def test_health(claims: ClaimsClient) -> None:
+def test_health(claims: ClaimsClient, store: Store) -> None:
     health = claims.health()
-    assert (health.status, health.database) == ("ok", "sqlite")
+    assert (health.status, health.database) == ("ok", store.dialect)
 
 
 def test_unknown_entity_is_not_found_with_suggestions(claims: ClaimsClient) -> None:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Store, create_app, create_router, install_error_handlers
+from api.migrate import ensure_current
 
 IMPORT_PROBE = """
 import json, sys
@@ -85,7 +86,7 @@ def test_the_app_mounts_as_a_sub_application(store: Store) -> None:
 
 def test_two_routers_on_two_stores(store: Store) -> None:
     empty = Store("sqlite://")
-    empty.create_schema()
+    ensure_current(empty)
     host = FastAPI()
     host.include_router(create_router(store), prefix="/full")
     host.include_router(create_router(empty), prefix="/empty")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from api import Store
 from api.loader import VerifiedFixtures
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_7eec1dc745a9adda.txt"
@@ -134,5 +135,5 @@ def test_text_not_held_and_bad_spans(client: TestClient) -> None:
     assert client.get("/sources/legion-article-2022/text?start=-1").status_code == 422
 
 
-def test_health(client: TestClient) -> None:
-    assert client.get("/health").json() == {"status": "ok", "database": "sqlite"}
+def test_health(client: TestClient, store: Store) -> None:
+    assert client.get("/health").json() == {"status": "ok", "database": store.dialect}

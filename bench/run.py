@@ -1,0 +1,583 @@
+"""Benchmark our API against two references measured in the same run.
+
+For each store size: build the synthetic store if it is not cached, start three servers
+(our API, the FastAPI ceiling, Datasette) pinned to one core, then for each round load
+every target in turn with wrk pinned to another core, and print requests/s, p50 and p99
+latency (medians over rounds) with our figures as ratios of the references'.
+
+    .venv/bin/python bench/run.py --sizes 1000,1000000 --rounds 5 --duration 5
+
+See bench/README.md for what is measured and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from api.paging import encode_cursor
+
+HERE = Path(__file__).resolve().parent
+HOST = "127.0.0.1"  # never anything else
+LIMIT = 20
+POPULAR = "entity-0"
+CEILING = "ceiling"
+DATASETTE = "datasette"
+INSTALL_WRK = (
+    "wrk is not installed; on Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y wrk"
+)
+
+
+# --- the store ------------------------------------------------------------------------
+
+
+def parse_size(text: str) -> int:
+    """`1000`, `100k` or `1m` claims."""
+    match = re.fullmatch(r"\s*(\d+)\s*([kKmM]?)\s*", text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r}")
+    return int(match[1]) * {"": 1, "k": 1000, "m": 1_000_000}[match[2].lower()]
+
+
+def ensure_store(claims: int, data_dir: Path, given: dict[int, Path]) -> Path:
+    """The store of `claims` claims: the one given, the cached one, or a new one."""
+    if claims in given:
+        path = given[claims]
+        if not path.is_file():
+            raise SystemExit(f"--store {claims}={path}: no such file")
+        return path
+    path = data_dir / f"claims-{claims}.db"
+    if path.is_file():
+        return path
+    data_dir.mkdir(parents=True, exist_ok=True)
+    partial = data_dir / f"claims-{claims}.partial.db"
+    for stale in data_dir.glob(f"{partial.name}*"):
+        stale.unlink()
+    print(f"generating {claims} claims into {path} (1M takes about 2 minutes)...", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "generate.py"),
+            "--claims",
+            str(claims),
+            "--database-url",
+            f"sqlite:///{partial.resolve()}",
+        ],
+        check=True,
+    )
+    partial.rename(path)  # only a finished store is ever cached
+    return path
+
+
+def store_bytes(path: Path) -> int:
+    """The store on disk, with its write-ahead log if one is left."""
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Facts about a store that the queries need: which entity is rare, which word is
+    mid-frequency, where a deep cursor points."""
+
+    claims: int
+    rare_entity: str
+    deep_cursor: str
+    term: str
+    term_claims: int
+    mid_claim: str
+
+
+def probe(path: Path) -> Probe:
+    """Pick the benchmark's parameters by SQL on the store (read-only)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        (claims,) = db.execute("SELECT count(*) FROM claim").fetchone()
+        # The rarest entity (highest number) that still has a claim.
+        (rare,) = db.execute(
+            """SELECT e.slug FROM entity e
+               WHERE e.slug LIKE 'entity-%'
+                 AND EXISTS (SELECT 1 FROM claim_entity ce WHERE ce.entity_id = e.id)
+               ORDER BY CAST(substr(e.slug, 8) AS INTEGER) DESC LIMIT 1"""
+        ).fetchone()
+        # A cursor at the 90th percentile of the popular entity's walk.
+        ids = [
+            row[0]
+            for row in db.execute(
+                """SELECT DISTINCT ce.claim_id FROM claim_entity ce
+                   JOIN entity e ON e.id = ce.entity_id
+                   WHERE e.slug = ? ORDER BY ce.claim_id""",
+                (POPULAR,),
+            )
+        ]
+        if not ids:
+            raise SystemExit(f"{path}: {POPULAR} has no claims; is this a generated store?")
+        deep = encode_cursor([ids[int(len(ids) * 0.9)]])
+        # A word on about 1% of claims (0.5-2%), whose stem matches as itself.
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claim_fts_v "
+            "USING fts5vocab(main, claim_fts, 'row')"
+        )
+        candidates = db.execute(
+            """SELECT term, doc FROM temp.claim_fts_v WHERE doc BETWEEN ? AND ?
+               ORDER BY abs(doc - ?), term LIMIT 50""",
+            (claims * 0.005, claims * 0.02, claims * 0.01),
+        ).fetchall()
+        for term, doc in candidates:
+            (found,) = db.execute(
+                "SELECT count(*) FROM claim_fts WHERE claim_fts MATCH ?", (f'"{term}"',)
+            ).fetchone()
+            if found == doc and term.isalpha():
+                break
+        else:
+            raise SystemExit(f"{path}: no word matches 0.5-2% of claims")
+        (mid,) = db.execute(
+            "SELECT public_id FROM claim ORDER BY id LIMIT 1 OFFSET ?", (claims // 2,)
+        ).fetchone()
+    finally:
+        db.close()
+    return Probe(claims, rare, deep, term, doc, mid)
+
+
+# --- targets --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    server: str  # "api", CEILING or DATASETTE
+    path: str
+
+
+def targets(p: Probe) -> list[Target]:
+    """Our seven queries, then the two references."""
+    page = f"limit={LIMIT}"
+    return [
+        Target("popular entity", "api", f"/claims?entity={POPULAR}&{page}"),
+        Target("rare entity", "api", f"/claims?entity={p.rare_entity}&{page}"),
+        Target(
+            "deep cursor (popular)",
+            "api",
+            f"/claims?entity={POPULAR}&{page}&cursor={quote(p.deep_cursor)}",
+        ),
+        Target(f"full text q={p.term}", "api", f"/claims?q={p.term}&{page}"),
+        Target("one claim by id", "api", f"/claims/{p.mid_claim}"),
+        Target(
+            "facets status+claimant (rare)",
+            "api",
+            f"/claims?entity={p.rare_entity}&facet=status&facet=claimant&{page}",
+        ),
+        Target("unfiltered first page", "api", f"/claims?{page}"),
+        Target("REF ceiling: FastAPI constant page", CEILING, "/claims"),
+        Target(
+            "REF Datasette canned query",
+            DATASETTE,
+            f"/claims/entity_claims.json?entity={POPULAR}&_shape=array",
+        ),
+    ]
+
+
+# --- servers --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    kind: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def url(self, path: str) -> str:
+        return f"http://{HOST}:{self.port}{path}"
+
+    def rss_mb(self) -> float:
+        """Resident set size of the server process, from /proc."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        return int(match[1]) / 1024 if match else float("nan")
+
+
+def start_server(kind: str, store: Path, cpu: int, logs: Path) -> Server:
+    """One server process, in its own process group, pinned to `cpu`."""
+    port = free_port()
+    log = logs / f"{kind}.log"
+    command = ["taskset", "-c", str(cpu), sys.executable, str(HERE / "serve.py"), kind]
+    command += ["--db", str(store), "--port", str(port), "--entity", POPULAR]
+    command += ["--limit", str(LIMIT)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return Server(kind, port, process, log)
+
+
+def wait_ready(server: Server, path: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.kind} server died:\n{server.log.read_text()[-3000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(server.url(path), timeout=5).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"{server.kind} server not ready after {timeout:.0f} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a process group we started, then kill it if it lingers."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextlib.contextmanager
+def servers(store: Path, cpu: int) -> Iterator[dict[str, Server]]:
+    """Our API and both references on `store`, all stopped on the way out."""
+    started: dict[str, Server] = {}
+    with tempfile.TemporaryDirectory(prefix="claims-bench-") as logs:
+        try:
+            for kind in ("api", CEILING, DATASETTE):
+                started[kind] = start_server(kind, store, cpu, Path(logs))
+            wait_ready(started["api"], "/health")
+            wait_ready(started[CEILING], "/claims")
+            wait_ready(started[DATASETTE], "/-/versions.json")
+            yield started
+        finally:
+            for server in started.values():
+                stop(server.process)
+
+
+def check_answers(running: dict[str, Server], plan: Sequence[Target]) -> None:
+    """Every target answers 200 with something, and all three first pages agree."""
+    bodies: dict[str, Any] = {}
+    for target in plan:
+        response = httpx.get(running[target.server].url(target.path), timeout=60)
+        if response.status_code != 200:
+            raise SystemExit(f"{target.name}: HTTP {response.status_code}: {response.text[:500]}")
+        body = response.json()
+        items = body if isinstance(body, list) else body.get("items", [body])
+        if not items:
+            raise SystemExit(f"{target.name}: empty answer from {target.path}")
+        bodies[target.server if target.server != "api" else target.name] = items
+    ours = [item["id"] for item in bodies[plan[0].name]]
+    for reference in (CEILING, DATASETTE):
+        theirs = [item["id"] for item in bodies[reference]]
+        if theirs != ours:
+            raise SystemExit(f"{reference} does not serve the same claims as our API")
+
+
+# --- load -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # non-2xx answers plus socket errors; should be 0
+
+
+_UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if match is None:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match[1]) * _UNITS_MS[match[2]]
+
+
+def parse_wrk(output: str) -> Sample:
+    """Requests/s, the 50% and 99% latency lines, and any errors, from `wrk --latency`."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
+    if rps is None or p50 is None or p99 is None:
+        raise ValueError(f"unexpected wrk output:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output)) + sum(
+        int(n)
+        for line in re.findall(r"Socket errors:(.*)", output)
+        for n in re.findall(r"\d+", line)
+    )
+    return Sample(float(rps[1]), _ms(p50[1]), _ms(p99[1]), errors)
+
+
+@dataclass(frozen=True)
+class Load:
+    cpu: int
+    connections: int
+    threads: int
+
+
+def wrk(url: str, seconds: int, load: Load) -> Sample:
+    command = ["taskset", "-c", str(load.cpu), "wrk", "--latency"]
+    command += [f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s"]
+    command += ["--timeout", "30s", url]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    if result.returncode != 0:
+        raise SystemExit(f"wrk failed on {url}:\n{result.stdout}{result.stderr}")
+    return parse_wrk(result.stdout)
+
+
+# --- a run ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    target: Target
+    samples: list[Sample] = field(default_factory=list)
+    vs_ceiling: list[float] = field(default_factory=list)
+    vs_datasette: list[float] = field(default_factory=list)
+
+    def median(self, attribute: str) -> float:
+        return float(statistics.median(getattr(s, attribute) for s in self.samples))
+
+
+@dataclass
+class SizeResult:
+    claims: int
+    store: Path
+    store_mb: float
+    probe: Probe
+    rows: list[Row]
+    rss_mb: dict[str, float]
+
+
+def bench_size(claims: int, store: Path, args: argparse.Namespace, load: Load) -> SizeResult:
+    found = probe(store)
+    if found.claims != claims:
+        print(f"note: {store} holds {found.claims} claims, not {claims}", file=sys.stderr)
+    plan = targets(found)
+    rows = [Row(target) for target in plan]
+    with servers(store, args.server_cpu) as running:
+        check_answers(running, plan)
+        for round_ in range(args.rounds):
+            # Rotate the order each round so no target always follows the same one.
+            shift = round_ % len(rows)
+            for row in rows[shift:] + rows[:shift]:
+                url = running[row.target.server].url(row.target.path)
+                if args.warmup > 0:
+                    wrk(url, args.warmup, load)
+                row.samples.append(wrk(url, args.duration, load))
+            by_server = {
+                row.target.server: row.samples[-1].rps
+                for row in rows
+                if row.target.server in (CEILING, DATASETTE)
+            }
+            for row in rows:
+                row.vs_ceiling.append(row.samples[-1].rps / by_server[CEILING])
+                row.vs_datasette.append(row.samples[-1].rps / by_server[DATASETTE])
+            print(f"  {claims} claims: round {round_ + 1}/{args.rounds} done", flush=True)
+        rss = {kind: server.rss_mb() for kind, server in running.items()}
+    return SizeResult(claims, store, store_bytes(store) / 2**20, found, rows, rss)
+
+
+def machine() -> dict[str, str]:
+    """What the figures were measured on."""
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
+    info = {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": wrk_version.split(" Copyright")[0].removeprefix("wrk ").strip(),
+    }
+    for package in ("fastapi", "pydantic", "uvicorn", "sqlalchemy", "datasette"):
+        with contextlib.suppress(PackageNotFoundError):
+            info[package] = version(package)
+    return info
+
+
+def command_line() -> str:
+    python = Path(sys.executable)
+    with contextlib.suppress(ValueError):
+        python = python.relative_to(Path.cwd())
+    return shlex.join([str(python), *sys.argv])
+
+
+def table(result: SizeResult) -> str:
+    """The size's figures as a Markdown table (medians over rounds)."""
+    lines = [
+        "| query | req/s | p50 ms | p99 ms | vs ceiling | vs Datasette |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in result.rows:
+        errors = sum(s.errors for s in row.samples)
+        flag = f" ({errors} errors)" if errors else ""
+        lines.append(
+            f"| {row.target.name}{flag} | {row.median('rps'):.0f} | {row.median('p50_ms'):.2f}"
+            f" | {row.median('p99_ms'):.2f} | {statistics.median(row.vs_ceiling):.2f}x"
+            f" | {statistics.median(row.vs_datasette):.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def report(result: SizeResult) -> str:
+    p = result.probe
+    lines = [
+        f"## {result.claims:,} claims",
+        "",
+        f"store: {result.store} ({result.store_mb:.0f} MB on disk); "
+        f"RSS after the load: API {result.rss_mb['api']:.0f} MB, "
+        f"ceiling {result.rss_mb[CEILING]:.0f} MB, Datasette {result.rss_mb[DATASETTE]:.0f} MB",
+        f"rare entity: {p.rare_entity}; q={p.term} matches {p.term_claims} claims "
+        f"({100 * p.term_claims / p.claims:.2f}%)",
+        "",
+        table(result),
+        "",
+        "ratios are req/s over the reference's req/s in the same round (>1: faster)",
+        "paths:",
+        *(f"  {row.target.name}: {row.target.path}" for row in result.rows),
+    ]
+    return "\n".join(lines)
+
+
+def as_json(results: Sequence[SizeResult], info: dict[str, str], args: Any) -> dict[str, Any]:
+    return {
+        "command": command_line(),
+        "machine": info,
+        "settings": {k: v for k, v in vars(args).items() if k not in {"json", "store", "data_dir"}},
+        "sizes": [
+            {
+                "claims": r.claims,
+                "store": str(r.store),
+                "store_mb": round(r.store_mb, 1),
+                "rss_mb": {k: round(v, 1) for k, v in r.rss_mb.items()},
+                "probe": asdict(r.probe),
+                "targets": [
+                    {
+                        "name": row.target.name,
+                        "server": row.target.server,
+                        "path": row.target.path,
+                        "rps": row.median("rps"),
+                        "p50_ms": row.median("p50_ms"),
+                        "p99_ms": row.median("p99_ms"),
+                        "vs_ceiling": statistics.median(row.vs_ceiling),
+                        "vs_datasette": statistics.median(row.vs_datasette),
+                        "rounds": [asdict(s) for s in row.samples],
+                    }
+                    for row in r.rows
+                ],
+            }
+            for r in results
+        ],
+    }
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [parse_size(part) for part in s.split(",")],
+        default=[1000, 1_000_000],
+        help="store sizes in claims, comma-separated (1000,100k,1m); default 1000,1000000",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per size (default 5)")
+    parser.add_argument(
+        "--duration", type=int, default=5, help="seconds of load per target and round"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=1, help="unmeasured seconds of load before each"
+    )
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--server-cpu", type=int, default=0, help="core the servers run on")
+    parser.add_argument("--load-cpu", type=int, default=1, help="core wrk runs on")
+    parser.add_argument(
+        "--data-dir", type=Path, default=HERE / "data", help="cache of generated stores"
+    )
+    parser.add_argument(
+        "--store",
+        action="append",
+        default=[],
+        metavar="SIZE=PATH",
+        help="use this existing store for SIZE instead of the cache (repeatable)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit(INSTALL_WRK)
+    if shutil.which("taskset") is None:
+        raise SystemExit("taskset is not installed (util-linux)")
+    cpus = os.sched_getaffinity(0)
+    if args.server_cpu not in cpus or args.load_cpu not in cpus or args.server_cpu == args.load_cpu:
+        raise SystemExit(f"need two distinct usable cores; this process may use {sorted(cpus)}")
+    given: dict[int, Path] = {}
+    for spec in args.store:
+        size, _, path = spec.partition("=")
+        given[parse_size(size)] = Path(path)
+
+    # A SIGTERM ends the run through the same `finally` blocks as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    info = machine()
+    load = Load(args.load_cpu, args.connections, args.threads)
+    per_size = 9 * args.rounds * (args.duration + args.warmup)
+    print(f"command: {command_line()}")
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print(
+        f"load: wrk -t{args.threads} -c{args.connections} on core {args.load_cpu}, "
+        f"{args.warmup:g} s warm-up + {args.duration:g} s per target and round, "
+        f"{args.rounds} rounds; servers on core {args.server_cpu}; "
+        f"about {per_size / 60:.1f} min per size"
+    )
+    results = []
+    for claims in args.sizes:
+        store = ensure_store(claims, args.data_dir, given)
+        result = bench_size(claims, store, args, load)
+        results.append(result)
+        print()
+        print(report(result), flush=True)
+        print()
+    if args.json:
+        args.json.write_text(json.dumps(as_json(results, info, args), indent=2) + "\n")
+        print(f"figures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
