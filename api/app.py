@@ -8,10 +8,12 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from api.db import Store
 from api.errors import install_error_handlers
+from api.limits import BodyLimit
 from api.migrate import ensure_current
 from api.router import create_router
 from api.settings import Settings
@@ -72,6 +74,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.claims_store = store
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+            ],
+            expose_headers=["ETag", "Link", "Location"],
+        )
     app.include_router(create_router(store, settings))
 
     @app.get("/", include_in_schema=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -89,6 +90,15 @@ def serve(
     database_url: DatabaseUrl = None,
     fixtures: FixturesDir = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes; several need a shared store "
+            "such as PostgreSQL (each worker is stateless).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API; on first run, create the store and fill it from the fixtures."""
     import uvicorn
@@ -111,7 +121,21 @@ def serve(
     if empty:
         report = load_fixtures(store, _verified(settings))
         typer.echo(f"new store filled from {settings.fixtures_dir}: {report.summary()}")
-    uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level=log_level)
+    if workers == 1:
+        uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level=log_level)
+        return
+    store.dispose()
+    # Each worker process builds its own app (and engine) from the environment.
+    os.environ["CLAIMS_DATABASE_URL"] = store.url.render_as_string(hide_password=False)
+    os.environ["CLAIMS_FIXTURES_DIR"] = str(settings.fixtures_dir)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level=log_level,
+    )
 
 
 @cli.command()
@@ -129,6 +153,76 @@ def migrate(database_url: DatabaseUrl = None) -> None:
         typer.echo(f"schema already at revision {after}")
     else:
         typer.echo(f"schema upgraded from revision {before or 'none'} to {after}")
+
+
+keys = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+cli.add_typer(keys, name="keys")
+
+
+@keys.command("create")
+def create_key(
+    name: Annotated[str, typer.Option(help="Who the key is for; recorded in revisions.")],
+    scope: Annotated[str, typer.Option(help="read, write or admin.")] = "write",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a key and print it: it is shown this once, and stored only hashed."""
+    from sqlalchemy.exc import IntegrityError
+
+    from api.auth import Scope
+    from api.auth import create_key as make_key
+    from api.db import Store
+    from api.migrate import ensure_current
+
+    if scope not in {s.value for s in Scope}:
+        typer.echo(f"--scope must be read, write or admin, not {scope!r}", err=True)
+        raise typer.Exit(2)
+    store = Store(_settings(database_url).database_url)
+    try:
+        ensure_current(store)
+        with store.write_session() as session:
+            key = make_key(session, name, Scope(scope))
+            session.commit()
+    except IntegrityError:
+        typer.echo(f"a key named {name!r} exists already", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        store.dispose()
+    typer.echo(key)
+
+
+@keys.command("revoke")
+def revoke(name: str, database_url: DatabaseUrl = None) -> None:
+    """Revoke a key by name; requests with it get 401 from then on."""
+    from api.auth import revoke_key
+    from api.db import Store
+
+    store = Store(_settings(database_url).database_url)
+    try:
+        with store.write_session() as session:
+            done = revoke_key(session, name)
+            session.commit()
+    finally:
+        store.dispose()
+    if not done:
+        typer.echo(f"no live key named {name!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {name}")
+
+
+@keys.command("list")
+def list_keys(database_url: DatabaseUrl = None) -> None:
+    """Names, scopes and states of the keys (never the keys themselves)."""
+    from api.auth import list_keys as all_keys
+    from api.db import Store
+
+    store = Store(_settings(database_url).database_url)
+    try:
+        with store.session() as session:
+            for key in all_keys(session):
+                state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "live"
+                typer.echo(f"{key.name}\t{key.scope}\t{state}")
+    finally:
+        store.dispose()
 
 
 def main() -> None:

@@ -26,6 +26,8 @@ def _is_memory_sqlite(url: URL) -> bool:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide when transactions begin (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers run beside a writer; NORMAL is durable across crashes of the
     # process (the WAL is fsynced at checkpoints), and loses at most the last commits
@@ -35,6 +37,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Writers take the write lock up front (BEGIN IMMEDIATE): a transaction that read
+    first and wrote second could find its snapshot stale and fail instead of waiting."""
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 class Store:
@@ -58,6 +67,7 @@ class Store:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(self.url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
 
     @property
@@ -67,6 +77,12 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session for one write transaction, serialised with other writers on SQLite."""
+        with Session(self.engine.execution_options(sqlite_begin="IMMEDIATE")) as session:
             yield session
 
     def dispose(self) -> None:

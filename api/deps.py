@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
-from sqlmodel import Session
+from fastapi import Depends, Header, Path, Query, Request
+from sqlmodel import Session, col, select
 
 from api import queries
 from api.db import Store
@@ -38,7 +38,25 @@ def get_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session
         yield session
 
 
+def get_write_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:
+    with store.write_session() as session:
+        yield session
+
+
+MERGE_PATCH = "application/merge-patch+json"
 StoreDep = Annotated[Store, Depends(get_store)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+Reason = Annotated[
+    str | None,
+    Query(max_length=1000, description="Why the change is made; kept in the revision log."),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        description="The ETag last read; the change applies only if it is still current.",
+    ),
+]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
@@ -70,5 +88,20 @@ def source_or_404(session: SessionDep, slug: SourceSlug) -> tuple[int, SourcePub
     return found
 
 
+def write_entity_or_404(session: WriteSessionDep, slug: EntitySlug) -> Entity:
+    entity: Entity | None = session.execute(
+        select(Entity).where(col(Entity.slug) == slug)
+    ).scalar_one_or_none()
+    if entity is None:
+        raise not_found("entity", slug, queries.suggest_entities(session, slug))
+    return entity
+
+
+def write_source_or_404(session: WriteSessionDep, slug: SourceSlug) -> tuple[int, SourcePublic]:
+    return source_or_404(session, slug)
+
+
 EntityDep = Annotated[Entity, Depends(entity_or_404)]
 SourceDep = Annotated[tuple[int, SourcePublic], Depends(source_or_404)]
+WriteEntityDep = Annotated[Entity, Depends(write_entity_or_404)]
+WriteSourceDep = Annotated[tuple[int, SourcePublic], Depends(write_source_or_404)]

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -65,6 +65,7 @@ class ProblemError(HTTPException):
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(status_code=status, detail=detail, headers=headers)
+        self.extra: dict[str, Any] = {}
         self.problem = Problem(
             type=_TYPE_BASE + kind,
             title=title,
@@ -106,9 +107,11 @@ def invalid_parameter(field: str, message: str) -> ProblemError:
     )
 
 
-def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+def problem_response(
+    problem: Problem, headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None
+) -> JSONResponse:
     return JSONResponse(
-        problem.model_dump(mode="json", exclude_none=True),
+        problem.model_dump(mode="json", exclude_none=True) | (extra or {}),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
@@ -125,9 +128,11 @@ def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     return found
 
 
-async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_problem(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
-    return problem_response(exc.problem, dict(exc.headers) if exc.headers else None)
+    if exc.status_code == 304:
+        return Response(status_code=304, headers=dict(exc.headers or {}))
+    return problem_response(exc.problem, dict(exc.headers) if exc.headers else None, exc.extra)
 
 
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:

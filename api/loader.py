@@ -274,7 +274,7 @@ def read_and_verify(directory: Path) -> VerifiedFixtures:
 T = TypeVar("T", bound=SQLModel)
 
 
-def _sync(row: SQLModel, values: dict[str, Any]) -> bool:
+def sync_fields(row: SQLModel, values: dict[str, Any]) -> bool:
     """Set only the attributes that differ, so an identical load issues no UPDATE."""
     changed = False
     for name, value in values.items():
@@ -299,7 +299,7 @@ def _upsert(
         session.add(row)
         existing[key] = row
         report.count(table, "created")
-    elif _sync(row, values):
+    elif sync_fields(row, values):
         report.count(table, "updated")
     else:
         report.count(table, "unchanged")
@@ -332,7 +332,7 @@ def _source_values(
     }
 
 
-def _claim_values(claim: ClaimFixture, source_id: int, claimant_id: int) -> dict[str, Any]:
+def claim_values(claim: ClaimFixture, source_id: int, claimant_id: int) -> dict[str, Any]:
     claimed = date_bounds(claim.claimed_on) if claim.claimed_on else (None, None)
     quantity = claim.quantity
     return {
@@ -383,14 +383,14 @@ def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> boo
         assert entity.id is not None
         name = EntityName(entity_id=entity.id, text=spelled, folded=folded, is_alias=is_alias)
         if folded in have:
-            changed |= _sync(have[folded], name.model_dump(exclude={"id"}))
+            changed |= sync_fields(have[folded], name.model_dump(exclude={"id"}))
         else:
             session.add(name)
             changed = True
     return changed
 
 
-def _sync_claim_links(
+def sync_claim_links(
     session: Session,
     claim: Claim,
     fixture: ClaimFixture,
@@ -429,7 +429,7 @@ def _sync_claim_links(
             session.add(wanted)
             changed = True
         else:
-            changed |= _sync(existing, wanted.model_dump())
+            changed |= sync_fields(existing, wanted.model_dump())
     for stale in have_hops.values():
         session.delete(stale)
         changed = True
@@ -492,7 +492,7 @@ def _write(store: Store, verified: VerifiedFixtures) -> LoadReport:
         claims = {row.public_id: row for row in session.exec(select(Claim))}
         ordered = sorted(fixtures.claims, key=lambda c: (c.quote.source, c.quote.start, c.id))
         for claim_fixture in ordered:
-            values = _claim_values(
+            values = claim_values(
                 claim_fixture,
                 source_ids[claim_fixture.quote.source],
                 entity_ids[claim_fixture.claimant],
@@ -500,7 +500,7 @@ def _write(store: Store, verified: VerifiedFixtures) -> LoadReport:
             before = report.unchanged.get("claim", 0)
             claim = _upsert(session, claims, claim_fixture.id, Claim, values, report)
             session.flush()
-            links_changed = _sync_claim_links(session, claim, claim_fixture, entity_ids, source_ids)
+            links_changed = sync_claim_links(session, claim, claim_fixture, entity_ids, source_ids)
             if links_changed and report.unchanged.get("claim", 0) > before:
                 report.unchanged["claim"] -= 1
                 report.count("claim", "updated")

@@ -92,6 +92,10 @@ class ClaimFilterParams(PageParams):
         "claimants, sources, statuses or entities.",
         examples=[["status", "claimant"]],
     )
+    include: Literal["retracted"] | None = Field(
+        default=None,
+        description="`retracted` also lists retracted claims; by default they are left out.",
+    )
     count: Literal["exact"] | None = Field(
         default=None,
         description="`exact` adds the size of the whole filtered set (it reads every match, "
@@ -131,6 +135,7 @@ class ClaimFilterParams(PageParams):
             words=self.q,
             since=_bound("since", self.since, 0),
             until=_bound("until", self.until, 1),
+            include_retracted=self.include == "retracted",
         )
 
 

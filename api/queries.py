@@ -143,6 +143,7 @@ class ClaimFilters:
     words: str | None = None
     since: date | None = None
     until: date | None = None
+    include_retracted: bool = False
 
 
 _claimant = aliased(Entity, name="claimant")
@@ -189,6 +190,8 @@ class ClaimSort(StrEnum):
 def _conditions(filters: ClaimFilters, dialect: str, *, driven_by: str | None = None) -> list[Any]:
     """The filters as conditions on `claim`, leaving out the one the driving query covers."""
     where: list[Any] = []
+    if not filters.include_retracted:
+        where.append(col(Claim.retracted_at).is_(None))
     if filters.entity_id is not None and driven_by != "entity":
         link = [
             col(ClaimEntity.claim_id) == col(Claim.id),
@@ -575,6 +578,12 @@ def get_source(session: Session, slug: str) -> tuple[int, SourcePublic] | None:
     if row is None or row[0].id is None:
         return None
     return row[0].id, _source_public(row[0], row[1])
+
+
+def source_version(session: Session, source_id: int) -> int:
+    return int(
+        session.execute(select(col(Source.version)).where(col(Source.id) == source_id)).scalar_one()
+    )
 
 
 def get_source_text(session: Session, source_id: int) -> str | None:

@@ -22,6 +22,16 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "fixtures",
         description="Folder of the fixture files loaded by `claims load` and `claims serve`.",
     )
+    cors_origins: list[str] = Field(
+        default=[],
+        description="Origins browsers may call the API from (JSON list, or `*`); empty "
+        "turns CORS off.",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body accepted; larger ones get 413.",
+    )
     public_url: str | None = Field(
         default=None,
         description="Base URL clients reach the service at, used in `next` links when the "

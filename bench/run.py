@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import platform
 import re
@@ -28,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -61,16 +62,41 @@ def parse_size(text: str) -> int:
     return int(match[1]) * {"": 1, "k": 1000, "m": 1_000_000}[match[2].lower()]
 
 
+def schema_behind(path: Path) -> str | None:
+    """Why our API would refuse to serve this store (its schema is older), or None."""
+    from api.db import Store
+    from api.migrate import current, head
+
+    store = Store(f"sqlite:///{path}")
+    try:
+        found, wanted = current(store), head()
+    finally:
+        store.dispose()
+    if found == wanted:
+        return None
+    return f"its schema is at revision {found or 'none'}, the code needs {wanted}"
+
+
 def ensure_store(claims: int, data_dir: Path, given: dict[int, Path]) -> Path:
     """The store of `claims` claims: the one given, the cached one, or a new one."""
     if claims in given:
         path = given[claims]
         if not path.is_file():
             raise SystemExit(f"--store {claims}={path}: no such file")
+        if reason := schema_behind(path):
+            raise SystemExit(
+                f"--store {claims}={path}: {reason}; run `claims migrate --database-url "
+                f"sqlite:///{path.resolve()}`, or drop --store to generate a store"
+            )
         return path
     path = data_dir / f"claims-{claims}.db"
     if path.is_file():
-        return path
+        reason = schema_behind(path)
+        if reason is None:
+            return path
+        print(f"{path}: {reason}; generating it again", flush=True)
+        for old in data_dir.glob(f"{path.name}*"):
+            old.unlink()
     data_dir.mkdir(parents=True, exist_ok=True)
     partial = data_dir / f"claims-{claims}.partial.db"
     for stale in data_dir.glob(f"{partial.name}*"):
@@ -282,23 +308,63 @@ def servers(store: Path, cpu: int) -> Iterator[dict[str, Server]]:
                 stop(server.process)
 
 
-def check_answers(running: dict[str, Server], plan: Sequence[Target]) -> None:
-    """Every target answers 200 with something, and all three first pages agree."""
+def check_answers(running: dict[str, Server], plan: Sequence[Target]) -> dict[str, float]:
+    """Every target answers 200 with something, and all three first pages agree.
+
+    Returns each target's latency alone: the median of three requests over a kept-alive
+    connection, the first request having warmed it.
+    """
     bodies: dict[str, Any] = {}
-    for target in plan:
-        response = httpx.get(running[target.server].url(target.path), timeout=60)
-        if response.status_code != 200:
-            raise SystemExit(f"{target.name}: HTTP {response.status_code}: {response.text[:500]}")
-        body = response.json()
-        items = body if isinstance(body, list) else body.get("items", [body])
-        if not items:
-            raise SystemExit(f"{target.name}: empty answer from {target.path}")
-        bodies[target.server if target.server != "api" else target.name] = items
+    alone: dict[str, float] = {}
+    with httpx.Client(timeout=120) as client:
+        for target in plan:
+            url = running[target.server].url(target.path)
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(
+                    f"{target.name}: HTTP {response.status_code}: {response.text[:500]}"
+                )
+            body = response.json()
+            items = body if isinstance(body, list) else body.get("items", [body])
+            if not items:
+                raise SystemExit(f"{target.name}: empty answer from {target.path}")
+            bodies[target.server if target.server != "api" else target.name] = items
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                client.get(url).raise_for_status()
+                times.append(time.perf_counter() - started)
+            alone[target.name] = statistics.median(times)
     ours = [item["id"] for item in bodies[plan[0].name]]
     for reference in (CEILING, DATASETTE):
         theirs = [item["id"] for item in bodies[reference]]
         if theirs != ours:
             raise SystemExit(f"{reference} does not serve the same claims as our API")
+    return alone
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far, all threads, from /proc."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(server: Server, timeout: float = 600) -> None:
+    """Wait until the server has drained requests wrk left in flight.
+
+    A slow target leaves up to one request per connection running after wrk stops;
+    measuring the next target before they finish would charge it for them.
+    """
+    deadline = time.monotonic() + timeout
+    used = cpu_seconds(server.process.pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = cpu_seconds(server.process.pid)
+        if now - used < 0.02:  # under 8% of a core
+            return
+        used = now
+    print(f"warning: {server.kind} server still busy after {timeout:.0f} s", file=sys.stderr)
 
 
 # --- load -----------------------------------------------------------------------------
@@ -307,9 +373,9 @@ def check_answers(running: dict[str, Server], plan: Sequence[Target]) -> None:
 @dataclass(frozen=True)
 class Sample:
     rps: float
-    p50_ms: float
+    p50_ms: float  # NaN when no request completed
     p99_ms: float
-    errors: int  # non-2xx answers plus socket errors; should be 0
+    errors: int  # non-2xx answers plus socket errors (timeouts included); should be 0
 
 
 _UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
@@ -324,16 +390,17 @@ def _ms(text: str) -> float:
 
 def parse_wrk(output: str) -> Sample:
     """Requests/s, the 50% and 99% latency lines, and any errors, from `wrk --latency`."""
+    done = re.search(r"^\s+(\d+) requests in", output, re.MULTILINE)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
-    if rps is None or p50 is None or p99 is None:
+    if done is None or rps is None or p50 is None or p99 is None:
         raise ValueError(f"unexpected wrk output:\n{output}")
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output)) + sum(
-        int(n)
-        for line in re.findall(r"Socket errors:(.*)", output)
-        for n in re.findall(r"\d+", line)
-    )
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
+    for line in re.findall(r"Socket errors:(.*)", output):
+        errors += sum(int(n) for n in re.findall(r"\d+", line))
+    if int(done[1]) == 0:  # wrk prints zero latencies when nothing completed
+        return Sample(0.0, math.nan, math.nan, errors)
     return Sample(float(rps[1]), _ms(p50[1]), _ms(p99[1]), errors)
 
 
@@ -344,9 +411,9 @@ class Load:
     threads: int
 
 
-def wrk(url: str, seconds: int, load: Load) -> Sample:
+def wrk(url: str, seconds: int, load: Load, connections: int) -> Sample:
     command = ["taskset", "-c", str(load.cpu), "wrk", "--latency"]
-    command += [f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s"]
+    command += [f"-t{min(load.threads, connections)}", f"-c{connections}", f"-d{seconds}s"]
     command += ["--timeout", "30s", url]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if result.returncode != 0:
@@ -357,15 +424,23 @@ def wrk(url: str, seconds: int, load: Load) -> Sample:
 # --- a run ----------------------------------------------------------------------------
 
 
+def median(values: Iterable[float]) -> float:
+    """Median of the values that are numbers; NaN if none is."""
+    known = [v for v in values if not math.isnan(v)]
+    return float(statistics.median(known)) if known else math.nan
+
+
 @dataclass
 class Row:
     target: Target
+    alone_ms: float = math.nan  # one request with the server otherwise idle
+    connections: int = 0  # the load's connections, fewer for very slow targets
     samples: list[Sample] = field(default_factory=list)
     vs_ceiling: list[float] = field(default_factory=list)
     vs_datasette: list[float] = field(default_factory=list)
 
     def median(self, attribute: str) -> float:
-        return float(statistics.median(getattr(s, attribute) for s in self.samples))
+        return median(getattr(s, attribute) for s in self.samples)
 
 
 @dataclass
@@ -385,15 +460,25 @@ def bench_size(claims: int, store: Path, args: argparse.Namespace, load: Load) -
     plan = targets(found)
     rows = [Row(target) for target in plan]
     with servers(store, args.server_cpu) as running:
-        check_answers(running, plan)
+        alone = check_answers(running, plan)
+        for row in rows:
+            row.alone_ms = alone[row.target.name] * 1000
+            # A target so slow that each connection would finish under two requests in
+            # the time given gets one connection: its throughput is the same on one core,
+            # and its latencies stay measurable.
+            slow = alone[row.target.name] * load.connections > args.duration / 2
+            row.connections = 1 if slow else load.connections
         for round_ in range(args.rounds):
             # Rotate the order each round so no target always follows the same one.
             shift = round_ % len(rows)
             for row in rows[shift:] + rows[:shift]:
-                url = running[row.target.server].url(row.target.path)
+                server = running[row.target.server]
+                url = server.url(row.target.path)
                 if args.warmup > 0:
-                    wrk(url, args.warmup, load)
-                row.samples.append(wrk(url, args.duration, load))
+                    wrk(url, args.warmup, load, row.connections)
+                    wait_idle(server)
+                row.samples.append(wrk(url, args.duration, load, row.connections))
+                wait_idle(server)
             by_server = {
                 row.target.server: row.samples[-1].rps
                 for row in rows
@@ -437,20 +522,32 @@ def command_line() -> str:
     return shlex.join([str(python), *sys.argv])
 
 
+def _figure(value: float, digits: int) -> str:
+    return "-" if math.isnan(value) else f"{value:.{digits}f}"
+
+
 def table(result: SizeResult) -> str:
     """The size's figures as a Markdown table (medians over rounds)."""
     lines = [
-        "| query | req/s | p50 ms | p99 ms | vs ceiling | vs Datasette |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| query | req/s | p50 ms | p99 ms | vs ceiling | vs Datasette | idle ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in result.rows:
-        errors = sum(s.errors for s in row.samples)
-        flag = f" ({errors} errors)" if errors else ""
-        lines.append(
-            f"| {row.target.name}{flag} | {row.median('rps'):.0f} | {row.median('p50_ms'):.2f}"
-            f" | {row.median('p99_ms'):.2f} | {statistics.median(row.vs_ceiling):.2f}x"
-            f" | {statistics.median(row.vs_datasette):.2f}x |"
-        )
+        flags = [f"{row.connections} conn"] if row.connections == 1 else []
+        if errors := sum(s.errors for s in row.samples):
+            flags.append(f"{errors} errors")
+        name = row.target.name + (f" ({', '.join(flags)})" if flags else "")
+        rps = row.median("rps")
+        cells = [
+            name,
+            _figure(rps, 0 if rps >= 100 else 1),
+            _figure(row.median("p50_ms"), 2),
+            _figure(row.median("p99_ms"), 2),
+            _figure(median(row.vs_ceiling), 3 if median(row.vs_ceiling) < 0.01 else 2) + "x",
+            _figure(median(row.vs_datasette), 3 if median(row.vs_datasette) < 0.01 else 2) + "x",
+            _figure(row.alone_ms, 1),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -467,7 +564,11 @@ def report(result: SizeResult) -> str:
         "",
         table(result),
         "",
-        "ratios are req/s over the reference's req/s in the same round (>1: faster)",
+        "vs ceiling/Datasette: req/s over the reference's req/s in the same round (>1: faster)",
+        "idle ms: one request alone on the idle server (p50 under load is about connections x"
+        " service time)",
+        "(1 conn): too slow for the load's connections to finish two requests each; loaded"
+        " with one connection instead",
         "paths:",
         *(f"  {row.target.name}: {row.target.path}" for row in result.rows),
     ]
@@ -491,6 +592,8 @@ def as_json(results: Sequence[SizeResult], info: dict[str, str], args: Any) -> d
                         "name": row.target.name,
                         "server": row.target.server,
                         "path": row.target.path,
+                        "connections": row.connections,
+                        "idle_ms": row.alone_ms,
                         "rps": row.median("rps"),
                         "p50_ms": row.median("p50_ms"),
                         "p99_ms": row.median("p99_ms"),
@@ -504,6 +607,17 @@ def as_json(results: Sequence[SizeResult], info: dict[str, str], args: Any) -> d
             for r in results
         ],
     }
+
+
+def _finite(value: Any) -> Any:
+    """`value` with NaN (no figure) as null, so the JSON stays standard."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -575,7 +689,8 @@ def main() -> None:
         print(report(result), flush=True)
         print()
     if args.json:
-        args.json.write_text(json.dumps(as_json(results, info, args), indent=2) + "\n")
+        figures = _finite(as_json(results, info, args))
+        args.json.write_text(json.dumps(figures, indent=2, allow_nan=False) + "\n")
         print(f"figures written to {args.json}")
 
 

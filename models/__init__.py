@@ -10,9 +10,11 @@ from models.claim import (
 )
 from models.entity import Entity, EntityName, EntityPublic, EntityRef
 from models.links import AttributionHop, ClaimEntity
+from models.revision import ApiKey, IdempotentAnswer, Revision, RevisionPublic
 from models.source import Source, SourcePublic, SourceText
 
 __all__ = [
+    "ApiKey",
     "AttributionHop",
     "Claim",
     "ClaimEntity",
@@ -23,8 +25,11 @@ __all__ = [
     "EntityPublic",
     "EntityRef",
     "HopPublic",
+    "IdempotentAnswer",
     "QuantityPublic",
     "QuotePublic",
+    "Revision",
+    "RevisionPublic",
     "Source",
     "SourcePublic",
     "SourceText",

@@ -30,6 +30,7 @@ class Entity(EntityBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=120)
     kind: EntityKind = Field(sa_type=String(32), index=True)
+    version: int = Field(default=1)
 
 
 class EntityName(SQLModel, table=True):

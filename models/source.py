@@ -40,6 +40,7 @@ class Source(SourceBase, table=True):
     text_sha256: str | None = Field(
         default=None, max_length=64, description="Fingerprint of the held text, if any."
     )
+    version: int = Field(default=1)
 
 
 class SourceText(SQLModel, table=True):

@@ -65,7 +65,7 @@ def test_unknown_routes_and_methods_are_problems(client: TestClient) -> None:
         "status": 404,
         "detail": "Not Found",
     }
-    wrong = client.post("/claims", json={})
+    wrong = client.put("/claims", json={})
     assert wrong.status_code == 405
     assert wrong.headers["content-type"] == "application/problem+json"
     assert "allow" in wrong.headers

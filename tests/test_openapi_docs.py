@@ -31,6 +31,9 @@ def test_every_route_is_documented(spec: dict[str, Any]) -> None:
         "/sources",
         "/sources/{slug}",
         "/sources/{slug}/claims",
+        "/claims/{claim_id}/history",
+        "/entities/{slug}/history",
+        "/sources/{slug}/history",
         "/sources/{slug}/text",
         "/health",
     }

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Path, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api import queries
-from api.deps import SessionDep, SettingsDep
-from api.errors import not_found, problem_responses
+from api import queries, writes
+from api.auth import Writer
+from api.conditional import tag_response
+from api.deps import MERGE_PATCH, IfMatch, Reason, SessionDep, SettingsDep, WriteSessionDep
+from api.errors import problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, ClaimListParams
 from api.queries import ClaimFilters, ClaimSort
 from api.settings import Settings
-from models import ClaimPublic
+from models import ClaimPublic, RevisionPublic
 from models.page import ClaimPage, FacetValue
+from models.write import ClaimCreate, ClaimUpdate
 
 router = APIRouter(tags=["claims"])
+
+ClaimId = Annotated[
+    str,
+    Path(
+        max_length=200, description="Stable claim id.", examples=["legion-300-applications-a-day"]
+    ),
+]
 
 _KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
     None: (int,),
@@ -85,21 +98,129 @@ def list_claims(
     "/claims/{claim_id}",
     summary="Get a claim",
     response_model=ClaimPublic,
-    responses=problem_responses(404, 422),
+    responses=problem_responses(404, 410, 422),
 )
 def get_claim(
-    session: SessionDep,
-    claim_id: Annotated[
-        str,
-        Path(
-            max_length=200,
-            description="Stable claim id.",
-            examples=["legion-300-applications-a-day"],
-        ),
-    ],
+    request: Request, response: Response, session: SessionDep, claim_id: ClaimId
 ) -> ClaimPublic:
-    """One claim with its verbatim quote, claimant, entities and attribution chain."""
+    """One claim with its verbatim quote, claimant, entities and attribution chain. A
+    retracted claim answers 410 with its retraction record."""
+    row = writes.claim_row(session, claim_id)
+    if row.retracted_at is not None:
+        raise writes.retracted(row)
     claim = queries.get_claim(session, claim_id)
-    if claim is None:
-        raise not_found("claim", claim_id)
+    assert claim is not None
+    tag_response(request, response, writes.etag(claim, row.version))
     return claim
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+class Retraction(BaseModel):
+    """The record a retracted claim answers with: who withdrew it, when and why."""
+
+    claim: str = Field(description="Id of the retracted claim.")
+    at: datetime = Field(description="When it was retracted (UTC).")
+    by: str = Field(description="Name of the API key that retracted it.")
+    reason: str | None = Field(description="Why, as the writer said.")
+
+
+class History(BaseModel):
+    """Every revision of a resource, oldest first."""
+
+    items: list[RevisionPublic] = Field(description="The revisions, oldest first.")
+    next: str | None = Field(default=None, description="Always null: one page holds it all.")
+
+
+def commit(session: Session) -> None:
+    """Commit at the boundary; a race the checks could not see is a 409, not a 500."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise writes.integrity_conflict(exc) from None
+
+
+@router.post(
+    "/claims",
+    summary="Create a claim",
+    status_code=201,
+    response_model=ClaimPublic,
+    responses=problem_responses(401, 403, 409, 413, 422),
+)
+def create_claim(
+    response: Response,
+    session: WriteSessionDep,
+    who: Writer,
+    data: ClaimCreate,
+    reason: Reason = None,
+) -> ClaimPublic:
+    """Create a claim; its quote is verified against the held text of its source (offsets
+    are found when omitted), and every entity and source it names must exist."""
+    claim = writes.create_claim(session, data, who, reason)
+    commit(session)
+    version = writes.claim_row(session, claim.id).version
+    response.headers["Location"] = f"/claims/{claim.id}"
+    response.headers["ETag"] = writes.etag(claim, version)
+    return claim
+
+
+@router.patch(
+    "/claims/{claim_id}",
+    summary="Change a claim",
+    response_model=ClaimPublic,
+    responses=problem_responses(401, 403, 404, 410, 412, 413, 422, 428),
+)
+def update_claim(
+    response: Response,
+    session: WriteSessionDep,
+    who: Writer,
+    claim_id: ClaimId,
+    patch: Annotated[ClaimUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> ClaimPublic:
+    """Apply a JSON Merge Patch (RFC 7386). Needs `If-Match` with the current ETag: 428
+    without it, 412 if the claim changed since."""
+    changes = patch.model_dump(mode="json", exclude_unset=True)
+    claim = writes.update_claim(session, claim_id, changes, if_match, who, reason)
+    commit(session)
+    response.headers["ETag"] = writes.etag(claim, writes.claim_row(session, claim_id).version)
+    return claim
+
+
+@router.delete(
+    "/claims/{claim_id}",
+    summary="Retract a claim",
+    response_model=Retraction,
+    responses=problem_responses(401, 403, 404, 410, 412, 422),
+)
+def retract_claim(
+    session: WriteSessionDep,
+    who: Writer,
+    claim_id: ClaimId,
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> Retraction:
+    """Retract a claim: it leaves lists (unless `include=retracted`) and answers 410 with
+    this record. Nothing is deleted; its history keeps every revision."""
+    row = writes.retract_claim(session, claim_id, if_match, who, reason)
+    commit(session)
+    assert row.retracted_at is not None
+    assert row.retracted_by is not None
+    return Retraction(
+        claim=claim_id, at=row.retracted_at, by=row.retracted_by, reason=row.retraction_reason
+    )
+
+
+@router.get(
+    "/claims/{claim_id}/history",
+    summary="A claim's revisions",
+    response_model=History,
+    responses=problem_responses(404, 422),
+)
+def claim_history(session: SessionDep, claim_id: ClaimId) -> History:
+    """Every change to the claim, oldest first: who, when, what changed, and why."""
+    writes.claim_row(session, claim_id)
+    return History(items=writes.history(session, "claim", claim_id))

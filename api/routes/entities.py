@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 
-from api import queries
-from api.deps import EntityDep, SessionDep, SettingsDep
+from api import queries, writes
+from api.auth import Admin, Writer
+from api.conditional import tag_response
+from api.deps import (
+    MERGE_PATCH,
+    EntityDep,
+    IfMatch,
+    Reason,
+    SessionDep,
+    SettingsDep,
+    WriteEntityDep,
+    WriteSessionDep,
+)
 from api.errors import problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, EntityListParams
-from api.routes.claims import answer_claims
+from api.routes.claims import History, answer_claims, commit
 from models import EntityPublic
 from models.page import ClaimPage, EntityPage
+from models.write import EntityCreate, EntityUpdate
 
 router = APIRouter(tags=["entities"])
 
@@ -57,7 +69,9 @@ def get_entity(
     `Link: rel="canonical"` header points at the slug's URL."""
     canonical = request.url_for("get_entity", slug=entity.slug)
     response.headers["Link"] = f'<{canonical.path}>; rel="canonical"'
-    return queries.entity_public(session, entity)
+    public = queries.entity_public(session, entity)
+    tag_response(request, response, writes.etag(public, entity.version))
+    return public
 
 
 @router.get(
@@ -82,3 +96,80 @@ def list_entity_claims(
 
 def _first(key: list[str | int | float] | None) -> str | None:
     return str(key[0]) if key else None
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/entities",
+    summary="Create an entity",
+    status_code=201,
+    response_model=EntityPublic,
+    responses=problem_responses(401, 403, 409, 413, 422),
+)
+def create_entity(
+    response: Response,
+    session: WriteSessionDep,
+    who: Writer,
+    data: EntityCreate,
+    reason: Reason = None,
+) -> EntityPublic:
+    """Create an entity; its slug, name and aliases must not name another entity."""
+    entity = writes.create_entity(session, data, who, reason)
+    commit(session)
+    response.headers["Location"] = f"/entities/{entity.slug}"
+    return entity
+
+
+@router.patch(
+    "/entities/{slug}",
+    summary="Change an entity",
+    response_model=EntityPublic,
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+)
+def update_entity(
+    response: Response,
+    session: WriteSessionDep,
+    who: Writer,
+    entity: WriteEntityDep,
+    patch: Annotated[EntityUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> EntityPublic:
+    """Apply a JSON Merge Patch; needs `If-Match` with the current ETag."""
+    changes = patch.model_dump(mode="json", exclude_unset=True)
+    updated = writes.update_entity(session, entity, changes, if_match, who, reason)
+    commit(session)
+    response.headers["ETag"] = writes.etag(updated, entity.version)
+    return updated
+
+
+@router.delete(
+    "/entities/{slug}",
+    summary="Delete an entity",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def delete_entity(
+    session: WriteSessionDep,
+    who: Admin,
+    entity: WriteEntityDep,
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> Response:
+    """Delete an entity no claim or source uses (409 otherwise); needs the admin scope."""
+    writes.delete_entity(session, entity, if_match, who, reason)
+    commit(session)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/entities/{slug}/history",
+    summary="An entity's revisions",
+    response_model=History,
+    responses=problem_responses(404, 422),
+)
+def entity_history(session: SessionDep, entity: EntityDep) -> History:
+    """Every change to the entity, oldest first."""
+    return History(items=writes.history(session, "entity", entity.slug))

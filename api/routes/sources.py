@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from api import queries
-from api.deps import SessionDep, SettingsDep, SourceDep
+from api import queries, writes
+from api.auth import Admin, Writer
+from api.conditional import tag_response
+from api.deps import (
+    MERGE_PATCH,
+    IfMatch,
+    Reason,
+    SessionDep,
+    SettingsDep,
+    SourceDep,
+    WriteSessionDep,
+    WriteSourceDep,
+)
 from api.errors import ProblemError, invalid_parameter, problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, SourceListParams
-from api.routes.claims import answer_claims
+from api.routes.claims import History, answer_claims, commit
 from models import SourcePublic
 from models.page import ClaimPage, SourcePage
+from models.write import SourceCreate, SourceUpdate
 
 router = APIRouter(tags=["sources"])
 
@@ -51,8 +63,13 @@ def list_sources(
     response_model=SourcePublic,
     responses=problem_responses(404, 422),
 )
-def get_source(source: SourceDep) -> SourcePublic:
+def get_source(
+    request: Request, response: Response, session: SessionDep, source: SourceDep
+) -> SourcePublic:
     """One source: its publisher, kind, date and how precisely it is known."""
+    tag_response(
+        request, response, writes.etag(source[1], queries.source_version(session, source[0]))
+    )
     return source[1]
 
 
@@ -118,3 +135,79 @@ def get_source_text(
 
 def _first(key: list[str | int | float] | None) -> str | None:
     return str(key[0]) if key else None
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/sources",
+    summary="Create a source",
+    status_code=201,
+    response_model=SourcePublic,
+    responses=problem_responses(401, 403, 409, 413, 422),
+)
+def create_source(
+    response: Response,
+    session: WriteSessionDep,
+    who: Writer,
+    data: SourceCreate,
+    reason: Reason = None,
+) -> SourcePublic:
+    """Create a source; with `text`, the store holds it and claims can quote it."""
+    source = writes.create_source(session, data, who, reason)
+    commit(session)
+    response.headers["Location"] = f"/sources/{source.slug}"
+    return source
+
+
+@router.patch(
+    "/sources/{slug}",
+    summary="Change a source",
+    response_model=SourcePublic,
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+)
+def update_source(
+    response: Response,
+    session: WriteSessionDep,
+    who: Writer,
+    source: WriteSourceDep,
+    patch: Annotated[SourceUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> SourcePublic:
+    """Apply a JSON Merge Patch; needs `If-Match`. A held text never changes."""
+    changes = patch.model_dump(mode="json", exclude_unset=True)
+    updated = writes.update_source(session, source[0], source[1], changes, if_match, who, reason)
+    commit(session)
+    return updated
+
+
+@router.delete(
+    "/sources/{slug}",
+    summary="Delete a source",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def delete_source(
+    session: WriteSessionDep,
+    who: Admin,
+    source: WriteSourceDep,
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> Response:
+    """Delete a source no claim cites (409 otherwise); needs the admin scope."""
+    writes.delete_source(session, source[0], source[1], if_match, who, reason)
+    commit(session)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/sources/{slug}/history",
+    summary="A source's revisions",
+    response_model=History,
+    responses=problem_responses(404, 422),
+)
+def source_history(session: SessionDep, source: SourceDep) -> History:
+    """Every change to the source, oldest first."""
+    return History(items=writes.history(session, "source", source[1].slug))
