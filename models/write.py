@@ -21,7 +21,6 @@ from models.base import (
     Verb,
 )
 
-
 # One meaning per field name, across every input model (and so across the docs).
 GLOSSARY = {
     "slug": "Public id: lowercase words joined by hyphens. It cannot change later.",
