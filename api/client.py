@@ -2,43 +2,63 @@
 
 Both clients share everything but the line that performs I/O: URLs, headers, query
 parameters, error decoding and page walking live in module helpers and `_ClientBase`,
-so write endpoints (JSON bodies, `If-Match`) need one `_request` call per method.
+so each endpoint, read or write, is one `_request` call per method.
+
+Writes need a client made with `api_key=`. Edits are guarded by ETags: read with
+`get_claim_with_etag` (or the entity and source ones), then pass the tag as `if_match=`;
+a change made since is a `PreconditionFailedError`, and the read is to be done again.
 
 Transport errors (timeouts, refused connections) are httpx's own exceptions; every
-answer outside 2xx raises `ClaimsAPIError`.
+answer outside 2xx raises `ClaimsAPIError` or the subclass for its status.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import date
 from enum import Enum
 from types import TracebackType
-from typing import Any, Self, TypedDict, TypeVar, Unpack
+from typing import Any, Generic, Literal, NamedTuple, Self, TypedDict, TypeVar, Unpack
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from api.errors import FieldError, Problem
+from api.queries import ClaimSort, Facet
+from api.routes.claims import History, Retraction
 from api.routes.health import Health
-from models import ClaimPublic, EntityPublic, SourcePublic
+from models import ClaimPublic, EntityPublic, RevisionPublic, SourcePublic
 from models.base import ClaimStatus, EntityKind, Role, SourceKind
 from models.page import ClaimPage, EntityPage, ListPage, SourcePage
+from models.write import (
+    ClaimCreate,
+    ClaimUpdate,
+    EntityCreate,
+    EntityUpdate,
+    SourceCreate,
+    SourceUpdate,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncClaimsClient",
+    "AuthError",
     "ClaimFilters",
     "ClaimPage",
     "ClaimQuery",
     "ClaimsAPIError",
     "ClaimsClient",
+    "ConflictError",
     "EntityPage",
+    "GoneError",
     "Health",
     "InvalidRequestError",
     "NotFoundError",
+    "PreconditionFailedError",
+    "Retraction",
     "SourcePage",
+    "Tagged",
     "next_cursor",
 ]
 
@@ -48,6 +68,11 @@ _M = TypeVar("_M", bound=BaseModel)
 _T = TypeVar("_T")
 
 _Scalar = str | int | float | bool
+
+MERGE_PATCH = "application/merge-patch+json"
+
+SortOrder = Literal["claimed_on", "-claimed_on", "relevance"]
+FacetName = Literal["claimant", "source", "status", "entity"]
 
 
 class ClaimsAPIError(Exception):
@@ -93,18 +118,56 @@ class ClaimsAPIError(Exception):
         return kind(problem, response)
 
 
+class AuthError(ClaimsAPIError):
+    """401: no key, or one the service does not know (or revoked); 403: a key whose
+    scope is too small for the request (`write` to edit, `admin` to delete)."""
+
+
 class NotFoundError(ClaimsAPIError):
     """404: an id, slug or name (in a path or a filter) that matches nothing."""
 
 
+class ConflictError(ClaimsAPIError):
+    """409: an id or slug taken already, or a delete of something still in use."""
+
+
+class GoneError(ClaimsAPIError):
+    """410: the claim was retracted; `retraction` says who withdrew it, when and why."""
+
+    def __init__(self, problem: Problem, response: httpx.Response | None = None) -> None:
+        super().__init__(problem, response)
+        self.retraction: Retraction | None = _retraction_of(response)
+
+
+class PreconditionFailedError(ClaimsAPIError):
+    """412: the resource changed since the ETag given as `if_match` was read; read it
+    again and reapply the change."""
+
+
 class InvalidRequestError(ClaimsAPIError):
-    """422: a parameter the service refuses; `field` names it."""
+    """422: a parameter or body field the service refuses; `field` names it."""
 
 
 _ERROR_BY_STATUS: dict[int, type[ClaimsAPIError]] = {
+    401: AuthError,
+    403: AuthError,
     404: NotFoundError,
+    409: ConflictError,
+    410: GoneError,
+    412: PreconditionFailedError,
     422: InvalidRequestError,
 }
+
+
+def _retraction_of(response: httpx.Response | None) -> Retraction | None:
+    """The problem's `retraction` member, which `Problem` itself does not model."""
+    if response is None:
+        return None
+    try:
+        body = response.json()
+        return Retraction.model_validate(body["retraction"]) if isinstance(body, dict) else None
+    except (ValueError, KeyError, ValidationError):
+        return None
 
 
 def _problem_of(response: httpx.Response) -> Problem:
@@ -128,7 +191,12 @@ class PageQuery(TypedDict, total=False):
 
 
 class ClaimFilters(PageQuery, total=False):
-    """Filters of every claim list; None means "not filtered", as if left out."""
+    """Filters and extras of every claim list; None means "not asked", as if left out.
+
+    `sort="relevance"` needs `q`; `facet` adds counts of the commonest values of the
+    filtered set (`page.facets`), `count="exact"` its size (`page.count`), and
+    `include="retracted"` lists retracted claims too.
+    """
 
     role: Role | str | None
     claimant: str | None
@@ -137,6 +205,10 @@ class ClaimFilters(PageQuery, total=False):
     q: str | None
     since: str | date | None
     until: str | date | None
+    sort: ClaimSort | SortOrder | None
+    facet: Sequence[Facet | FacetName] | None
+    count: Literal["exact"] | None
+    include: Literal["retracted"] | None
 
 
 class ClaimQuery(ClaimFilters, total=False):
@@ -160,21 +232,35 @@ def next_cursor(page: ListPage[Any]) -> str | None:
     return cursors[0]
 
 
-def _query(params: Mapping[str, object] | None) -> dict[str, _Scalar]:
-    """Only the parameters set: an empty `?q=` is a (refused) filter, not the absence of one."""
-    found: dict[str, _Scalar] = {}
+class Tagged(NamedTuple, Generic[_M]):
+    """A resource and its ETag, the `if_match=` of an edit: `claim, etag = ...`."""
+
+    value: _M
+    etag: str
+
+
+def _query(params: Mapping[str, object] | None) -> dict[str, _Scalar | list[_Scalar]]:
+    """Only the parameters set: an empty `?q=` is a (refused) filter, not the absence of one.
+    A list or tuple repeats its parameter (`facet=status&facet=claimant`)."""
+    found: dict[str, _Scalar | list[_Scalar]] = {}
     for name, value in (params or {}).items():
         if value is None:
             continue
-        if isinstance(value, Enum):
-            found[name] = str(value.value)
-        elif isinstance(value, date):
-            found[name] = value.isoformat()
-        elif isinstance(value, _Scalar):
-            found[name] = value
+        if isinstance(value, list | tuple):
+            found[name] = [_scalar(name, item) for item in value]
         else:
-            raise TypeError(f"{name}={value!r} is not a query parameter value")
+            found[name] = _scalar(name, value)
     return found
+
+
+def _scalar(name: str, value: object) -> _Scalar:
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, _Scalar):
+        return value
+    raise TypeError(f"{name}={value!r} is not a query parameter value")
 
 
 def _path(*segments: str) -> str:
@@ -190,6 +276,32 @@ def _checked(response: httpx.Response) -> httpx.Response:
 
 def _parse(model: type[_M], response: httpx.Response) -> _M:
     return model.model_validate(response.json())
+
+
+def _tagged(model: type[_M], response: httpx.Response) -> Tagged[_M]:
+    etag = response.headers.get("etag")
+    if etag is None:
+        raise ValueError(f"{response.request.url} answered without an ETag")
+    return Tagged(_parse(model, response), etag)
+
+
+def _history(response: httpx.Response) -> list[RevisionPublic]:
+    return _parse(History, response).items
+
+
+def _body(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    """A model as the JSON it was given (fields left unset stay out: in a merge patch an
+    explicit null removes a field, an absent one keeps it); a mapping as it is."""
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json", exclude_unset=True)
+    return dict(data)
+
+
+def _guard(if_match: str | None, *, patch: bool = False) -> dict[str, str]:
+    headers = {"Content-Type": MERGE_PATCH} if patch else {}
+    if if_match is not None:
+        headers["If-Match"] = if_match
+    return headers
 
 
 class _ClientBase:
@@ -303,7 +415,49 @@ class ClaimsClient(_ClientBase):
         return self._walk(ClaimPage, "/claims", dict(filters))
 
     def get_claim(self, claim_id: str) -> ClaimPublic:
+        """One claim; a retracted one raises `GoneError` carrying its `retraction`."""
         return _parse(ClaimPublic, self._request("GET", _path("claims", claim_id)))
+
+    def get_claim_with_etag(self, claim_id: str) -> Tagged[ClaimPublic]:
+        """The claim and its ETag, to pass as `if_match=` to an edit."""
+        return _tagged(ClaimPublic, self._request("GET", _path("claims", claim_id)))
+
+    def create_claim(
+        self, data: ClaimCreate | Mapping[str, Any], *, reason: str | None = None
+    ) -> ClaimPublic:
+        """Create a claim; the service verifies its quote (and finds omitted offsets)."""
+        response = self._request("POST", "/claims", {"reason": reason}, json=_body(data))
+        return _parse(ClaimPublic, response)
+
+    def update_claim(
+        self,
+        claim_id: str,
+        patch: ClaimUpdate | Mapping[str, Any],
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> ClaimPublic:
+        """Apply a JSON Merge Patch (None removes a field) if the claim is still `if_match`."""
+        response = self._request(
+            "PATCH",
+            _path("claims", claim_id),
+            {"reason": reason},
+            json=_body(patch),
+            headers=_guard(if_match, patch=True),
+        )
+        return _parse(ClaimPublic, response)
+
+    def retract_claim(
+        self, claim_id: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> Retraction:
+        """Retract a claim (only if still `if_match`, when given); nothing is deleted."""
+        path = _path("claims", claim_id)
+        response = self._request("DELETE", path, {"reason": reason}, headers=_guard(if_match))
+        return _parse(Retraction, response)
+
+    def claim_history(self, claim_id: str) -> list[RevisionPublic]:
+        """Every revision of the claim, oldest first (a retracted claim's too)."""
+        return _history(self._request("GET", _path("claims", claim_id, "history")))
 
     def list_entities(
         self,
@@ -328,6 +482,42 @@ class ClaimsClient(_ClientBase):
     def get_entity(self, slug: str) -> EntityPublic:
         """`slug` may be a name or alias; the answer carries the canonical slug."""
         return _parse(EntityPublic, self._request("GET", _path("entities", slug)))
+
+    def get_entity_with_etag(self, slug: str) -> Tagged[EntityPublic]:
+        return _tagged(EntityPublic, self._request("GET", _path("entities", slug)))
+
+    def create_entity(
+        self, data: EntityCreate | Mapping[str, Any], *, reason: str | None = None
+    ) -> EntityPublic:
+        response = self._request("POST", "/entities", {"reason": reason}, json=_body(data))
+        return _parse(EntityPublic, response)
+
+    def update_entity(
+        self,
+        slug: str,
+        patch: EntityUpdate | Mapping[str, Any],
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> EntityPublic:
+        response = self._request(
+            "PATCH",
+            _path("entities", slug),
+            {"reason": reason},
+            json=_body(patch),
+            headers=_guard(if_match, patch=True),
+        )
+        return _parse(EntityPublic, response)
+
+    def delete_entity(
+        self, slug: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> None:
+        """Delete an entity nothing uses (`ConflictError` otherwise); needs an admin key."""
+        path = _path("entities", slug)
+        self._request("DELETE", path, {"reason": reason}, headers=_guard(if_match))
+
+    def entity_history(self, slug: str) -> list[RevisionPublic]:
+        return _history(self._request("GET", _path("entities", slug, "history")))
 
     def list_entity_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> ClaimPage:
         path = _path("entities", slug, "claims")
@@ -361,6 +551,43 @@ class ClaimsClient(_ClientBase):
 
     def get_source(self, slug: str) -> SourcePublic:
         return _parse(SourcePublic, self._request("GET", _path("sources", slug)))
+
+    def get_source_with_etag(self, slug: str) -> Tagged[SourcePublic]:
+        return _tagged(SourcePublic, self._request("GET", _path("sources", slug)))
+
+    def create_source(
+        self, data: SourceCreate | Mapping[str, Any], *, reason: str | None = None
+    ) -> SourcePublic:
+        """Create a source; with `text`, the store holds it and claims can quote it."""
+        response = self._request("POST", "/sources", {"reason": reason}, json=_body(data))
+        return _parse(SourcePublic, response)
+
+    def update_source(
+        self,
+        slug: str,
+        patch: SourceUpdate | Mapping[str, Any],
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> SourcePublic:
+        response = self._request(
+            "PATCH",
+            _path("sources", slug),
+            {"reason": reason},
+            json=_body(patch),
+            headers=_guard(if_match, patch=True),
+        )
+        return _parse(SourcePublic, response)
+
+    def delete_source(
+        self, slug: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> None:
+        """Delete a source no claim cites (`ConflictError` otherwise); needs an admin key."""
+        path = _path("sources", slug)
+        self._request("DELETE", path, {"reason": reason}, headers=_guard(if_match))
+
+    def source_history(self, slug: str) -> list[RevisionPublic]:
+        return _history(self._request("GET", _path("sources", slug, "history")))
 
     def list_source_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> ClaimPage:
         path = _path("sources", slug, "claims")
@@ -459,7 +686,49 @@ class AsyncClaimsClient(_ClientBase):
         return self._walk(ClaimPage, "/claims", dict(filters))
 
     async def get_claim(self, claim_id: str) -> ClaimPublic:
+        """One claim; a retracted one raises `GoneError` carrying its `retraction`."""
         return _parse(ClaimPublic, await self._request("GET", _path("claims", claim_id)))
+
+    async def get_claim_with_etag(self, claim_id: str) -> Tagged[ClaimPublic]:
+        """The claim and its ETag, to pass as `if_match=` to an edit."""
+        return _tagged(ClaimPublic, await self._request("GET", _path("claims", claim_id)))
+
+    async def create_claim(
+        self, data: ClaimCreate | Mapping[str, Any], *, reason: str | None = None
+    ) -> ClaimPublic:
+        """Create a claim; the service verifies its quote (and finds omitted offsets)."""
+        response = await self._request("POST", "/claims", {"reason": reason}, json=_body(data))
+        return _parse(ClaimPublic, response)
+
+    async def update_claim(
+        self,
+        claim_id: str,
+        patch: ClaimUpdate | Mapping[str, Any],
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> ClaimPublic:
+        """Apply a JSON Merge Patch (None removes a field) if the claim is still `if_match`."""
+        response = await self._request(
+            "PATCH",
+            _path("claims", claim_id),
+            {"reason": reason},
+            json=_body(patch),
+            headers=_guard(if_match, patch=True),
+        )
+        return _parse(ClaimPublic, response)
+
+    async def retract_claim(
+        self, claim_id: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> Retraction:
+        """Retract a claim (only if still `if_match`, when given); nothing is deleted."""
+        path = _path("claims", claim_id)
+        response = await self._request("DELETE", path, {"reason": reason}, headers=_guard(if_match))
+        return _parse(Retraction, response)
+
+    async def claim_history(self, claim_id: str) -> list[RevisionPublic]:
+        """Every revision of the claim, oldest first (a retracted claim's too)."""
+        return _history(await self._request("GET", _path("claims", claim_id, "history")))
 
     async def list_entities(
         self,
@@ -484,6 +753,42 @@ class AsyncClaimsClient(_ClientBase):
     async def get_entity(self, slug: str) -> EntityPublic:
         """`slug` may be a name or alias; the answer carries the canonical slug."""
         return _parse(EntityPublic, await self._request("GET", _path("entities", slug)))
+
+    async def get_entity_with_etag(self, slug: str) -> Tagged[EntityPublic]:
+        return _tagged(EntityPublic, await self._request("GET", _path("entities", slug)))
+
+    async def create_entity(
+        self, data: EntityCreate | Mapping[str, Any], *, reason: str | None = None
+    ) -> EntityPublic:
+        response = await self._request("POST", "/entities", {"reason": reason}, json=_body(data))
+        return _parse(EntityPublic, response)
+
+    async def update_entity(
+        self,
+        slug: str,
+        patch: EntityUpdate | Mapping[str, Any],
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> EntityPublic:
+        response = await self._request(
+            "PATCH",
+            _path("entities", slug),
+            {"reason": reason},
+            json=_body(patch),
+            headers=_guard(if_match, patch=True),
+        )
+        return _parse(EntityPublic, response)
+
+    async def delete_entity(
+        self, slug: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> None:
+        """Delete an entity nothing uses (`ConflictError` otherwise); needs an admin key."""
+        path = _path("entities", slug)
+        await self._request("DELETE", path, {"reason": reason}, headers=_guard(if_match))
+
+    async def entity_history(self, slug: str) -> list[RevisionPublic]:
+        return _history(await self._request("GET", _path("entities", slug, "history")))
 
     async def list_entity_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> ClaimPage:
         path = _path("entities", slug, "claims")
@@ -517,6 +822,43 @@ class AsyncClaimsClient(_ClientBase):
 
     async def get_source(self, slug: str) -> SourcePublic:
         return _parse(SourcePublic, await self._request("GET", _path("sources", slug)))
+
+    async def get_source_with_etag(self, slug: str) -> Tagged[SourcePublic]:
+        return _tagged(SourcePublic, await self._request("GET", _path("sources", slug)))
+
+    async def create_source(
+        self, data: SourceCreate | Mapping[str, Any], *, reason: str | None = None
+    ) -> SourcePublic:
+        """Create a source; with `text`, the store holds it and claims can quote it."""
+        response = await self._request("POST", "/sources", {"reason": reason}, json=_body(data))
+        return _parse(SourcePublic, response)
+
+    async def update_source(
+        self,
+        slug: str,
+        patch: SourceUpdate | Mapping[str, Any],
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> SourcePublic:
+        response = await self._request(
+            "PATCH",
+            _path("sources", slug),
+            {"reason": reason},
+            json=_body(patch),
+            headers=_guard(if_match, patch=True),
+        )
+        return _parse(SourcePublic, response)
+
+    async def delete_source(
+        self, slug: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> None:
+        """Delete a source no claim cites (`ConflictError` otherwise); needs an admin key."""
+        path = _path("sources", slug)
+        await self._request("DELETE", path, {"reason": reason}, headers=_guard(if_match))
+
+    async def source_history(self, slug: str) -> list[RevisionPublic]:
+        return _history(await self._request("GET", _path("sources", slug, "history")))
 
     async def list_source_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> ClaimPage:
         path = _path("sources", slug, "claims")

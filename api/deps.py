@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from api import queries
@@ -31,6 +34,36 @@ def reject_nul(request: Request) -> None:
         for name, value in values.items():
             if isinstance(value, str) and "\x00" in value:
                 raise invalid_parameter(name, f"the {where} parameter contains a NUL character")
+
+
+_ALLOWED: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names: set[str] = set()
+    for param in dependant.query_params:
+        annotation = param.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names |= {f.alias or n for n, f in annotation.model_fields.items()}
+        else:
+            names.add(param.alias)
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def reject_unknown_query(request: Request) -> None:
+    """A misspelt parameter (`entitiy=legion`) must fail, not silently match everything."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed = _ALLOWED.get(id(route))
+    if allowed is None:
+        allowed = _ALLOWED[id(route)] = frozenset(_query_names(route.dependant))
+    for name in request.query_params:
+        if name not in allowed:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise invalid_parameter(name, f"is not a parameter of this endpoint (known: {known})")
 
 
 def get_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:

@@ -123,7 +123,8 @@ def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ())]
         location = loc[0] if loc else "request"
-        field = ".".join(loc[1:]) or location
+        # Body fields read `body.quote.text`; parameters are named as sent (`limit`).
+        field = ".".join(loc if location == "body" else loc[1:]) or location
         found.append(FieldError(field=field, location=location, message=str(error.get("msg"))))
     return found
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from api.db import Store
-from api.deps import reject_nul
+from api.deps import reject_nul, reject_unknown_query
 from api.routes import claims, entities, health, sources
 from api.settings import Settings
 
@@ -24,7 +24,9 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
         request.state.claims_store = bound_store
         request.state.claims_settings = settings
 
-    router = APIRouter(dependencies=[Depends(bind), Depends(reject_nul)])
+    router = APIRouter(
+        dependencies=[Depends(bind), Depends(reject_nul), Depends(reject_unknown_query)]
+    )
     for module in (claims, entities, sources, health):
         router.include_router(module.router)
     return router

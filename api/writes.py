@@ -208,7 +208,7 @@ def claim_as_input(public: ClaimPublic) -> dict[str, Any]:
     return data
 
 
-class _Resolver:
+class Resolver:
     """Turns slugs into ids for one request, remembering held texts it has read."""
 
     def __init__(self, session: Session) -> None:
@@ -298,10 +298,10 @@ def create_claim(
     data: ClaimCreate,
     who: Principal,
     reason: str | None = None,
-    resolver: _Resolver | None = None,
+    resolver: Resolver | None = None,
     field: str = "body",
 ) -> ClaimPublic:
-    resolver = resolver or _Resolver(session)
+    resolver = resolver or Resolver(session)
     fixture = resolver.fixture(data, field)
     taken = session.execute(select(col(Claim.id)).where(col(Claim.public_id) == data.id)).first()
     if taken is not None:
@@ -348,7 +348,7 @@ def update_claim(
             if bound not in patch["quote"]:
                 merged["quote"].pop(bound, None)
     data = validated(ClaimCreate, merged)
-    resolver = _Resolver(session)
+    resolver = Resolver(session)
     fixture = resolver.fixture(data)
     _bump(session, Claim, row.id, row.version)
     session.refresh(row)
@@ -561,7 +561,7 @@ def source_as_input(session: Session, source_id: int, public: SourcePublic) -> d
 def _source_values(session: Session, data: SourceCreate, field: str) -> dict[str, Any]:
     publisher = None
     if data.publisher:
-        publisher = _Resolver(session).entity(data.publisher, f"{field}.publisher")
+        publisher = Resolver(session).entity(data.publisher, f"{field}.publisher")
     return {
         "name": data.name,
         "title": data.title,

@@ -42,10 +42,11 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_endpoint_is_documented(client: TestClient) -> None:
-    for path in client.get("/openapi.json").json()["paths"]:
-        documented = re.sub(r"\{[a-z_]+\}", "{slug}", path).replace("{slug}", "{")
-        table = README.replace("{id}", "{").replace("{slug}", "{")
-        assert f"`GET {documented}`" in table, path
+    table = README.replace("{id}", "{").replace("{slug}", "{")
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        documented = re.sub(r"\{[a-z_]+\}", "{", path)
+        for method in operations:
+            assert f"`{method.upper()} {documented}`" in table, (method, path)
 
 
 def test_two_setup_commands_and_ci_runs_the_test_one() -> None:

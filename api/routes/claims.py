@@ -6,15 +6,24 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api import queries, writes
+from api import batch, queries, writes
 from api.auth import Writer
 from api.conditional import tag_response
-from api.deps import MERGE_PATCH, IfMatch, Reason, SessionDep, SettingsDep, WriteSessionDep
-from api.errors import problem_responses
+from api.deps import (
+    MERGE_PATCH,
+    IfMatch,
+    Reason,
+    SessionDep,
+    SettingsDep,
+    StoreDep,
+    WriteSessionDep,
+)
+from api.errors import ProblemError, invalid_parameter, problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, ClaimListParams
 from api.queries import ClaimFilters, ClaimSort
@@ -224,3 +233,66 @@ def claim_history(session: SessionDep, claim_id: ClaimId) -> History:
     """Every change to the claim, oldest first: who, when, what changed, and why."""
     writes.claim_row(session, claim_id)
     return History(items=writes.history(session, "claim", claim_id))
+
+
+class BatchResult(BaseModel):
+    """What one batch created; a batch is all or nothing."""
+
+    created: list[str] = Field(description="Ids of the created claims, in input order.")
+    count: int = Field(description="How many claims were created.")
+
+
+NDJSON = "application/x-ndjson"
+
+
+@router.post(
+    "/claims:batch",
+    summary="Create claims in bulk",
+    status_code=201,
+    response_model=BatchResult,
+    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "One ClaimCreate JSON object per line.",
+            "content": {
+                NDJSON: {
+                    "schema": {"type": "string"},
+                    "example": '{"id": "...", "statement": "..."}\n',
+                }
+            },
+        },
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 200},
+                "description": "Any unique string; a retried request with the same key and "
+                "body gets the first answer again instead of writing twice.",
+            }
+        ],
+    },
+)
+async def create_claims_batch(
+    request: Request,
+    store: StoreDep,
+    who: Writer,
+    reason: Reason = None,
+) -> Response:
+    """Create many claims from NDJSON, in one transaction: every line is verified like a
+    single create, and one bad line (named in the error) means nothing is written."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in {NDJSON, "application/jsonl", "application/json-seq"}:
+        raise ProblemError(
+            415,
+            "Unsupported Media Type",
+            f"Send the claims as {NDJSON}, one JSON object per line.",
+            kind="unsupported-media-type",
+            field="Content-Type",
+        )
+    body = await request.body()
+    key = request.headers.get("idempotency-key")
+    if key is not None and not 0 < len(key) <= 200:
+        raise invalid_parameter("Idempotency-Key", "must be 1 to 200 characters")
+    return await run_in_threadpool(batch.create_claims, store, body, key, who, reason)
