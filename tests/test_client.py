@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -11,17 +13,26 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, Store, create_app
+from api.auth import Scope, create_key
 from api.client import (
     AsyncClaimsClient,
+    AuthError,
     ClaimsAPIError,
     ClaimsClient,
+    ConflictError,
+    GoneError,
     InvalidRequestError,
     NotFoundError,
+    PreconditionFailedError,
+    Retraction,
+    Tagged,
     next_cursor,
 )
-from models import ClaimPublic, EntityPublic, SourcePublic
+from api.queries import ClaimSort, Facet
+from models import ClaimPublic, EntityPublic, RevisionPublic, SourcePublic
 from models.base import ClaimStatus, EntityKind
 from models.page import ClaimPage
+from models.write import ClaimCreate, ClaimUpdate, EntityUpdate
 
 LEGION = "freedom-of-russia-legion"
 ARTICLE = "legion-article-2022"
@@ -256,3 +267,375 @@ def test_clients_close_only_the_http_client_they_made(app: FastAPI) -> None:
         return health.status, client.http.is_closed
 
     assert asyncio.run(scenario()) == ("ok", True)
+
+
+# --- writes ---------------------------------------------------------------------------
+
+QUOTE = "No one knows just how big it is and on what fronts it has fought."
+NEW_ID = "legion-size-unknown-restated"
+
+
+def new_claim(**changes: Any) -> dict[str, Any]:
+    claim: dict[str, Any] = {
+        "id": NEW_ID,
+        "statement": "The size of the Freedom of Russia Legion is unknown.",
+        "quote": {"source": ARTICLE, "text": QUOTE},
+        "claimant": "moscow-times",
+        "entities": [{"slug": LEGION, "role": "about"}],
+        "attribution": [
+            {"source": ARTICLE, "verb": "reported"},
+            {
+                "source": "moscow-times-switching-sides",
+                "entity": "moscow-times",
+                "verb": "reported",
+            },
+        ],
+        "claimed_on": "2022",
+        "status": "reported",
+        "speech": "indirect",
+    }
+    claim.update(changes)
+    return claim
+
+
+def make_key(store: Store, name: str = "client-test", scope: Scope = Scope.admin) -> str:
+    with store.write_session() as s:
+        key = create_key(s, name, scope)
+        s.commit()
+    return key
+
+
+@pytest.fixture
+def editor(app: FastAPI, store: Store) -> Iterator[ClaimsClient]:
+    """A client with an admin key named client-test."""
+    with TestClient(app) as http, ClaimsClient(http=http, api_key=make_key(store)) as client:
+        yield client
+
+
+def test_a_claim_is_created_edited_under_its_etag_retracted_and_has_history(
+    editor: ClaimsClient,
+) -> None:
+    created = editor.create_claim(ClaimCreate.model_validate(new_claim()), reason="restating")
+    assert isinstance(created, ClaimPublic)
+    start = editor.source_text(ARTICLE).index(QUOTE)
+    assert (created.quote.start, created.quote.end) == (start, start + len(QUOTE))
+    assert editor.get_claim(NEW_ID) == created
+
+    tagged = editor.get_claim_with_etag(NEW_ID)
+    assert isinstance(tagged, Tagged)
+    claim, etag = tagged
+    assert claim == created
+    assert etag.startswith('"')
+    updated = editor.update_claim(
+        NEW_ID, ClaimUpdate(status=ClaimStatus.disputed), if_match=etag, reason="contested"
+    )
+    assert updated.status is ClaimStatus.disputed
+    assert updated.statement == created.statement  # a merge patch leaves the rest alone
+
+    with pytest.raises(PreconditionFailedError) as stale:
+        editor.update_claim(NEW_ID, {"status": "reported"}, if_match=etag)
+    assert (stale.value.status, stale.value.field) == (412, "If-Match")
+    with pytest.raises(PreconditionFailedError):
+        editor.retract_claim(NEW_ID, if_match=etag)
+    assert editor.get_claim(NEW_ID).status is ClaimStatus.disputed
+
+    fresh = editor.get_claim_with_etag(NEW_ID)
+    assert fresh.value == updated
+    assert fresh.etag != etag
+    retraction = editor.retract_claim(NEW_ID, if_match=fresh.etag, reason="duplicate")
+    assert isinstance(retraction, Retraction)
+    assert (retraction.claim, retraction.by, retraction.reason) == (
+        NEW_ID,
+        "client-test",
+        "duplicate",
+    )
+
+    with pytest.raises(GoneError) as gone:
+        editor.get_claim(NEW_ID)
+    assert gone.value.status == 410
+    assert gone.value.retraction == retraction
+    with pytest.raises(GoneError):
+        editor.get_claim_with_etag(NEW_ID)
+    with pytest.raises(GoneError):
+        editor.retract_claim(NEW_ID)
+    assert NEW_ID not in {c.id for c in editor.iter_claims(entity="legion")}
+    assert NEW_ID in {c.id for c in editor.iter_claims(entity="legion", include="retracted")}
+
+    history = editor.claim_history(NEW_ID)
+    assert all(isinstance(revision, RevisionPublic) for revision in history)
+    assert [(r.number, r.action, r.actor, r.reason) for r in history] == [
+        (1, "create", "client-test", "restating"),
+        (2, "update", "client-test", "contested"),
+        (3, "retract", "client-test", "duplicate"),
+    ]
+    assert history[1].changes["status"] == {"from": "reported", "to": "disputed"}
+
+
+def test_writes_need_a_key_with_the_scope(app: FastAPI, store: Store) -> None:
+    reader_key = make_key(store, "reader", Scope.read)
+    writer_key = make_key(store, "writer", Scope.write)
+    with TestClient(app) as http:
+        anonymous = ClaimsClient(http=http)
+        with pytest.raises(AuthError) as no_key:
+            anonymous.create_claim(new_claim())
+        assert no_key.value.status == 401
+        with pytest.raises(AuthError) as unknown_key:
+            ClaimsClient(http=http, api_key="sc_nope").create_claim(new_claim())
+        assert unknown_key.value.status == 401
+        with pytest.raises(AuthError) as too_small:
+            ClaimsClient(http=http, api_key=reader_key).create_claim(new_claim())
+        assert too_small.value.status == 403
+        writer = ClaimsClient(http=http, api_key=writer_key)
+        writer.create_entity({"slug": "nobody", "name": "Nobody", "kind": "person"})
+        with pytest.raises(AuthError) as not_admin:
+            writer.delete_entity("nobody")
+        assert not_admin.value.status == 403
+        # Reads stay public, and nothing was written by the refused requests.
+        with pytest.raises(NotFoundError):
+            anonymous.get_claim(NEW_ID)
+        assert anonymous.get_entity("nobody").name == "Nobody"
+
+
+def test_refused_writes_raise_the_error_for_their_status(editor: ClaimsClient) -> None:
+    with pytest.raises(ConflictError) as taken:
+        editor.create_claim(new_claim(id="legion-stated-goals"))
+    assert taken.value.status == 409
+    with pytest.raises(InvalidRequestError) as misquoted:
+        editor.create_claim(new_claim(quote={"source": ARTICLE, "text": "No one knows how big."}))
+    assert misquoted.value.field == "body.quote.text"
+    with pytest.raises(NotFoundError):
+        editor.update_claim("no-such-claim", {"status": "reported"}, if_match='"1-x"')
+    with pytest.raises(NotFoundError):
+        editor.claim_history("no-such-claim")
+
+
+def test_entities_and_sources_are_created_edited_and_deleted(editor: ClaimsClient) -> None:
+    entity = editor.create_entity(
+        {"slug": "kyiv-independent", "name": "Kyiv Independent", "kind": "publication"},
+        reason="new publisher",
+    )
+    assert isinstance(entity, EntityPublic)
+    read, etag = editor.get_entity_with_etag("kyiv-independent")
+    assert read == entity
+    renamed = editor.update_entity(
+        "kyiv-independent",
+        EntityUpdate(name="The Kyiv Independent", aliases=["Kyiv Independent"]),
+        if_match=etag,
+    )
+    assert (renamed.name, renamed.aliases) == ("The Kyiv Independent", ["Kyiv Independent"])
+    with pytest.raises(PreconditionFailedError):
+        editor.update_entity("kyiv-independent", {"description": "x"}, if_match=etag)
+    assert editor.get_entity("Kyiv Independent").slug == "kyiv-independent"
+
+    source = editor.create_source(
+        {
+            "slug": "ki-report",
+            "name": "Kyiv Independent report",
+            "kind": "news_report",
+            "publisher": "kyiv-independent",
+            "text": "The Legion fought near Bakhmut.",
+        }
+    )
+    assert isinstance(source, SourcePublic)
+    assert source.text_held is True
+    tagged = editor.get_source_with_etag("ki-report")
+    assert tagged.value == source
+    dated = editor.update_source(
+        "ki-report", {"date": "2023-05"}, if_match=tagged.etag, reason="dated"
+    )
+    assert dated.date == "2023-05"
+    with pytest.raises(PreconditionFailedError):
+        editor.update_source("ki-report", {"date": "2023"}, if_match=tagged.etag)
+
+    with pytest.raises(ConflictError):
+        editor.delete_entity("kyiv-independent")  # it publishes ki-report
+    assert [(r.action, r.actor) for r in editor.entity_history("kyiv-independent")] == [
+        ("create", "client-test"),
+        ("update", "client-test"),
+    ]
+    assert [(r.action, r.reason) for r in editor.source_history("ki-report")] == [
+        ("create", None),
+        ("update", "dated"),
+    ]
+    with pytest.raises(PreconditionFailedError):
+        editor.delete_source("ki-report", if_match=tagged.etag)
+    current = editor.get_source_with_etag("ki-report").etag
+    assert editor.delete_source("ki-report", if_match=current, reason="gone") is None
+    assert editor.delete_entity("kyiv-independent") is None
+    with pytest.raises(NotFoundError):
+        editor.get_source("ki-report")
+    with pytest.raises(NotFoundError):
+        editor.get_entity("kyiv-independent")
+
+
+def test_sort_facet_count_and_include_are_passed_through(claims: ClaimsClient) -> None:
+    page = claims.list_claims(
+        entity="legion",
+        sort="-claimed_on",
+        facet=[Facet.status, "claimant"],
+        count="exact",
+        limit=200,
+    )
+    everything = list(claims.iter_claims(entity="legion"))
+    assert page.count == len(everything)
+    assert page.facets is not None
+    assert set(page.facets) == {"status", "claimant"}
+    assert sum(f.count for f in page.facets["status"]) == len(everything)
+    assert {c.id for c in page.items} == {c.id for c in everything}
+    dated = [c.claimed_on for c in page.items if c.claimed_on is not None]
+    assert dated == sorted(dated, reverse=True)
+    walked = [c.id for c in claims.iter_claims(entity="legion", sort=ClaimSort.claimed_on_desc)]
+    assert walked == [c.id for c in page.items]
+    ranked = claims.list_claims(q="battalions", sort="relevance")
+    assert ranked.items
+    assert ranked.count is None  # not asked for
+    assert ranked.facets is None
+    nested = claims.list_entity_claims(LEGION, facet=["source"], count="exact")
+    assert nested.count == len(everything)
+    with pytest.raises(InvalidRequestError) as no_words:
+        claims.list_claims(sort="relevance")
+    assert no_words.value.field == "sort"
+
+
+def test_writes_send_merge_patch_if_match_reason_and_repeated_facets() -> None:
+    seen: list[httpx.Request] = []
+    retraction = {"claim": "c", "at": "2024-01-02T03:04:05Z", "by": "me", "reason": None}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "DELETE" and request.url.path.startswith("/claims/"):
+            return httpx.Response(200, json=retraction)
+        if request.method == "DELETE":
+            return httpx.Response(204)
+        return httpx.Response(200, json={"items": [], "next": None})
+
+    transport = httpx.MockTransport(answer)
+    with ClaimsClient("http://claims.test", api_key="k", transport=transport) as client:
+        with pytest.raises(ValueError, match="validation error"):
+            client.update_claim("a/b", {"quantity": None}, if_match='"2-ab"', reason="why")
+        client.retract_claim("c")
+        client.delete_source("s", if_match='"1-cd"')
+        client.list_claims(facet=["status", "claimant"], sort=ClaimSort.claimed_on)
+    patch, retract, delete, listing = seen
+    assert patch.method == "PATCH"
+    assert str(patch.url) == "http://claims.test/claims/a%2Fb?reason=why"
+    assert patch.headers["content-type"] == "application/merge-patch+json"
+    assert patch.headers["if-match"] == '"2-ab"'
+    assert patch.headers["authorization"] == "Bearer k"
+    assert json.loads(patch.content) == {"quantity": None}  # an explicit null is kept
+    assert "if-match" not in retract.headers
+    assert str(retract.url) == "http://claims.test/claims/c"
+    assert delete.headers["if-match"] == '"1-cd"'
+    assert listing.url.params.get_list("facet") == ["status", "claimant"]
+    assert listing.url.params["sort"] == "claimed_on"
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (401, AuthError),
+        (403, AuthError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (410, GoneError),
+        (412, PreconditionFailedError),
+        (422, InvalidRequestError),
+        (428, ClaimsAPIError),
+        (500, ClaimsAPIError),
+    ],
+)
+def test_each_status_raises_its_error(status: int, kind: type[ClaimsAPIError]) -> None:
+    problem = {"type": "about:blank", "title": "No", "status": status, "detail": "no"}
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            status,
+            json=problem,
+            headers={"content-type": "application/problem+json"},
+            request=request,
+        )
+    )
+    with ClaimsClient("http://claims.test", transport=transport) as client:
+        with pytest.raises(ClaimsAPIError) as caught:
+            client.get_claim("x")
+    assert type(caught.value) is kind
+    assert caught.value.status == status
+    if isinstance(caught.value, GoneError):
+        assert caught.value.retraction is None  # a 410 without a record still raises
+
+
+def test_async_client_writes_like_the_sync_one(app: FastAPI, store: Store) -> None:
+    key = make_key(store)
+
+    async def scenario() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
+            AsyncClaimsClient(http=http, api_key=key) as editor,
+            AsyncClaimsClient(http=http) as anonymous,
+        ):
+            with pytest.raises(AuthError) as no_key:
+                await anonymous.create_claim(new_claim())
+            assert no_key.value.status == 401
+
+            created = await editor.create_claim(new_claim(), reason="restating")
+            claim, etag = await editor.get_claim_with_etag(NEW_ID)
+            assert claim == created
+            updated = await editor.update_claim(
+                NEW_ID, {"status": "disputed"}, if_match=etag, reason="contested"
+            )
+            assert updated.status is ClaimStatus.disputed
+            with pytest.raises(PreconditionFailedError):
+                await editor.update_claim(NEW_ID, {"status": "reported"}, if_match=etag)
+            fresh = await editor.get_claim_with_etag(NEW_ID)
+            retraction = await editor.retract_claim(NEW_ID, if_match=fresh.etag, reason="duplicate")
+            assert retraction.by == "client-test"
+            with pytest.raises(GoneError) as gone:
+                await editor.get_claim(NEW_ID)
+            assert gone.value.retraction == retraction
+            history = await editor.claim_history(NEW_ID)
+            assert [(r.action, r.actor, r.reason) for r in history] == [
+                ("create", "client-test", "restating"),
+                ("update", "client-test", "contested"),
+                ("retract", "client-test", "duplicate"),
+            ]
+
+            entity = await editor.create_entity(
+                {"slug": "kyiv-independent", "name": "Kyiv Independent", "kind": "publication"}
+            )
+            tagged = await editor.get_entity_with_etag(entity.slug)
+            renamed = await editor.update_entity(
+                entity.slug, {"name": "The Kyiv Independent"}, if_match=tagged.etag
+            )
+            assert renamed.name == "The Kyiv Independent"
+            source = await editor.create_source(
+                {
+                    "slug": "ki-report",
+                    "name": "Kyiv Independent report",
+                    "kind": "news_report",
+                    "publisher": entity.slug,
+                }
+            )
+            source_tag = (await editor.get_source_with_etag(source.slug)).etag
+            dated = await editor.update_source(
+                source.slug, {"date": "2023-05"}, if_match=source_tag
+            )
+            assert dated.date == "2023-05"
+            with pytest.raises(ConflictError):
+                await editor.delete_entity(entity.slug)
+            actions = [r.action for r in await editor.source_history(source.slug)]
+            assert actions == ["create", "update"]
+            actions = [r.action for r in await editor.entity_history(entity.slug)]
+            assert actions == ["create", "update"]
+            assert await editor.delete_source(source.slug) is None
+            assert await editor.delete_entity(entity.slug) is None
+            with pytest.raises(NotFoundError):
+                await editor.get_entity(entity.slug)
+
+            page = await editor.list_claims(
+                include="retracted", count="exact", facet=["status"], sort="claimed_on"
+            )
+            assert page.count == 38
+            assert page.facets is not None
+            assert NEW_ID in [c.id async for c in editor.iter_claims(include="retracted")]
+
+    asyncio.run(scenario())
