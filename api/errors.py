@@ -153,8 +153,40 @@ async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _unreadable_body(exc: StarletteHTTPException) -> str | None:
+    """Why FastAPI could not read a JSON body, when that is what this 400 is.
+
+    FastAPI answers a JSON body that is not UTF-8, nests too deeply for the parser or
+    holds a number too long to read with a bare 400 no route declares, while it reports
+    syntax errors as 422 validation errors. To a client they are the same mistake, so
+    they become the same 422 naming `body`.
+    """
+    if exc.status_code != 400 or exc.detail != "There was an error parsing the body":
+        return None
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeError):
+        return "is not valid UTF-8"
+    if isinstance(cause, RecursionError):
+        return "nests too deeply to be read"
+    if isinstance(cause, ValueError):
+        return "is not valid JSON"
+    return None
+
+
 async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    unreadable = _unreadable_body(exc)
+    if unreadable is not None:
+        return problem_response(
+            Problem(
+                type=_TYPE_BASE + "invalid-request",
+                title="Invalid request",
+                status=422,
+                detail=f"body: {unreadable}",
+                field="body",
+                errors=[FieldError(field="body", location="body", message=unreadable)],
+            )
+        )
     phrase = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) else phrase
     return problem_response(

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import Problem, problem_response
-
-
-class BodyLimitError(Exception):
-    pass
+from api.errors import Problem, ProblemError, problem_response
 
 
 def _too_large(limit: int) -> Problem:
@@ -19,6 +15,20 @@ def _too_large(limit: int) -> Problem:
         detail=f"Request bodies are limited to {limit} bytes.",
         field="body",
     )
+
+
+class BodyLimitError(ProblemError):
+    """Raised by `receive` once a streamed body passes the limit.
+
+    It is an HTTP error, not a bare exception, because FastAPI turns any other exception
+    raised while it reads a JSON body into a 400 "error parsing the body"; this way the
+    app's handlers answer it with the 413 below.
+    """
+
+    def __init__(self, limit: int) -> None:
+        problem = _too_large(limit)
+        super().__init__(problem.status, problem.title, problem.detail, kind="too-large")
+        self.problem = problem
 
 
 class BodyLimit:
@@ -50,7 +60,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyLimitError
+                    raise BodyLimitError(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +30,7 @@ from models import (
     ClaimEntity,
     Entity,
     EntityName,
+    Revision,
     Source,
     SourceText,
 )
@@ -498,13 +501,49 @@ def _write(store: Store, verified: VerifiedFixtures) -> LoadReport:
                 entity_ids[claim_fixture.claimant],
             )
             before = report.unchanged.get("claim", 0)
+            existing = claims.get(claim_fixture.id)
+            old = {name: getattr(existing, name) for name in values} if existing else {}
             claim = _upsert(session, claims, claim_fixture.id, Claim, values, report)
             session.flush()
             links_changed = sync_claim_links(session, claim, claim_fixture, entity_ids, source_ids)
             if links_changed and report.unchanged.get("claim", 0) > before:
                 report.unchanged["claim"] -= 1
                 report.count("claim", "updated")
+            _record_load(session, claim, old, values, links_changed, existing is None)
     return report
+
+
+def _record_load(
+    session: Session,
+    claim: Claim,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    links_changed: bool,
+    created: bool,
+) -> None:
+    """A load is a change like any other: it bumps the version and leaves a revision."""
+    changes = {
+        name: {"from": old.get(name), "to": value}
+        for name, value in new.items()
+        if created or old.get(name) != value
+    }
+    if links_changed and not created:
+        changes["entities and attribution"] = {"from": "as before", "to": "as in the fixtures"}
+    if not changes:
+        return
+    if not created:
+        claim.version += 1
+    session.add(
+        Revision(
+            resource="claim",
+            resource_key=claim.public_id,
+            action="create" if created else "update",
+            at=datetime.now(UTC),
+            actor="fixtures",
+            reason="claims load",
+            changes=json.loads(json.dumps(changes, default=str)),
+        )
+    )
 
 
 __all__ = [

@@ -66,6 +66,8 @@ def suggest_entities(session: Session, name: str) -> list[str]:
     """Slugs of entities whose names look like `name`, best first."""
     folded = normalize_name(name)
     probes = {folded[:3], folded[-3:]} - {""}
+    if not probes:
+        return []
     candidates = session.execute(
         select(col(EntityName.folded), col(Entity.slug))
         .join(Entity, col(Entity.id) == col(EntityName.entity_id))
@@ -109,6 +111,8 @@ def find_sources(session: Session, name: str) -> list[int]:
 def suggest_sources(session: Session, name: str) -> list[str]:
     lowered = name.strip().lower()
     probes = {lowered[:3], lowered[-3:]} - {""}
+    if not probes:
+        return []
     rows = session.execute(
         select(col(Source.slug), col(Source.name))
         .where(

@@ -666,6 +666,7 @@ def delete_source(
     held = session.get(SourceText, source_id)
     if held is not None:
         session.delete(held)
+        session.flush()
     session.delete(row)
     session.flush()
 

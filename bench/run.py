@@ -358,10 +358,14 @@ def wait_idle(server: Server, timeout: float = 600) -> None:
     """
     deadline = time.monotonic() + timeout
     used = cpu_seconds(server.process.pid)
+    quiet = 0
     while time.monotonic() < deadline:
         time.sleep(0.25)
         now = cpu_seconds(server.process.pid)
-        if now - used < 0.02:  # under 8% of a core
+        # Under 8% of a core for two windows in a row: even a request starved by other
+        # processes on the core would show more than that.
+        quiet = quiet + 1 if now - used < 0.02 else 0
+        if quiet == 2:
             return
         used = now
     print(f"warning: {server.kind} server still busy after {timeout:.0f} s", file=sys.stderr)
@@ -553,6 +557,7 @@ def table(result: SizeResult) -> str:
 
 def report(result: SizeResult) -> str:
     p = result.probe
+    ceiling = next(row for row in result.rows if row.target.server == CEILING)
     lines = [
         f"## {result.claims:,} claims",
         "",
@@ -564,6 +569,9 @@ def report(result: SizeResult) -> str:
         "",
         table(result),
         "",
+        "noise gauge, ceiling req/s by round: "
+        + " ".join(f"{s.rps:.0f}" for s in ceiling.samples)
+        + " (a quiet machine keeps these close)",
         "vs ceiling/Datasette: req/s over the reference's req/s in the same round (>1: faster)",
         "idle ms: one request alone on the idle server (p50 under load is about connections x"
         " service time)",
@@ -655,6 +663,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    if args.rounds < 1 or args.duration < 1 or args.warmup < 0:
+        raise SystemExit("need --rounds >= 1, --duration >= 1 and --warmup >= 0")
     if shutil.which("wrk") is None:
         raise SystemExit(INSTALL_WRK)
     if shutil.which("taskset") is None:
@@ -671,7 +681,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     info = machine()
     load = Load(args.load_cpu, args.connections, args.threads)
-    per_size = 9 * args.rounds * (args.duration + args.warmup)
+    # Each target and round also waits about a second for the server to be idle.
+    per_size = 9 * args.rounds * (args.duration + args.warmup + 1.5)
     print(f"command: {command_line()}")
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     print(
@@ -680,6 +691,7 @@ def main() -> None:
         f"{args.rounds} rounds; servers on core {args.server_cpu}; "
         f"about {per_size / 60:.1f} min per size"
     )
+    started = time.monotonic()
     results = []
     for claims in args.sizes:
         store = ensure_store(claims, args.data_dir, given)
@@ -692,6 +704,7 @@ def main() -> None:
         figures = _finite(as_json(results, info, args))
         args.json.write_text(json.dumps(figures, indent=2, allow_nan=False) + "\n")
         print(f"figures written to {args.json}")
+    print(f"took {(time.monotonic() - started) / 60:.1f} min")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic.config import JsonDict
-from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from models.base import ClaimStatus, EntityKind, Role, Speech, Verb
+from models.base import ClaimStatus, EntityKind, Role, Speech, UTCDateTime, Verb
 from models.entity import EntityRef
 
 STATEMENT_DOC = "One neutral sentence saying what is claimed."
@@ -56,7 +56,7 @@ class Claim(ClaimBase, table=True):
     quantity_qualifier: str | None = Field(default=None, max_length=100)
     quantity_text: str | None = Field(default=None, max_length=300)
     version: int = Field(default=1, description="Bumped by every change; guards updates.")
-    retracted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    retracted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     retracted_by: str | None = Field(default=None, max_length=100)
     retraction_reason: str | None = Field(default=None, sa_type=Text)
 

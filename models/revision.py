@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime
 
 
 class Revision(SQLModel, table=True):
@@ -16,7 +18,7 @@ class Revision(SQLModel, table=True):
     resource: str = Field(sa_type=String(16))
     resource_key: str = Field(max_length=120)
     action: str = Field(sa_type=String(16))
-    at: datetime = Field(sa_type=DateTime(timezone=True))
+    at: datetime = Field(sa_type=UTCDateTime())
     actor: str = Field(max_length=100)
     reason: str | None = Field(default=None, sa_type=Text)
     changes: dict[str, Any] = Field(default={}, sa_type=JSON)
@@ -43,8 +45,8 @@ class ApiKey(SQLModel, table=True):
     prefix: str = Field(max_length=16, index=True)
     digest: str = Field(max_length=64)
     scope: str = Field(sa_type=String(8))
-    created_at: datetime = Field(sa_type=DateTime(timezone=True))
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=UTCDateTime())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
 
 class IdempotentAnswer(SQLModel, table=True):
@@ -58,7 +60,7 @@ class IdempotentAnswer(SQLModel, table=True):
     request_digest: str = Field(max_length=64)
     status: int
     body: str = Field(sa_type=Text)
-    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=UTCDateTime())
 
     __table_args__ = (
         Index("uq_idempotent_answer_key", "key_name", "idempotency_key", unique=True),

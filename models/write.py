@@ -6,6 +6,7 @@ resource's create shape, then validated as a create, so one set of rules covers 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -243,3 +244,17 @@ class ClaimUpdate(_Input):
     status: ClaimStatus | None = None
     speech: Speech | None = None
     quantity: dict[str, object] | None = None
+
+    @field_validator("quote", "quantity")
+    @classmethod
+    def _fields_are_plain_values(cls, value: dict[str, object] | None) -> dict[str, object] | None:
+        # Every field of a quote or a quantity is text, a finite number or null. Checked
+        # here because these patches are re-serialized before they are validated: a deeply
+        # nested value made that serializer fail (a 500), and NaN or Infinity (which
+        # Python's JSON parser accepts) became null, silently deleting the field.
+        for name, field in (value or {}).items():
+            if isinstance(field, dict | list):
+                raise ValueError(f"{name!r} must be text, a number or null, not a structure")
+            if isinstance(field, float) and not math.isfinite(field):
+                raise ValueError(f"{name!r} must be a finite number")
+        return value

@@ -53,6 +53,10 @@ WRITES_PER_THREAD = 200
 HOT_CLAIMS = 4  # fixture claims every thread patches: the If-Match races happen here
 LOAD_DEADLINE = 75.0  # seconds for the whole concurrent load, in either engine
 
+# A write's ETag must name the version it wrote: the server takes the tag inside the
+# write's own transaction (taken after the commit, a racing PATCH could slip in between).
+RESPONSE_ETAGS_EXACT = True
+
 CRASH_THREADS = 6
 CRASH_AFTER = 1.5  # seconds of load before the kill -9
 CRASH_MAX_WRITES_PER_THREAD = 3000  # bounds the loop should the kill never land
@@ -104,8 +108,9 @@ def store_counts(store: Store) -> dict[str, int]:
         actions = dict(
             session.execute(
                 text(
+                    # The fixture load records its own revisions (actor `fixtures`).
                     "SELECT action, count(*) FROM revision WHERE resource = 'claim' "
-                    "GROUP BY action"
+                    "AND actor <> 'fixtures' GROUP BY action"
                 )
             ).all()
         )
@@ -309,7 +314,9 @@ def read_back(base_url: str, claim_ids: list[str], threads: int = 8) -> dict[str
         with client(base_url) as http:
             for claim_id in chunk:
                 got = http.get(f"/claims/{claim_id}")
-                assert got.status_code in {200, 404}, f"GET {claim_id}: {got.status_code} {got.text}"
+                assert got.status_code in {200, 404}, (
+                    f"GET {claim_id}: {got.status_code} {got.text}"
+                )
                 history: list[dict[str, Any]] = []
                 if got.status_code == 200:
                     hist = http.get(f"/claims/{claim_id}/history")
@@ -362,29 +369,43 @@ def check_created(found: Readback, created: Ack, patches: list[Ack]) -> list[str
     return problems
 
 
-def check_hot(found: Readback, start_version: int, patches: list[Ack]) -> list[str]:
-    """A claim every thread raced to PATCH: each acknowledged PATCH is one revision, in the
-    order of the versions the server acknowledged, and the last one is what reads see."""
+def check_hot(
+    found: Readback, start_version: int, patches: list[Ack], skewed: list[str]
+) -> list[str]:
+    """A claim every thread raced to PATCH: each acknowledged PATCH is exactly one update
+    revision by the key's name, holding the acknowledged statement, and the last revision
+    is what reads see, at the version counting every revision.
+
+    An acknowledged ETag naming a later version than its content's is filed in `skewed`
+    (a known server race, see RESPONSE_ETAGS_EXACT), and fails the test only once that
+    flag says the race is fixed.
+    """
     where = f"hot claim {found.claim_id}"
     problems: list[str] = []
-    patches = sorted(patches, key=lambda ack: etag_version(ack.etag))
-    versions = [etag_version(ack.etag) for ack in patches]
-    expected = list(range(start_version + 1, start_version + 1 + len(patches)))
-    if versions != expected:
-        problems.append(f"{where}: acknowledged versions {versions}, expected {expected}")
     updates = updates_of(found.history)
-    if len(updates) != len(patches) or len(found.history) != len(updates):
+    # Besides the fixture load's own `create`, only this run's updates.
+    ours = [r for r in found.history if r["actor"] != "fixtures"]
+    if len(updates) != len(patches) or len(ours) != len(updates):
         problems.append(
-            f"{where}: {len(found.history)} revisions, {len(updates)} updates, "
+            f"{where}: {len(ours)} revisions, {len(updates)} updates, "
             f"{len(patches)} PATCHes acknowledged"
         )
     if [r["actor"] for r in updates] != [ACTOR] * len(updates):
         problems.append(f"{where}: update revisions by {Counter(r['actor'] for r in updates)}")
+    acks = {ack.statement: ack for ack in patches}
     written = [r["changes"].get("statement", {}).get("to") for r in updates]
-    if written != [ack.statement for ack in patches]:
-        problems.append(f"{where}: revision statements out of step with acknowledged ETags")
-    if patches and (found.body != patches[-1].body or found.etag != patches[-1].etag):
-        problems.append(f"{where}: reads {found.etag}, last acknowledged {patches[-1].etag}")
+    if sorted(written, key=str) != sorted(acks):
+        problems.append(f"{where}: revision statements are not the acknowledged ones")
+        return problems
+    for number, statement in enumerate(written, start=start_version + 1):
+        ack = acks[statement]
+        if etag_version(ack.etag) != number:
+            skewed.append(f"{where}: PATCH committed as version {number} answered {ack.etag}")
+    final = start_version + len(updates)
+    if found.etag is None or etag_version(found.etag) != final:
+        problems.append(f"{where}: reads ETag {found.etag}, after {len(updates)} updates")
+    if updates and found.body != acks[written[-1]].body:
+        problems.append(f"{where}: reads {found.body}, last acknowledged {acks[written[-1]].body}")
     return problems
 
 
@@ -427,7 +448,9 @@ def test_concurrent_writes_are_all_kept(empty_store: Store, server_dir: Path) ->
         with client(base) as http:
             hot = http.get("/claims", params={"limit": HOT_CLAIMS}).json()["items"]
             hot_ids = [claim["id"] for claim in hot]
-            hot_start = {cid: etag_version(http.get(f"/claims/{cid}").headers["etag"]) for cid in hot_ids}
+            hot_start = {
+                cid: etag_version(http.get(f"/claims/{cid}").headers["etag"]) for cid in hot_ids
+            }
         deadline = time.monotonic() + LOAD_DEADLINE
 
         def write(number: int) -> WriterLog:
@@ -490,16 +513,26 @@ def test_concurrent_writes_are_all_kept(empty_store: Store, server_dir: Path) ->
         problems: list[str] = []
         for ack in total.created:
             # One writer patched its own claims in order, so its list is in order.
-            problems += check_created(found[ack.claim_id], ack, patches_by_claim.get(ack.claim_id, []))
+            problems += check_created(
+                found[ack.claim_id], ack, patches_by_claim.get(ack.claim_id, [])
+            )
+        skewed: list[str] = []
         for claim_id in hot_ids:
-            problems += check_hot(found[claim_id], hot_start[claim_id], patches_by_claim.get(claim_id, []))
+            problems += check_hot(
+                found[claim_id], hot_start[claim_id], patches_by_claim.get(claim_id, []), skewed
+            )
         fail_on(problems)
+        if RESPONSE_ETAGS_EXACT:
+            fail_on(skewed)
         counts = store_counts(empty_store)
         print(
             f"[durability/{ENGINE}] read back {len(found)} claims with their histories in "
             f"{time.monotonic() - read_started:.2f} s; store holds {counts['claims']} claims, "
-            f"{counts['create']} create and {counts['update']} update revisions"
+            f"{counts['create']} create and {counts['update']} update revisions; "
+            f"{len(skewed)} acknowledged PATCH ETags named a later version than their content"
         )
+        for line in skewed:
+            print(f"[durability/{ENGINE}] ETag race: {line}")
         assert counts == {
             "claims": FIXTURE_CLAIMS + len(total.created),
             "create": len(total.created),
@@ -560,10 +593,14 @@ def test_acknowledged_writes_survive_kill_9(empty_store: Store, server_dir: Path
         finally:
             stop.set()
             pool.shutdown(wait=True)
+        before_crash = server.output()
+    assert "new store filled from" in before_crash
+    assert "Traceback" not in before_crash, before_crash
     total = merge(logs)
     fail_on([f"5xx: {line}" for line in total.server_errors])
     fail_on([f"unexpected answer: {line}" for line in total.unexpected])
     assert total.created, "no write was acknowledged before the kill; the load never ran"
+    assert total.precondition_failed == 0, "412 on a claim only its own writer changes"
 
     path = sqlite_path(empty_store)
     leftovers = sorted(p.name for p in path.parent.glob(path.name + "-*")) if path else []
@@ -588,8 +625,10 @@ def test_acknowledged_writes_survive_kill_9(empty_store: Store, server_dir: Path
             got = found[ack.claim_id]
             pending = patch_in_flight.get(ack.claim_id)
             history = got.history
-            if pending and updates_of(history)[-1:] and (
-                updates_of(history)[-1]["changes"].get("statement", {}).get("to") == pending
+            if (
+                pending
+                and updates_of(history)[-1:]
+                and (updates_of(history)[-1]["changes"].get("statement", {}).get("to") == pending)
             ):
                 # The PATCH in flight at the kill landed: it must be whole, and last.
                 landed_patches += 1
@@ -612,29 +651,42 @@ def test_acknowledged_writes_survive_kill_9(empty_store: Store, server_dir: Path
             actions = [r["action"] for r in got.history]
             if actions != ["create"] or got.body is None:
                 problems.append(f"in-flight claim {claim_id}: revisions {actions}")
-            elif got.body["statement"] != body["statement"] or got.body["quote"]["text"] != (
-                body["quote"]["text"]
+            elif (
+                got.body["statement"] != body["statement"]
+                or got.body["quote"]["text"] != (body["quote"]["text"])
             ):
                 problems.append(f"in-flight claim {claim_id}: reads {got.body}, sent {body}")
-        fail_on(problems)
         counts = store_counts(empty_store)
-        assert "Traceback" not in server.output(), server.output()
+        output = server.output()
 
+    # Found after the restart, counted independently of the checks above.
+    found_creates = sum(found[ack.claim_id].status == 200 for ack in total.created)
+    found_patches = sum(
+        any(
+            r["action"] == "update" and r["changes"].get("statement", {}).get("to") == ack.statement
+            for r in found[ack.claim_id].history
+        )
+        for ack in total.patched
+    )
     acknowledged = len(total.created) + len(total.patched)
     print(
         f"\n[durability/{ENGINE}] crash: kill -9 after {CRASH_AFTER} s of load from "
         f"{CRASH_THREADS} threads; {total.attempted} writes attempted, {acknowledged} "
-        f"acknowledged ({len(total.created)} creates, {len(total.patched)} PATCHes), "
-        f"{acknowledged} of {acknowledged} found after the restart; in flight at the kill: "
+        f"acknowledged ({len(total.created)} creates, {len(total.patched)} PATCHes); found "
+        f"after the restart: {found_creates + found_patches} of {acknowledged} "
+        f"({found_creates} creates, {found_patches} PATCHes); in flight at the kill: "
         f"{len(total.creates_in_flight)} creates ({landed_creates} landed), "
         f"{len(total.patches_in_flight)} PATCHes ({landed_patches} landed); "
         f"{total.not_sent} not sent; files beside the store after the kill: {leftovers or '-'}; "
         + (
             f"integrity_check {integrity[0]}, foreign_key_check {integrity[1] or 'empty'}"
             if integrity
-            else "integrity: PostgreSQL (no PRAGMA), all acknowledged writes checked"
+            else "PostgreSQL: no PRAGMA checks, every acknowledged write checked"
         )
     )
+    fail_on(problems)
+    assert found_creates + found_patches == acknowledged
+    assert "Traceback" not in output, output
     assert counts == {
         "claims": FIXTURE_CLAIMS + len(total.created) + landed_creates,
         "create": len(total.created) + landed_creates,

@@ -18,6 +18,7 @@ TABLES = [
     "claim",
     "claim_entity",
     "attribution_hop",
+    "revision",
 ]
 
 
@@ -97,7 +98,7 @@ def test_loading_twice_changes_nothing(store: Store, verified: object) -> None:
     assert snapshot(store) == before
 
 
-def test_an_edited_fixture_updates_in_place(store: Store, fixtures_copy: Path) -> None:
+def test_an_edited_fixture_updates_in_place_and_says_so(store: Store, fixtures_copy: Path) -> None:
     rewrite(
         fixtures_copy / "claims.yaml",
         "status: speculative\n  speech: indirect\n  quantity:",
@@ -106,6 +107,14 @@ def test_an_edited_fixture_updates_in_place(store: Store, fixtures_copy: Path) -
     report = load(store, read_and_verify(fixtures_copy))
     assert report.updated == {"claim": 1}
     assert not report.created
+    with store.engine.connect() as conn:
+        revisions = conn.execute(
+            text(
+                "SELECT action, actor FROM revision WHERE resource_key = "
+                "'legion-two-battalions-over-1000-fighters' ORDER BY id"
+            )
+        ).all()
+    assert [tuple(r) for r in revisions] == [("create", "fixtures"), ("update", "fixtures")]
 
 
 def test_a_failed_load_leaves_the_store_as_it_was(store: Store, fixtures_copy: Path) -> None:

@@ -178,9 +178,12 @@ def test_edits_are_merge_patches_guarded_by_etags(
     )
     assert again.status_code == 412
     history = client.get(url + "/history").json()["items"]
-    assert [r["action"] for r in history] == ["update"]
-    assert history[0]["changes"]["status"] == {"from": "speculative", "to": "disputed"}
-    assert history[0]["reason"] == "contested"
+    assert [(r["action"], r["actor"]) for r in history] == [
+        ("create", "fixtures"),
+        ("update", "alice"),
+    ]
+    assert history[1]["changes"]["status"] == {"from": "speculative", "to": "disputed"}
+    assert history[1]["reason"] == "contested"
 
 
 def test_a_patched_quote_is_verified_again(client: TestClient, writer: dict[str, str]) -> None:
@@ -215,7 +218,7 @@ def test_a_retracted_claim_leaves_lists_and_answers_410(
     assert client.get("/claims?count=exact").json()["count"] == 36
     assert client.delete(url, headers=writer).status_code == 410
     actions = [r["action"] for r in client.get(url + "/history").json()["items"]]
-    assert actions == ["retract"]
+    assert actions == ["create", "retract"]
 
 
 def test_entities_and_sources_are_written_and_guarded(

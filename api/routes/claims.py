@@ -168,10 +168,11 @@ def create_claim(
     """Create a claim; its quote is verified against the held text of its source (offsets
     are found when omitted), and every entity and source it names must exist."""
     claim = writes.create_claim(session, data, who, reason)
+    # The tag is taken inside the write's own transaction, so it names what was written.
+    tag = writes.etag(claim, writes.claim_row(session, claim.id).version)
     commit(session)
-    version = writes.claim_row(session, claim.id).version
     response.headers["Location"] = f"/claims/{claim.id}"
-    response.headers["ETag"] = writes.etag(claim, version)
+    response.headers["ETag"] = tag
     return claim
 
 
@@ -194,8 +195,9 @@ def update_claim(
     without it, 412 if the claim changed since."""
     changes = patch.model_dump(mode="json", exclude_unset=True)
     claim = writes.update_claim(session, claim_id, changes, if_match, who, reason)
+    tag = writes.etag(claim, writes.claim_row(session, claim_id).version)
     commit(session)
-    response.headers["ETag"] = writes.etag(claim, writes.claim_row(session, claim_id).version)
+    response.headers["ETag"] = tag
     return claim
 
 

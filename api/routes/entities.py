@@ -12,6 +12,7 @@ from api.conditional import tag_response
 from api.deps import (
     MERGE_PATCH,
     EntityDep,
+    EntitySlug,
     IfMatch,
     Reason,
     SessionDep,
@@ -19,7 +20,7 @@ from api.deps import (
     WriteEntityDep,
     WriteSessionDep,
 )
-from api.errors import problem_responses
+from api.errors import not_found, problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, EntityListParams
 from api.routes.claims import History, answer_claims, commit
@@ -117,7 +118,9 @@ def create_entity(
 ) -> EntityPublic:
     """Create an entity; its slug, name and aliases must not name another entity."""
     entity = writes.create_entity(session, data, who, reason)
+    tag = writes.etag(entity, 1)
     commit(session)
+    response.headers["ETag"] = tag
     response.headers["Location"] = f"/entities/{entity.slug}"
     return entity
 
@@ -140,8 +143,9 @@ def update_entity(
     """Apply a JSON Merge Patch; needs `If-Match` with the current ETag."""
     changes = patch.model_dump(mode="json", exclude_unset=True)
     updated = writes.update_entity(session, entity, changes, if_match, who, reason)
+    tag = writes.etag(updated, entity.version)
     commit(session)
-    response.headers["ETag"] = writes.etag(updated, entity.version)
+    response.headers["ETag"] = tag
     return updated
 
 
@@ -170,6 +174,10 @@ def delete_entity(
     response_model=History,
     responses=problem_responses(404, 422),
 )
-def entity_history(session: SessionDep, entity: EntityDep) -> History:
-    """Every change to the entity, oldest first."""
-    return History(items=writes.history(session, "entity", entity.slug))
+def entity_history(session: SessionDep, slug: EntitySlug) -> History:
+    """Every change to the entity, oldest first; kept after the entity is deleted."""
+    entity = queries.find_entity(session, slug)
+    revisions = writes.history(session, "entity", entity.slug if entity else slug)
+    if entity is None and not revisions:
+        raise not_found("entity", slug, queries.suggest_entities(session, slug))
+    return History(items=revisions)

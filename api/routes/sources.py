@@ -17,10 +17,11 @@ from api.deps import (
     SessionDep,
     SettingsDep,
     SourceDep,
+    SourceSlug,
     WriteSessionDep,
     WriteSourceDep,
 )
-from api.errors import ProblemError, invalid_parameter, problem_responses
+from api.errors import ProblemError, invalid_parameter, not_found, problem_responses
 from api.paging import decode_cursor, next_link
 from api.params import ClaimFilterParams, SourceListParams
 from api.routes.claims import History, answer_claims, commit
@@ -156,7 +157,9 @@ def create_source(
 ) -> SourcePublic:
     """Create a source; with `text`, the store holds it and claims can quote it."""
     source = writes.create_source(session, data, who, reason)
+    tag = writes.etag(source, 1)
     commit(session)
+    response.headers["ETag"] = tag
     response.headers["Location"] = f"/sources/{source.slug}"
     return source
 
@@ -179,7 +182,9 @@ def update_source(
     """Apply a JSON Merge Patch; needs `If-Match`. A held text never changes."""
     changes = patch.model_dump(mode="json", exclude_unset=True)
     updated = writes.update_source(session, source[0], source[1], changes, if_match, who, reason)
+    tag = writes.etag(updated, queries.source_version(session, source[0]))
     commit(session)
+    response.headers["ETag"] = tag
     return updated
 
 
@@ -208,6 +213,9 @@ def delete_source(
     response_model=History,
     responses=problem_responses(404, 422),
 )
-def source_history(session: SessionDep, source: SourceDep) -> History:
-    """Every change to the source, oldest first."""
-    return History(items=writes.history(session, "source", source[1].slug))
+def source_history(session: SessionDep, slug: SourceSlug) -> History:
+    """Every change to the source, oldest first; kept after the source is deleted."""
+    revisions = writes.history(session, "source", slug)
+    if not revisions and queries.get_source(session, slug) is None:
+        raise not_found("source", slug, queries.suggest_sources(session, slug))
+    return History(items=revisions)
