@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Request
+from starlette.datastructures import MutableHeaders
 
 from api.errors import invalid_parameter
 
@@ -61,7 +62,7 @@ def _is(value: Any, kind: type) -> bool:
 
 def next_link(
     request: Request,
-    response: Response,
+    headers: MutableMapping[str, str] | MutableHeaders,
     after: Sequence[Key] | None,
     public_url: str | None,
     scope: str = "",
@@ -77,5 +78,5 @@ def next_link(
         link = f"{base}{path}?{url.query}"
     else:
         link = str(url)
-    response.headers["Link"] = f'<{link}>; rel="next"'
+    headers["Link"] = f'<{link}>; rel="next"'
     return link

@@ -15,7 +15,19 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Row, and_, case, exists, func, literal, literal_column, or_, select, true
+from sqlalchemy import (
+    Row,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -24,15 +36,11 @@ from models import (
     AttributionHop,
     Claim,
     ClaimEntity,
-    ClaimEntityPublic,
     ClaimPublic,
     Entity,
     EntityName,
     EntityPublic,
     EntityRef,
-    HopPublic,
-    QuantityPublic,
-    QuotePublic,
     Source,
     SourcePublic,
     SourceText,
@@ -238,17 +246,13 @@ def _after(keys: Sequence[Any], after: Sequence[Any] | None, descending: bool = 
     return condition
 
 
-def _page_keys(
-    session: Session,
-    filters: ClaimFilters,
-    sort: ClaimSort | None,
-    after: Sequence[Any] | None,
-    limit: int,
-) -> list[tuple[Any, ...]]:
-    """Sort keys (ending with the claim id) of one page, plus one to tell if more follow.
+def _driven(
+    session: Session, filters: ClaimFilters, sort: ClaimSort | None
+) -> tuple[Any, list[Any], bool]:
+    """The filtered set as (select of its sort keys, the keys, descending?).
 
-    The query is driven by the most selective index that can also deliver the order, so
-    the rows read grow with the page, not with the store.
+    The select is driven by the most selective index that can also deliver the order, so
+    a page reads rows in proportion to its size, not to the store's.
     """
     dialect = session.get_bind().dialect.name
     words = search.words_of(filters.words)
@@ -259,41 +263,64 @@ def _page_keys(
             select(*keys)
             .select_from(matches)
             .join(Claim, col(Claim.id) == matches.c.id)
-            .where(*_conditions(filters, dialect, driven_by="words"), _after(keys, after))
+            .where(*_conditions(filters, dialect, driven_by="words"))
         )
-    elif sort is None and filters.entity_id is not None:
+        return statement, keys, False
+    if sort is None and filters.entity_id is not None:
         link = aliased(ClaimEntity, name="driver")
         keys = [col(link.claim_id)]
         statement = (
             select(*keys)
             .join(Claim, col(Claim.id) == col(link.claim_id))
-            .where(col(link.entity_id) == filters.entity_id, _after(keys, after))
+            .where(col(link.entity_id) == filters.entity_id)
             .where(*_conditions(filters, dialect, driven_by="entity"))
             .group_by(col(link.claim_id))
         )
         if filters.role is not None:
             statement = statement.where(col(link.role) == filters.role.value)
-    elif sort is None and filters.source_ids is not None:
+        return statement, keys, False
+    if sort is None and filters.source_ids is not None:
         hop = aliased(AttributionHop, name="driver")
         keys = [col(hop.claim_id)]
         statement = (
             select(*keys)
             .join(Claim, col(Claim.id) == col(hop.claim_id))
-            .where(col(hop.source_id).in_(list(filters.source_ids)), _after(keys, after))
+            .where(col(hop.source_id).in_(list(filters.source_ids)))
             .where(*_conditions(filters, dialect, driven_by="source"))
             .group_by(col(hop.claim_id))
         )
-    else:
-        keys = [col(Claim.id)]
-        if sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc):
-            keys = [col(Claim.claimed_key), col(Claim.id)]
-        descending = sort is ClaimSort.claimed_on_desc
-        statement = select(*keys).where(
-            *_conditions(filters, dialect), _after(keys, after, descending)
+        return statement, keys, False
+    keys = [col(Claim.id)]
+    if sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc):
+        keys = [col(Claim.claimed_key), col(Claim.id)]
+    statement = select(*keys).where(*_conditions(filters, dialect))
+    return statement, keys, sort is ClaimSort.claimed_on_desc
+
+
+def _page_keys(
+    session: Session,
+    filters: ClaimFilters,
+    sort: ClaimSort | None,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    """Sort keys (ending with the claim id) of one page, plus one to tell if more follow."""
+    statement, keys, descending = _driven(session, filters, sort)
+    if after is not None:
+        condition = _after(keys, after, descending)
+        statement = (
+            statement.having(condition)
+            if statement._group_by_clauses
+            else statement.where(condition)
         )
-        order = [key.desc() for key in keys] if descending else keys
-        return [tuple(row) for row in session.execute(statement.order_by(*order).limit(limit + 1))]
-    return [tuple(row) for row in session.execute(statement.order_by(*keys).limit(limit + 1))]
+    order = [key.desc() for key in keys] if descending else keys
+    return [tuple(row) for row in session.execute(statement.order_by(*order).limit(limit + 1))]
+
+
+def _matching_ids(session: Session, filters: ClaimFilters) -> Any:
+    """The filtered set's claim ids as a subquery, driven like its pages."""
+    statement, _keys, _descending = _driven(session, filters, None)
+    return statement
 
 
 def list_claims(
@@ -303,22 +330,21 @@ def list_claims(
     limit: int,
     after: Sequence[Any] | None = None,
     sort: ClaimSort | None = None,
-) -> Page[ClaimPublic]:
-    """One page of claims; `next_after` is the last row's sort key when more follow."""
+) -> Page[dict[str, Any]]:
+    """One page of claims, as plain data in the ClaimPublic shape (validated by the
+    caller in one pass); `next_after` is the last row's sort key when more follow."""
     keys = _page_keys(session, filters, sort, after, limit)
     more = len(keys) > limit
     keys = keys[:limit]
     ids = [key[-1] for key in keys]
-    rows = {row.id: row for row in session.execute(_claim_select().where(col(Claim.id).in_(ids)))}
-    items = _hydrate(session, [rows[claim_id] for claim_id in ids])
+    items = _claims_by_id(session, ids)
     return Page(items, list(keys[-1]) if more and keys else None)
 
 
 def count_claims(session: Session, filters: ClaimFilters) -> int:
     """Exact size of the filtered set (opt-in: it reads every match)."""
-    dialect = session.get_bind().dialect.name
-    statement = select(func.count()).select_from(Claim).where(*_conditions(filters, dialect))
-    return int(session.execute(statement).scalar_one())
+    matching = _matching_ids(session, filters).subquery()
+    return int(session.execute(select(func.count()).select_from(matching)).scalar_one())
 
 
 class Facet(StrEnum):
@@ -337,8 +363,7 @@ def facet_counts(
     session: Session, filters: ClaimFilters, facet: Facet
 ) -> list[tuple[str, str | None, int]]:
     """(value, label, count) of the filtered set's commonest values for one facet."""
-    dialect = session.get_bind().dialect.name
-    matching = select(col(Claim.id)).where(*_conditions(filters, dialect))
+    matching = _matching_ids(session, filters)
     count = func.count(col(Claim.id).distinct()).label("n")
     if facet is Facet.status:
         statement: Any = (
@@ -379,87 +404,106 @@ def facet_counts(
     return [(row.value, row.label, row.n) for row in session.execute(ordered.limit(FACET_SIZE))]
 
 
-def get_claim(session: Session, public_id: str) -> ClaimPublic | None:
-    row = session.execute(_claim_select().where(col(Claim.public_id) == public_id)).first()
-    return _hydrate(session, [row])[0] if row is not None else None
-
-
-def _hydrate(session: Session, rows: Sequence[Row[Any]]) -> list[ClaimPublic]:
-    """Attach entities and hops to a page of claim rows: two statements, any page size."""
-    if not rows:
-        return []
-    ids = [row.id for row in rows]
-    entities: dict[int, list[ClaimEntityPublic]] = defaultdict(list)
-    for link in session.execute(
-        select(
-            col(ClaimEntity.claim_id),
-            col(ClaimEntity.role),
-            col(Entity.slug),
-            col(Entity.name),
-            col(Entity.kind),
-        )
-        .join(Entity, col(Entity.id) == col(ClaimEntity.entity_id))
-        .where(col(ClaimEntity.claim_id).in_(ids))
-        .order_by(col(ClaimEntity.claim_id), _role_order(), col(Entity.slug))
-    ):
-        entities[link.claim_id].append(
-            ClaimEntityPublic(slug=link.slug, name=link.name, kind=link.kind, role=link.role)
-        )
-    hop_source = aliased(Source, name="hop_source")
-    hop_entity = aliased(Entity, name="hop_entity")
-    hops: dict[int, list[HopPublic]] = defaultdict(list)
-    for hop in session.execute(
-        select(
-            col(AttributionHop.claim_id),
-            col(AttributionHop.verb),
-            col(hop_source.slug).label("source_slug"),
-            col(hop_entity.slug).label("entity_slug"),
-        )
-        .outerjoin(hop_source, col(hop_source.id) == col(AttributionHop.source_id))
-        .outerjoin(hop_entity, col(hop_entity.id) == col(AttributionHop.entity_id))
-        .where(col(AttributionHop.claim_id).in_(ids))
-        .order_by(col(AttributionHop.claim_id), col(AttributionHop.position))
-    ):
-        hops[hop.claim_id].append(
-            HopPublic(source=hop.source_slug, entity=hop.entity_slug, verb=hop.verb)
-        )
-    return [_claim_public(row, entities[row.id], hops[row.id]) for row in rows]
-
-
-def _role_order() -> Any:
-    return case(
-        {Role.about.value: 0, Role.claimant.value: 1, Role.mentioned.value: 2},
-        value=col(ClaimEntity.role),
-        else_=3,
+_ids: Any = bindparam("ids", expanding=True)
+_hop_source = aliased(Source, name="hop_source")
+_hop_entity = aliased(Entity, name="hop_entity")
+# Built once: a page runs the same three statements, only the ids differ.
+_FETCH = _claim_select().where(col(Claim.id).in_(_ids))
+_ENTITY_LINKS = (
+    select(
+        col(ClaimEntity.claim_id),
+        col(ClaimEntity.role),
+        col(Entity.slug),
+        col(Entity.name),
+        col(Entity.kind),
     )
-
-
-def _claim_public(
-    row: Row[Any], entities: list[ClaimEntityPublic], hops: list[HopPublic]
-) -> ClaimPublic:
-    has_quantity = row.quantity_text is not None or row.quantity_value is not None
-    return ClaimPublic(
-        id=row.public_id,
-        statement=row.statement,
-        quote=QuotePublic(
-            text=row.quote_text, source=row.source_slug, start=row.quote_start, end=row.quote_end
+    .join(Entity, col(Entity.id) == col(ClaimEntity.entity_id))
+    .where(col(ClaimEntity.claim_id).in_(_ids))
+    .order_by(
+        col(ClaimEntity.claim_id),
+        case(
+            {Role.about.value: 0, Role.claimant.value: 1, Role.mentioned.value: 2},
+            value=col(ClaimEntity.role),
+            else_=3,
         ),
-        claimant=EntityRef(slug=row.claimant_slug, name=row.claimant_name, kind=row.claimant_kind),
-        entities=entities,
-        attribution=hops,
-        claimed_on=row.claimed_on,
-        event_date=row.event_date,
-        status=row.status,
-        speech=row.speech,
-        quantity=QuantityPublic(
-            value=row.quantity_value,
-            unit=row.quantity_unit,
-            qualifier=row.quantity_qualifier,
-            text=row.quantity_text,
+        col(Entity.slug),
+    )
+)
+_HOPS: Any = (
+    select(
+        col(AttributionHop.claim_id),
+        col(AttributionHop.verb),
+        col(_hop_source.slug).label("source_slug"),
+        col(_hop_entity.slug).label("entity_slug"),
+    )
+    .outerjoin(_hop_source, col(_hop_source.id) == col(AttributionHop.source_id))
+    .outerjoin(_hop_entity, col(_hop_entity.id) == col(AttributionHop.entity_id))
+    .where(col(AttributionHop.claim_id).in_(_ids))
+    .order_by(col(AttributionHop.claim_id), col(AttributionHop.position))
+)
+
+
+def get_claim(session: Session, public_id: str) -> ClaimPublic | None:
+    claim_id = session.execute(
+        select(col(Claim.id)).where(col(Claim.public_id) == public_id)
+    ).scalar_one_or_none()
+    if claim_id is None:
+        return None
+    return ClaimPublic.model_validate(_claims_by_id(session, [claim_id])[0])
+
+
+def _claims_by_id(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    """Claims with their entities and hops, in the order of `ids`: three statements."""
+    if not ids:
+        return []
+    connection = session.connection()
+    rows = {row.id: row for row in connection.execute(_FETCH, {"ids": ids})}
+    entities: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for link in connection.execute(_ENTITY_LINKS, {"ids": ids}):
+        entities[link.claim_id].append(
+            {"slug": link.slug, "name": link.name, "kind": link.kind, "role": link.role}
         )
+    hops: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for hop in connection.execute(_HOPS, {"ids": ids}):
+        hops[hop.claim_id].append(
+            {"source": hop.source_slug, "entity": hop.entity_slug, "verb": hop.verb}
+        )
+    return [_claim_data(rows[i], entities[i], hops[i]) for i in ids]
+
+
+def _claim_data(
+    row: Row[Any], entities: list[dict[str, Any]], hops: list[dict[str, Any]]
+) -> dict[str, Any]:
+    has_quantity = row.quantity_text is not None or row.quantity_value is not None
+    return {
+        "id": row.public_id,
+        "statement": row.statement,
+        "quote": {
+            "text": row.quote_text,
+            "source": row.source_slug,
+            "start": row.quote_start,
+            "end": row.quote_end,
+        },
+        "claimant": {
+            "slug": row.claimant_slug,
+            "name": row.claimant_name,
+            "kind": row.claimant_kind,
+        },
+        "entities": entities,
+        "attribution": hops,
+        "claimed_on": row.claimed_on,
+        "event_date": row.event_date,
+        "status": row.status,
+        "speech": row.speech,
+        "quantity": {
+            "value": row.quantity_value,
+            "unit": row.quantity_unit,
+            "qualifier": row.quantity_qualifier,
+            "text": row.quantity_text,
+        }
         if has_quantity
         else None,
-    )
+    }
 
 
 # --- entities ------------------------------------------------------------------------

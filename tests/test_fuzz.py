@@ -37,14 +37,6 @@ from api.auth import Scope, create_key
 
 MAX_EXAMPLES = 25
 
-pytestmark = pytest.mark.filterwarnings(
-    # Known bug, reported and pinned by tests/test_hostile.py::
-    # test_a_blank_name_gets_a_404_without_an_empty_sql_filter (strict xfail): a blank
-    # entity or source name makes api/queries.py build `or_()` with no clauses. Ignored
-    # here only so the fuzzer keeps judging everything else; remove with the fix.
-    "ignore:Invoking or_\\(\\) without arguments is deprecated:sqlalchemy.exc.SADeprecationWarning"
-)
-
 # What "answers as documented" means. Schemathesis' other default checks judge semantics
 # the schema cannot express (a cursor must be one we issued, an If-Match must be the
 # current ETag, a quote must be in the held text), so they are not asked here.

@@ -53,7 +53,8 @@ def list_entities(
         after=_first(decode_cursor(params.cursor, (str,))),
     )
     return EntityPage(
-        items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
+        items=page.items,
+        next=next_link(request, response.headers, page.next_after, settings.public_url),
     )
 
 
@@ -84,15 +85,14 @@ def get_entity(
 )
 def list_entity_claims(
     request: Request,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     entity: EntityDep,
     params: Annotated[ClaimFilterParams, Query()],
-) -> ClaimPage:
+) -> Response:
     """Claims involving this entity in any role (or `role`), with the /claims filters."""
     filters = params.filters(session, entity_id=entity.id)
-    return answer_claims(request, response, session, settings, params, filters)
+    return answer_claims(request, session, settings, params, filters)
 
 
 def _first(key: list[str | int | float] | None) -> str | None:

@@ -54,7 +54,8 @@ def list_sources(
         after=_first(decode_cursor(params.cursor, (str,))),
     )
     return SourcePage(
-        items=page.items, next=next_link(request, response, page.next_after, settings.public_url)
+        items=page.items,
+        next=next_link(request, response.headers, page.next_after, settings.public_url),
     )
 
 
@@ -83,15 +84,14 @@ def get_source(
 )
 def list_source_claims(
     request: Request,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     source: SourceDep,
     params: Annotated[ClaimFilterParams, Query()],
-) -> ClaimPage:
+) -> Response:
     """Claims whose attribution chain passes through this source at any hop."""
     filters = params.filters(session, source_ids=[source[0]])
-    return answer_claims(request, response, session, settings, params, filters)
+    return answer_claims(request, session, settings, params, filters)
 
 
 @router.get(
