@@ -65,7 +65,14 @@ class Store:
         else:
             assert self.url.database is not None
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(self.url, connect_args={"check_same_thread": False})
+            # Enough pooled connections for the server's thread pool: a connection opened
+            # and closed per request would pay for its pragmas every time.
+            engine = create_engine(
+                self.url,
+                connect_args={"check_same_thread": False},
+                pool_size=20,
+                max_overflow=20,
+            )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

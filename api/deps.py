@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
@@ -18,17 +18,17 @@ from api.settings import Settings
 from models import Entity, SourcePublic
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.state.claims_store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.state.claims_settings
     return settings
 
 
-def reject_nul(request: Request) -> None:
+async def reject_nul(request: Request) -> None:
     """NUL is never meaningful in a name or id, and PostgreSQL refuses it in text."""
     for where, values in (("path", request.path_params), ("query", request.query_params)):
         for name, value in values.items():
@@ -52,7 +52,7 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def reject_unknown_query(request: Request) -> None:
+async def reject_unknown_query(request: Request) -> None:
     """A misspelt parameter (`entitiy=legion`) must fail, not silently match everything."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
@@ -66,12 +66,15 @@ def reject_unknown_query(request: Request) -> None:
             raise invalid_parameter(name, f"is not a parameter of this endpoint (known: {known})")
 
 
-def get_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:
+async def get_session(store: Annotated[Store, Depends(get_store)]) -> AsyncIterator[Session]:
+    # async: opening a Session does no I/O, and a sync dependency would cost a thread hop.
     with store.session() as session:
         yield session
 
 
-def get_write_session(store: Annotated[Store, Depends(get_store)]) -> Iterator[Session]:
+async def get_write_session(
+    store: Annotated[Store, Depends(get_store)],
+) -> AsyncIterator[Session]:
     with store.write_session() as session:
         yield session
 

@@ -20,7 +20,7 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
     settings = settings or Settings()
     bound_store = store or Store(settings.database_url)
 
-    def bind(request: Request) -> None:
+    async def bind(request: Request) -> None:
         request.state.claims_store = bound_store
         request.state.claims_settings = settings
 

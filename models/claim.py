@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pydantic import BaseModel
+from pydantic import Field as PField
 from pydantic.config import JsonDict
 from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
@@ -61,39 +63,39 @@ class Claim(ClaimBase, table=True):
     retraction_reason: str | None = Field(default=None, sa_type=Text)
 
 
-class QuotePublic(SQLModel):
+class QuotePublic(BaseModel):
     """The verbatim span of a held source that carries the claim."""
 
-    text: str = Field(description="The verbatim words of the held source.")
-    source: str = Field(description="Slug of the held source.")
-    start: int = Field(description="Offset of the first character (Python str index).")
-    end: int = Field(description="Offset just past the last character (exclusive).")
+    text: str = PField(description="The verbatim words of the held source.")
+    source: str = PField(description="Slug of the held source.")
+    start: int = PField(description="Offset of the first character (Python str index).")
+    end: int = PField(description="Offset just past the last character (exclusive).")
 
 
-class QuantityPublic(SQLModel):
+class QuantityPublic(BaseModel):
     """A figure the claim states, with its hedging and its original words."""
 
-    value: float | None = Field(description="The figure, or null when the words give none.")
-    unit: str | None = Field(description="What is counted.")
-    qualifier: str | None = Field(description='How the figure is hedged: "more than", "few"...')
-    text: str | None = Field(description="The original words.")
+    value: float | None = PField(description="The figure, or null when the words give none.")
+    unit: str | None = PField(description="What is counted.")
+    qualifier: str | None = PField(description='How the figure is hedged: "more than", "few"...')
+    text: str | None = PField(description="The original words.")
 
 
-class ClaimEntityPublic(SQLModel):
+class ClaimEntityPublic(BaseModel):
     """An entity involved in a claim, and its role there."""
 
-    slug: str = Field(description="Public id of the entity.")
-    name: str = Field(description="The usual full name.")
+    slug: str = PField(description="Public id of the entity.")
+    name: str = PField(description="The usual full name.")
     kind: EntityKind
     role: Role
 
 
-class HopPublic(SQLModel):
+class HopPublic(BaseModel):
     """One step of an attribution chain: who passed the claim on, and how."""
 
-    source: str | None = Field(description="Slug of the source at this hop, if any.")
-    entity: str | None = Field(description="Slug of the entity at this hop, if any.")
-    verb: Verb = Field(description="What this hop did with the claim.")
+    source: str | None = PField(description="Slug of the source at this hop, if any.")
+    entity: str | None = PField(description="Slug of the entity at this hop, if any.")
+    verb: Verb = PField(description="What this hop did with the claim.")
 
 
 _CLAIM_EXAMPLE: JsonDict = {
@@ -147,21 +149,21 @@ _CLAIM_EXAMPLE: JsonDict = {
 }
 
 
-class ClaimPublic(SQLModel):
+class ClaimPublic(BaseModel):
     """A claim: what was asserted, by whom, quoted verbatim, and how it reached us."""
 
     model_config = {"json_schema_extra": {"examples": [_CLAIM_EXAMPLE]}}
 
-    id: str = Field(description="Stable public id.")
-    statement: str = Field(description=STATEMENT_DOC)
+    id: str = PField(description="Stable public id.")
+    statement: str = PField(description=STATEMENT_DOC)
     quote: QuotePublic
-    claimant: EntityRef = Field(description="The entity that asserts the claim.")
-    entities: list[ClaimEntityPublic] = Field(description="Entities involved, with their role.")
-    attribution: list[HopPublic] = Field(
+    claimant: EntityRef = PField(description="The entity that asserts the claim.")
+    entities: list[ClaimEntityPublic] = PField(description="Entities involved, with their role.")
+    attribution: list[HopPublic] = PField(
         description="Ordered hops from the held source out to the original claimant."
     )
-    claimed_on: str | None = Field(description=CLAIMED_ON_DOC)
-    event_date: str | None = Field(description=EVENT_DATE_DOC)
-    status: ClaimStatus = Field(description=STATUS_DOC)
-    speech: Speech = Field(description=SPEECH_DOC)
-    quantity: QuantityPublic | None = Field(description="A figure the claim states, if any.")
+    claimed_on: str | None = PField(description=CLAIMED_ON_DOC)
+    event_date: str | None = PField(description=EVENT_DATE_DOC)
+    status: ClaimStatus = PField(description=STATUS_DOC)
+    speech: Speech = PField(description=SPEECH_DOC)
+    quantity: QuantityPublic | None = PField(description="A figure the claim states, if any.")

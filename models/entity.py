@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+from pydantic import Field as PField
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -48,7 +50,7 @@ class EntityName(SQLModel, table=True):
     is_alias: bool = Field(default=False, description="True for aliases, false for slug and name.")
 
 
-class EntityRef(SQLModel):
+class EntityRef(BaseModel):
     """An entity as other resources point at it; fetch /entities/{slug} for the rest."""
 
     model_config = {
@@ -63,8 +65,8 @@ class EntityRef(SQLModel):
         }
     }
 
-    slug: str = Field(description="Public id of the entity.")
-    name: str = Field(description="The usual full name.")
+    slug: str = PField(description="Public id of the entity.")
+    name: str = PField(description="The usual full name.")
     kind: EntityKind
 
 
