@@ -44,5 +44,10 @@ check: $(VENV)/.installed-run
 load: $(VENV)/.installed-run
 	$(BIN)/claims load
 
+## bench: the benchmark of bench/README.md (needs wrk: apt-get install wrk); not part of test
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
