@@ -8,7 +8,6 @@ executemany, and the search index is rebuilt once at the end instead of row by r
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from sqlmodel import SQLModel
 
 from api import search
 from api.db import Store
-from api.loader import FixtureError
+from api.loader import FixtureError, source_values
 from api.migrate import ensure_current
 from models import Claim, Entity, EntityName, Source, SourceText
 from models.base import Role, date_bounds, normalize_name
@@ -143,21 +142,8 @@ def _insert_sources(
         for source in batch:
             ids[source.slug] = next_id
             text = texts.get(source.slug)
-            rows.append(
-                {
-                    "id": next_id,
-                    "slug": source.slug,
-                    "name": source.name,
-                    "title": source.title,
-                    "kind": source.kind.value,
-                    "date": source.date,
-                    "date_inferred": source.date_inferred,
-                    "date_note": source.date_note,
-                    "url": source.url,
-                    "publisher_id": entity_ids[source.publisher] if source.publisher else None,
-                    "text_sha256": hashlib.sha256(text.encode()).hexdigest() if text else None,
-                }
-            )
+            publisher = entity_ids[source.publisher] if source.publisher else None
+            rows.append({"id": next_id, **source_values(source, publisher, text)})
             if text is not None:
                 held.append({"source_id": next_id, "text": text})
             next_id += 1

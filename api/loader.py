@@ -318,7 +318,7 @@ def _entity_values(entity: EntityFixture) -> dict[str, Any]:
     }
 
 
-def _source_values(
+def source_values(
     source: SourceFixture, publisher_id: int | None, text: str | None
 ) -> dict[str, Any]:
     return {
@@ -479,7 +479,7 @@ def _write(store: Store, verified: VerifiedFixtures) -> LoadReport:
                 sources,
                 source_fixture.slug,
                 Source,
-                _source_values(source_fixture, publisher, text),
+                source_values(source_fixture, publisher, text),
                 report,
             )
             session.flush()
