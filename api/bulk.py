@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, func, insert, select
 from sqlmodel import SQLModel
 
-from api import search
+from api import documents, search
 from api.db import Store
 from api.loader import FixtureError, source_values
 from api.migrate import ensure_current
@@ -64,7 +64,8 @@ def bulk_load(
     started = time.perf_counter()
     ensure_current(store)
     with store.engine.begin() as connection:
-        entity_ids = _insert_entities(connection, entities)
+        shown = _insert_entities(connection, entities)
+        entity_ids = {slug: entity.id for slug, entity in shown.items()}
         source_ids = _insert_sources(connection, sources, texts, entity_ids)
     claim_count = 0
     with store.engine.connect() as connection:
@@ -80,7 +81,7 @@ def bulk_load(
         try:
             for batch in _batches(claims, batch_size):
                 with connection.begin():
-                    _insert_claims(connection, batch, texts, entity_ids, source_ids)
+                    _insert_claims(connection, batch, texts, shown, source_ids)
                 claim_count += len(batch)
         finally:
             with connection.begin():
@@ -91,17 +92,28 @@ def bulk_load(
     return BulkReport(len(entity_ids), len(source_ids), claim_count, time.perf_counter() - started)
 
 
-def _insert_entities(connection: Connection, entities: Iterable[EntityFixture]) -> dict[str, int]:
+class _Shown(NamedTuple):
+    """What a claim's document shows of an entity, and its row id."""
+
+    id: int
+    name: str
+    kind: str
+
+
+def _insert_entities(
+    connection: Connection, entities: Iterable[EntityFixture]
+) -> dict[str, _Shown]:
     table = Entity.__table__  # type: ignore[attr-defined]
     names_table = EntityName.__table__  # type: ignore[attr-defined]
-    ids: dict[str, int] = {
-        row.slug: row.id for row in connection.execute(select(table.c.slug, table.c.id))
+    ids: dict[str, _Shown] = {
+        row.slug: _Shown(row.id, row.name, row.kind)
+        for row in connection.execute(select(table.c.slug, table.c.id, table.c.name, table.c.kind))
     }
     next_id = _next_id(connection, table)
     for batch in _batches(entities, 20_000):
         rows, names = [], []
         for entity in batch:
-            ids[entity.slug] = next_id
+            ids[entity.slug] = _Shown(next_id, entity.name, entity.kind.value)
             rows.append(
                 {
                     "id": next_id,
@@ -192,7 +204,7 @@ def _insert_claims(
     connection: Connection,
     batch: list[ClaimFixture | Mapping[str, Any]],
     texts: Mapping[str, str],
-    entity_ids: Mapping[str, int],
+    entities: Mapping[str, _Shown],
     source_ids: Mapping[str, int],
 ) -> None:
     sqlite = connection.dialect.name == "sqlite"
@@ -200,6 +212,7 @@ def _insert_claims(
     claims: list[tuple[Any, ...]] = []
     links: list[tuple[Any, ...]] = []
     hops: list[tuple[Any, ...]] = []
+    docs: list[tuple[int, str]] = []
     problems: list[str] = []
     for claim_id, item in enumerate(batch, start=next_id):
         try:
@@ -214,15 +227,17 @@ def _insert_claims(
                 f"claim {claim.id!r}: quote is not at {quote.start}-{quote.end} of {quote.source!r}"
             )
             continue
+        roles = {(e.slug, e.role.value) for e in claim.entities}
+        roles.add((claim.claimant, Role.claimant.value))
         try:
-            claimant_id = entity_ids[claim.claimant]
-            roles = {(entity_ids[e.slug], e.role.value) for e in claim.entities}
+            claimant = entities[claim.claimant]
+            involved = [(entities[slug], slug, role) for slug, role in roles]
             chain = [
                 (
                     claim_id,
                     position,
                     source_ids[hop.source] if hop.source else None,
-                    entity_ids[hop.entity] if hop.entity else None,
+                    entities[hop.entity].id if hop.entity else None,
                     hop.verb.value,
                 )
                 for position, hop in enumerate(claim.attribution)
@@ -241,7 +256,7 @@ def _insert_claims(
                 quote.start,
                 quote.end,
                 quote.text,
-                claimant_id,
+                claimant.id,
                 claim.claimed_on,
                 _day(low, sqlite),
                 _day(high, sqlite),
@@ -255,9 +270,9 @@ def _insert_claims(
                 q.text if q else None,
             )
         )
-        roles.add((claimant_id, Role.claimant.value))
-        links += [(claim_id, entity, role) for entity, role in roles]
+        links += [(claim_id, entity.id, role) for entity, _slug, role in involved]
         hops += chain
+        docs.append((claim_id, _document(claim, claimant, involved)))
     if problems:
         raise FixtureError(problems[:20])
     _insert_many(connection, "claim", _CLAIM_COLUMNS, claims)
@@ -267,6 +282,29 @@ def _insert_claims(
         "attribution_hop",
         ("claim_id", "position", "source_id", "entity_id", "verb"),
         hops,
+    )
+    _insert_many(connection, "claim_document", ("claim_id", "body"), docs)
+
+
+def _document(
+    claim: ClaimFixture, claimant: _Shown, involved: list[tuple[_Shown, str, str]]
+) -> str:
+    """The claim's stored JSON, from the input itself rather than read back."""
+    quote, q = claim.quote, claim.quantity
+    return documents.render(
+        documents.claim_data(
+            public_id=claim.id,
+            statement=claim.statement,
+            quote=(quote.text, quote.source, quote.start, quote.end),
+            claimant=(claim.claimant, claimant.name, claimant.kind),
+            entities=[(slug, shown.name, shown.kind, role) for shown, slug, role in involved],
+            hops=[(hop.source, hop.entity, hop.verb.value) for hop in claim.attribution],
+            claimed_on=claim.claimed_on,
+            event_date=claim.event_date,
+            status=claim.status.value,
+            speech=claim.speech.value,
+            quantity=(q.value, q.unit, q.qualifier, q.text) if q else None,
+        )
     )
 
 

@@ -24,8 +24,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from api.claim_sql import ClaimSort, Facet
 from api.errors import FieldError, Problem
-from api.queries import ClaimSort, Facet
 from api.routes.claims import History, Retraction
 from api.routes.health import Health
 from models import ClaimPublic, EntityPublic, RevisionPublic, SourcePublic

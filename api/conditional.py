@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import Request, Response
 
 from api.errors import ProblemError
@@ -20,3 +22,8 @@ def tag_response(request: Request, response: Response, tag: str) -> None:
     if held is not None and (held.strip() == "*" or tag in [t.strip() for t in held.split(",")]):
         raise NotModifiedError(tag)
     response.headers["ETag"] = tag
+
+
+def etag_of(body: str, version: int) -> str:
+    """A strong validator: the row version and a digest of exactly what readers get."""
+    return f'"{version}-{hashlib.sha256(body.encode()).hexdigest()[:16]}"'

@@ -6,20 +6,23 @@ rather than a silent, unfiltered answer.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from functools import cache
+from typing import Any, Literal, TypeVar, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session
 
-from api import queries, search
+from api import queries
+from api.claim_sql import ClaimSort, Facet
 from api.errors import invalid_parameter, unknown_reference
-from api.queries import ClaimSort, Facet
-from models.base import ClaimStatus, EntityKind, Role, SourceKind, date_bounds
+from models.base import ClaimStatus, EntityKind, Role, SourceKind
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 _DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+P = TypeVar("P", bound=BaseModel)
 
 
 class PageParams(BaseModel):
@@ -102,42 +105,6 @@ class ClaimFilterParams(PageParams):
         "so it is opt-in).",
     )
 
-    def filters(
-        self,
-        session: Session,
-        *,
-        entity: str | None = None,
-        entity_id: int | None = None,
-        source_ids: list[int] | None = None,
-    ) -> queries.ClaimFilters:
-        """Turn names into ids; a name that matches nothing is a 404 naming the parameter."""
-        if entity is not None:
-            entity_id = _entity_id(session, "entity", entity)
-        claimant_id = _entity_id(session, "claimant", self.claimant) if self.claimant else None
-        if self.source is not None:
-            found = queries.find_sources(session, self.source)
-            if not found:
-                suggestions = queries.suggest_sources(session, self.source)
-                raise unknown_reference("source", "source", self.source, suggestions)
-            source_ids = found if source_ids is None else sorted(set(found) & set(source_ids))
-        if self.role is not None and entity_id is None:
-            raise invalid_parameter("role", "needs `entity` to say whose role it is")
-        if self.q is not None and not search.words_of(self.q):
-            raise invalid_parameter("q", "has no words to search for")
-        if self.sort is ClaimSort.relevance and self.q is None:
-            raise invalid_parameter("sort", "relevance needs `q` to rank against")
-        return queries.ClaimFilters(
-            entity_id=entity_id,
-            role=self.role,
-            claimant_id=claimant_id,
-            source_ids=source_ids,
-            status=self.status.value if self.status else None,
-            words=self.q,
-            since=_bound("since", self.since, 0),
-            until=_bound("until", self.until, 1),
-            include_retracted=self.include == "retracted",
-        )
-
 
 class ClaimListParams(ClaimFilterParams):
     entity: str | None = Field(
@@ -179,10 +146,73 @@ def _entity_id(session: Session, field: str, name: str) -> int:
     return entity.id
 
 
-def _bound(field: str, value: str | None, end: int) -> date | None:
-    if value is None:
-        return None
+# --- parsing and documenting parameter models without FastAPI's per-field machinery ----
+
+
+def parse_query(request: Request, model: type[P]) -> P:
+    """`model` from the query string, validated in one pass.
+
+    FastAPI's own parsing of a parameter model costs more than a whole page of claims;
+    this does the same job (a 422 naming each bad parameter) for a fraction of it. A
+    scalar parameter given twice is refused rather than silently taking one value.
+    """
+    lists = _list_fields(model)
+    data: dict[str, Any] = {}
+    for name, value in request.query_params.multi_items():
+        if name in lists:
+            data.setdefault(name, []).append(value)
+        elif name in data:
+            raise invalid_parameter(name, "is given more than once; give it once")
+        else:
+            data[name] = value
     try:
-        return date_bounds(value)[end]
-    except ValueError as exc:
-        raise invalid_parameter(field, str(exc)) from None
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        raise RequestValidationError(
+            [{**error, "loc": ("query", *error["loc"])} for error in errors]
+        ) from None
+
+
+@cache
+def _list_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if get_origin(field.annotation) is list
+    )
+
+
+@cache
+def query_docs(model: type[BaseModel]) -> dict[str, Any]:
+    """OpenAPI `parameters` for a model `parse_query` reads, for a route's `openapi_extra`.
+
+    Each field becomes a query parameter with its description, constraints and examples;
+    enum schemas are written inline, since these models are not OpenAPI components.
+    """
+    schema = model.model_json_schema()
+    definitions = schema.get("$defs", {})
+    parameters = []
+    for name, field in model.model_fields.items():
+        alias = field.alias or name
+        parameters.append(
+            {
+                "name": alias,
+                "in": "query",
+                "required": field.is_required(),
+                "schema": _inline(schema["properties"][alias], definitions),
+                "description": field.description,
+            }
+        )
+    return {"parameters": parameters}
+
+
+def _inline(schema: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return _inline(definitions[ref.rsplit("/", 1)[-1]], definitions)
+        return {key: _inline(value, definitions) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_inline(item, definitions) for item in schema]
+    return schema

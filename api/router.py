@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from api.db import Store
-from api.deps import reject_nul, reject_unknown_query
+from api.deps import bind_request
 from api.routes import claims, entities, health, sources
 from api.settings import Settings
 
@@ -20,13 +20,7 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
     settings = settings or Settings()
     bound_store = store or Store(settings.database_url)
 
-    async def bind(request: Request) -> None:
-        request.state.claims_store = bound_store
-        request.state.claims_settings = settings
-
-    router = APIRouter(
-        dependencies=[Depends(bind), Depends(reject_nul), Depends(reject_unknown_query)]
-    )
+    router = APIRouter(dependencies=[Depends(bind_request(bound_store, settings))])
     for module in (claims, entities, sources, health):
         router.include_router(module.router)
     return router

@@ -8,21 +8,8 @@ PostgreSQL: a generated tsvector column with a GIN index. Both stem English word
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Double,
-    bindparam,
-    cast,
-    column,
-    func,
-    literal_column,
-    select,
-    table,
-)
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -54,8 +41,6 @@ POSTGRES_DDL = [
     "CREATE INDEX IF NOT EXISTS ix_claim_search ON claim USING gin (search)",
 ]
 
-_fts = table("claim_fts", column("rowid"), column("rank"))
-
 
 def words_of(text: str | None) -> list[str]:
     """The searchable words of a `q` parameter."""
@@ -83,36 +68,46 @@ def resume(connection: Connection) -> None:
         install(connection)
 
 
-@dataclass(frozen=True)
-class Match:
-    """How to find claims matching some words: a driving source of ids with a rank."""
+# --- matching, as SQL text for `api.claim_sql` -------------------------------------------
+# Each engine's statements take the words as one parameter, `:fts` (see `query_text`).
 
-    ids: Any  # a selectable of matching claim ids (column `id`) and their `rank`
-    condition: ColumnElement[bool]  # the same test, as a condition on `claim.id`
+_PG_QUERY = "plainto_tsquery('english', :fts)"
 
 
-def match(dialect: str, words: list[str]) -> Match:
-    """Claims containing every word; `rank` orders best first (lower is better)."""
+def query_text(dialect: str, words: list[str]) -> str:
+    """The `:fts` parameter: FTS5 wants each word quoted (so `AND` is a word, not an
+    operator); PostgreSQL's plainto_tsquery takes plain text."""
     if dialect == "sqlite":
-        query = " ".join(f'"{word}"' for word in words)
-        matched = literal_column("claim_fts").op("MATCH")(bindparam("fts_query", query))
-        ids = (
-            select(_fts.c.rowid.label("id"), _fts.c.rank.label("rank"))
-            .where(matched)
-            .subquery("matches")
+        return " ".join(f'"{word}"' for word in words)
+    return " ".join(words)
+
+
+def driving(dialect: str) -> tuple[str, str, str]:
+    """(FROM clause, rank expression, claim id expression) of a search-driven list.
+
+    On SQLite the FTS5 table leads, so pages in claim order come straight from its rowid
+    order; rank is bm25 (lower is better). PostgreSQL ranks with ts_rank_cd, negated so
+    lower is better there too, as a double so it survives the trip through a cursor.
+    """
+    if dialect == "sqlite":
+        return (
+            "claim_fts JOIN claim ON claim.id = claim_fts.rowid",
+            "claim_fts.rank",
+            ("claim_fts.rowid"),
         )
-        condition = literal_column("claim.id").in_(select(_fts.c.rowid).where(matched))
-        return Match(ids=ids, condition=condition)
-    tsquery = func.plainto_tsquery("english", bindparam("fts_query", " ".join(words)))
-    search: ColumnElement[Any] = literal_column("claim.search")
-    ids = (
-        select(
-            literal_column("claim.id").label("id"),
-            # ts_rank_cd is a 4-byte real; as a double it survives the trip through a cursor.
-            cast(-func.ts_rank_cd(search, tsquery), Double()).label("rank"),
-        )
-        .select_from(table("claim"))
-        .where(search.op("@@")(tsquery))
-        .subquery("matches")
-    )
-    return Match(ids=ids, condition=search.op("@@")(tsquery))
+    rank = f"CAST(-ts_rank_cd(claim.search, {_PG_QUERY}) AS double precision)"
+    return "claim", rank, "claim.id"
+
+
+def match_condition(dialect: str) -> str:
+    """The match itself, in a statement `driving` leads."""
+    if dialect == "sqlite":
+        return "claim_fts MATCH :fts"
+    return f"claim.search @@ {_PG_QUERY}"
+
+
+def condition(dialect: str) -> str:
+    """The match as a condition on `claim`, where another index leads."""
+    if dialect == "sqlite":
+        return "claim.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts)"
+    return f"claim.search @@ {_PG_QUERY}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -17,8 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from api import queries
+from api import documents, queries
 from api.auth import Principal
+from api.conditional import etag_of
 from api.errors import ProblemError, not_found
 from api.loader import claim_values, nearest_match, sync_claim_links, sync_fields
 from models import (
@@ -45,9 +46,8 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def etag(public: BaseModel, version: int) -> str:
-    """A strong validator: the row version, and a digest of what a reader sees."""
-    digest = hashlib.sha256(public.model_dump_json().encode()).hexdigest()[:16]
-    return f'"{version}-{digest}"'
+    """The ETag readers get for `public` at `version` (see `etag_of`)."""
+    return etag_of(public.model_dump_json(), version)
 
 
 def invalid(field: str, message: str, suggestions: list[str] | None = None) -> ProblemError:
@@ -218,40 +218,39 @@ class Resolver:
         self.texts: dict[str, str | None] = {}
 
     def entity(self, slug: str, field: str) -> int:
-        if slug not in self.entities:
-            found = self.session.execute(
-                select(col(Entity.id)).where(col(Entity.slug) == slug)
-            ).scalar_one_or_none()
-            if found is None:
-                raise invalid(
-                    field, f"no entity {slug!r}", queries.suggest_entities(self.session, slug)
-                )
-            self.entities[slug] = found
-        return self.entities[slug]
+        return self._find(self.entities, Entity, "entity", queries.suggest_entities, slug, field)
 
     def source(self, slug: str, field: str) -> int:
-        if slug not in self.sources:
+        return self._find(self.sources, Source, "source", queries.suggest_sources, slug, field)
+
+    def _find(
+        self,
+        known: dict[str, int],
+        model: Any,
+        what: str,
+        suggest: Callable[[Session, str], list[str]],
+        slug: str,
+        field: str,
+    ) -> int:
+        """The id of `slug`, or a 422 naming `field` with close matches; each looked up once."""
+        if slug not in known:
             found = self.session.execute(
-                select(col(Source.id)).where(col(Source.slug) == slug)
+                select(model.id).where(model.slug == slug)
             ).scalar_one_or_none()
             if found is None:
-                raise invalid(
-                    field, f"no source {slug!r}", queries.suggest_sources(self.session, slug)
-                )
-            self.sources[slug] = found
-        return self.sources[slug]
+                raise invalid(field, f"no {what} {slug!r}", suggest(self.session, slug))
+            known[slug] = found
+        return known[slug]
 
-    def text(self, slug: str) -> str | None:
+    def text(self, slug: str, field: str) -> str | None:
         if slug not in self.texts:
-            self.texts[slug] = queries.get_source_text(
-                self.session, self.source(slug, "quote.source")
-            )
+            self.texts[slug] = queries.get_source_text(self.session, self.source(slug, field))
         return self.texts[slug]
 
     def fixture(self, data: ClaimCreate, field: str = "body") -> ClaimFixture:
         """Check every reference and the quote; the claim with its offsets settled."""
         quote = data.quote
-        text = self.text(quote.source)
+        text = self.text(quote.source, f"{field}.quote.source")
         if text is None:
             raise invalid(
                 f"{field}.quote.source",
@@ -314,10 +313,12 @@ def create_claim(
     )
     session.add(row)
     session.flush()
+    assert row.id is not None
     sync_claim_links(session, row, fixture, entity_ids, resolver.sources)
     session.flush()
-    public = queries.get_claim(session, data.id)
-    assert public is not None
+    public = ClaimPublic.model_validate_json(
+        documents.refresh(session.connection(), [row.id])[row.id]
+    )
     _record(session, "claim", data.id, "create", who, reason, None, public.model_dump(mode="json"))
     return public
 
@@ -359,8 +360,9 @@ def update_claim(
     sync_fields(row, values)
     sync_claim_links(session, row, fixture, resolver.entities, resolver.sources)
     session.flush()
-    after = queries.get_claim(session, claim_id)
-    assert after is not None
+    after = ClaimPublic.model_validate_json(
+        documents.refresh(session.connection(), [row.id])[row.id]
+    )
     _record(
         session,
         "claim",
@@ -494,11 +496,15 @@ def update_entity(
     data = validated(EntityCreate, merged)
     _bump(session, Entity, entity.id, entity.version)
     session.refresh(entity)
+    shown = (entity.name, entity.kind)
     sync_fields(
         entity, {"name": data.name, "kind": data.kind.value, "description": data.description}
     )
     _write_names(session, entity, data, "body")
     session.flush()
+    if (entity.name, entity.kind) != shown:
+        # Claims show their entities' names and kinds: their documents change too.
+        documents.refresh_entity(session.connection(), entity.id)
     after = queries.entity_public(session, entity)
     _record(
         session,

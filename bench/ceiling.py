@@ -10,29 +10,33 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import queries
+from api import claim_sql, queries
 from api.db import Store
 from api.paging import encode_cursor
+from models import ClaimPublic
 from models.page import ClaimPage
 
 
 def build_page(database_url: str, entity: str, limit: int) -> ClaimPage:
-    """The first page of `entity`'s claims, built by the same queries our API runs."""
+    """The first page of `entity`'s claims, read by the same statement our API runs."""
     store = Store(database_url)
     try:
         with store.session() as session:
             found = queries.find_entity(session, entity)
             if found is None or found.id is None:
                 raise SystemExit(f"no entity {entity!r} in {database_url}")
-            page = queries.list_claims(
-                session, queries.ClaimFilters(entity_id=found.id), limit=limit
-            )
+        statement, n_keys = claim_sql.page(
+            claim_sql.ClaimFilters(entity_id=found.id), dialect=store.dialect, limit=limit
+        )
+        with store.reader() as reader:
+            rows = reader.rows(statement)
     finally:
         store.dispose()
+    items = [ClaimPublic.model_validate_json(row[n_keys]) for row in rows[:limit]]
     # A `next` link of the same shape and length as the one our API sends.
-    after = encode_cursor(page.next_after) if page.next_after is not None else None
+    after = encode_cursor(list(rows[limit - 1][:n_keys])) if len(rows) > limit else None
     link = f"http://127.0.0.1/claims?entity={entity}&limit={limit}&cursor={after}"
-    return ClaimPage(items=page.items, next=link if after else None)
+    return ClaimPage(items=items, next=link if after else None)
 
 
 def create_app(page: ClaimPage) -> FastAPI:

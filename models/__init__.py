@@ -8,6 +8,7 @@ from models.claim import (
     QuantityPublic,
     QuotePublic,
 )
+from models.document import ClaimDocument
 from models.entity import Entity, EntityName, EntityPublic, EntityRef
 from models.links import AttributionHop, ClaimEntity
 from models.revision import ApiKey, IdempotentAnswer, Revision, RevisionPublic
@@ -17,6 +18,7 @@ __all__ = [
     "ApiKey",
     "AttributionHop",
     "Claim",
+    "ClaimDocument",
     "ClaimEntity",
     "ClaimEntityPublic",
     "ClaimPublic",

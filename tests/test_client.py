@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api import Settings, Store, create_app
 from api.auth import Scope, create_key
+from api.claim_sql import ClaimSort, Facet
 from api.client import (
     AsyncClaimsClient,
     AuthError,
@@ -28,7 +29,6 @@ from api.client import (
     Tagged,
     next_cursor,
 )
-from api.queries import ClaimSort, Facet
 from models import ClaimPublic, EntityPublic, RevisionPublic, SourcePublic
 from models.base import ClaimStatus, EntityKind
 from models.page import ClaimPage

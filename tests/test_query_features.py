@@ -94,10 +94,16 @@ def statements(store: Store) -> Iterator[list[str]]:
     def record(*args: Any) -> None:
         seen.append(args[2])
 
+    def record_read(text: str) -> None:
+        seen.append(text)
+
+    # Statements through SQLAlchemy, and those the read path sends the driver directly.
     event.listen(store.engine, "before_cursor_execute", record)
+    store.read_listeners.append(record_read)
     try:
         yield seen
     finally:
+        store.read_listeners.remove(record_read)
         event.remove(store.engine, "before_cursor_execute", record)
 
 

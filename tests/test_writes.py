@@ -118,6 +118,14 @@ def test_a_created_claim_is_verified_readable_searchable_and_has_history(
             "body.quote.source",
             "does not hold the text",
         ),
+        (
+            {
+                "quote": {"source": "legion-article", "text": "Legion"},
+                "attribution": [{"source": "legion-article", "verb": "reported"}],
+            },
+            "body.quote.source",
+            "legion-article-2022",
+        ),
         ({"claimant": "moscow-tims"}, "body.claimant", "moscow-times"),
         (
             {

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api import batch, queries, writes
+from api import batch, reads, writes
 from api.auth import Writer
 from api.conditional import tag_response
+from api.db import Store
 from api.deps import (
     MERGE_PATCH,
     IfMatch,
@@ -23,10 +24,8 @@ from api.deps import (
     StoreDep,
     WriteSessionDep,
 )
-from api.errors import ProblemError, invalid_parameter, problem_responses
-from api.paging import decode_cursor, next_link
-from api.params import ClaimFilterParams, ClaimListParams
-from api.queries import ClaimFilters, ClaimSort
+from api.errors import ProblemError, invalid_parameter, not_found, problem_responses
+from api.params import ClaimFilterParams, ClaimListParams, parse_query, query_docs
 from api.settings import Settings
 from models import ClaimPublic, RevisionPublic
 from models.page import ClaimPage
@@ -41,43 +40,28 @@ ClaimId = Annotated[
     ),
 ]
 
-_KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
-    None: (int,),
-    ClaimSort.claimed_on: (int, int),
-    ClaimSort.claimed_on_desc: (int, int),
-    ClaimSort.relevance: (float, int),
-}
 
-
-def answer_claims(
+async def answer_claims(
     request: Request,
-    session: Session,
+    store: Store,
     settings: Settings,
     params: ClaimFilterParams,
-    filters: ClaimFilters,
+    *,
+    entity: str | None = None,
+    scope: reads.Scope | None = None,
 ) -> Response:
-    """One page of claims with the extras asked for; shared by every claim list.
-
-    The page is validated against ClaimPage in one pass and sent as it is, rather than
-    built object by object and validated again by the framework.
-    """
-    scope = params.sort.value if params.sort else ""
-    after = decode_cursor(params.cursor, _KEY_KINDS[params.sort], scope)
-    page = queries.list_claims(session, filters, limit=params.limit, after=after, sort=params.sort)
-    headers: dict[str, str] = {}
-    link = next_link(request, headers, page.next_after, settings.public_url, scope)
-    data: dict[str, Any] = {"items": page.items, "next": link}
-    if params.count == "exact":
-        data["count"] = queries.count_claims(session, filters)
-    if params.facet:
-        data["facets"] = {
-            facet.value: [
-                {"value": value, "label": label, "count": count}
-                for value, label, count in queries.facet_counts(session, filters, facet)
-            ]
-            for facet in dict.fromkeys(params.facet)
-        }
-    body = ClaimPage.model_validate(data).model_dump_json(exclude_unset=True)
+    """One page of claims with the extras asked for; shared by every claim list."""
+    body, headers = await reads.run(
+        store,
+        reads.claims_page,
+        store,
+        request,
+        settings.public_url,
+        params,
+        entity,
+        scope,
+        whole_set=bool(params.facet) or params.count == "exact",
+    )
     return Response(body, media_type="application/json", headers=headers)
 
 
@@ -87,21 +71,17 @@ def answer_claims(
     response_model=ClaimPage,
     response_model_exclude_unset=True,
     responses=problem_responses(404, 422),
+    openapi_extra=query_docs(ClaimListParams),
 )
-def list_claims(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    params: Annotated[ClaimListParams, Query()],
-) -> Response:
+async def list_claims(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Claims in the order their sources make them (or by `sort`), narrowed by any mix of
     filters, with optional `facet` counts and an exact `count` of the filtered set.
 
     An `entity`, `claimant` or `source` that names nothing is a 404 whose body names the
     parameter and suggests close matches.
     """
-    filters = params.filters(session, entity=params.entity)
-    return answer_claims(request, session, settings, params, filters)
+    params = parse_query(request, ClaimListParams)
+    return await answer_claims(request, store, settings, params, entity=params.entity)
 
 
 @router.get(
@@ -110,18 +90,22 @@ def list_claims(
     response_model=ClaimPublic,
     responses=problem_responses(404, 410, 422),
 )
-def get_claim(
-    request: Request, response: Response, session: SessionDep, claim_id: ClaimId
-) -> ClaimPublic:
+async def get_claim(request: Request, store: StoreDep, claim_id: ClaimId) -> Response:
     """One claim with its verbatim quote, claimant, entities and attribution chain. A
     retracted claim answers 410 with its retraction record."""
-    row = writes.claim_row(session, claim_id)
-    if row.retracted_at is not None:
-        raise writes.retracted(row)
-    claim = queries.get_claim(session, claim_id)
-    assert claim is not None
-    tag_response(request, response, writes.etag(claim, row.version))
-    return claim
+    claim = await reads.run(store, reads.stored_claim, store, claim_id)
+    if claim is None:
+        raise not_found("claim", claim_id)
+    if claim.retracted:
+        await run_in_threadpool(_raise_retracted, store, claim_id)
+    response = Response(claim.body, media_type="application/json")
+    tag_response(request, response, claim.etag)
+    return response
+
+
+def _raise_retracted(store: Store, claim_id: str) -> None:
+    with store.session() as session:
+        raise writes.retracted(writes.claim_row(session, claim_id))
 
 
 # --- writes ----------------------------------------------------------------------------

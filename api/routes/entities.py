@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from api import queries, writes
+from api import queries, reads, writes
 from api.auth import Admin, Writer
 from api.conditional import tag_response
 from api.deps import (
@@ -17,12 +17,13 @@ from api.deps import (
     Reason,
     SessionDep,
     SettingsDep,
+    StoreDep,
     WriteEntityDep,
     WriteSessionDep,
 )
 from api.errors import not_found, problem_responses
 from api.paging import decode_cursor, next_link
-from api.params import ClaimFilterParams, EntityListParams
+from api.params import ClaimFilterParams, EntityListParams, parse_query, query_docs
 from api.routes.claims import History, answer_claims, commit
 from models import EntityPublic
 from models.page import ClaimPage, EntityPage
@@ -82,17 +83,14 @@ def get_entity(
     response_model=ClaimPage,
     response_model_exclude_unset=True,
     responses=problem_responses(404, 422),
+    openapi_extra=query_docs(ClaimFilterParams),
 )
-def list_entity_claims(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    entity: EntityDep,
-    params: Annotated[ClaimFilterParams, Query()],
+async def list_entity_claims(
+    request: Request, store: StoreDep, settings: SettingsDep, slug: EntitySlug
 ) -> Response:
     """Claims involving this entity in any role (or `role`), with the /claims filters."""
-    filters = params.filters(session, entity_id=entity.id)
-    return answer_claims(request, session, settings, params, filters)
+    params = parse_query(request, ClaimFilterParams)
+    return await answer_claims(request, store, settings, params, scope=reads.Scope("entity", slug))
 
 
 def _first(key: list[str | int | float] | None) -> str | None:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from api import queries, writes
+from api import queries, reads, writes
 from api.auth import Admin, Writer
 from api.conditional import tag_response
 from api.deps import (
@@ -18,12 +18,13 @@ from api.deps import (
     SettingsDep,
     SourceDep,
     SourceSlug,
+    StoreDep,
     WriteSessionDep,
     WriteSourceDep,
 )
 from api.errors import ProblemError, invalid_parameter, not_found, problem_responses
 from api.paging import decode_cursor, next_link
-from api.params import ClaimFilterParams, SourceListParams
+from api.params import ClaimFilterParams, SourceListParams, parse_query, query_docs
 from api.routes.claims import History, answer_claims, commit
 from models import SourcePublic
 from models.page import ClaimPage, SourcePage
@@ -81,17 +82,14 @@ def get_source(
     response_model=ClaimPage,
     response_model_exclude_unset=True,
     responses=problem_responses(404, 422),
+    openapi_extra=query_docs(ClaimFilterParams),
 )
-def list_source_claims(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    source: SourceDep,
-    params: Annotated[ClaimFilterParams, Query()],
+async def list_source_claims(
+    request: Request, store: StoreDep, settings: SettingsDep, slug: SourceSlug
 ) -> Response:
     """Claims whose attribution chain passes through this source at any hop."""
-    filters = params.filters(session, source_ids=[source[0]])
-    return answer_claims(request, session, settings, params, filters)
+    params = parse_query(request, ClaimFilterParams)
+    return await answer_claims(request, store, settings, params, scope=reads.Scope("source", slug))
 
 
 @router.get(
