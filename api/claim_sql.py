@@ -4,7 +4,8 @@ Every list of claims (a page, its exact count, its facets) starts from the same
 *matching set*, read through the one index that serves the filters best:
 
 - words (`q`): the full-text index, in claim order or by rank;
-- an entity: `claim_entity (entity_id, [role,] claim_id)`, already in claim order;
+- an entity: `claim_entity (entity_id, [role,] claim_id)` in claim order, or
+  `claim_entity (entity_id, claimed_key, claim_id)` in date order;
 - sources: `attribution_hop (source_id, claim_id)`;
 - otherwise the claim table, through its primary key or `(claimed_key, id)` for dates.
 
@@ -188,14 +189,20 @@ def _matching(shape: _Shape) -> _Matching:
         conditions = [*_conditions(shape, "words"), search.match_condition(shape.dialect)]
         ranked = (rank, claim_id) if sort is ClaimSort.relevance else (claim_id,)
         return _Matching(f"FROM {source}{_where(conditions)}", ranked, False, False)
-    if sort is None and shape.entity:
+    by_date = sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc)
+    if shape.entity and (sort is None or by_date):
+        # claim_entity carries each claim's date key, so both orders walk one index.
+        # Grouping on the whole key folds an entity's several roles in one claim.
         role = " AND drv.role = :role" if shape.role else ""
         conditions = ["drv.entity_id = :entity_id" + role, *_conditions(shape, "entity")]
+        keys: tuple[str, ...] = (
+            ("drv.claimed_key", "drv.claim_id") if by_date else ("drv.claim_id",)
+        )
         body = (
             "FROM claim_entity drv JOIN claim ON claim.id = drv.claim_id"
-            f"{_where(conditions)} GROUP BY drv.claim_id"
+            f"{_where(conditions)} GROUP BY {', '.join(keys)}"
         )
-        return _Matching(body, ("drv.claim_id",), False, True)
+        return _Matching(body, keys, sort is ClaimSort.claimed_on_desc, True)
     if sort is None and shape.sources:
         conditions = [_in_sources(shape, "drv.source_id"), *_conditions(shape, "sources")]
         body = (
@@ -203,20 +210,22 @@ def _matching(shape: _Shape) -> _Matching:
             f"{_where(conditions)} GROUP BY drv.claim_id"
         )
         return _Matching(body, ("drv.claim_id",), False, True)
-    keys: tuple[str, ...] = ("claim.id",)
-    if sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc):
-        keys = ("claim.claimed_key", "claim.id")
+    keys = ("claim.claimed_key", "claim.id") if by_date else ("claim.id",)
     body = f"FROM claim{_where(_conditions(shape, 'none'))}"
     return _Matching(body, keys, sort is ClaimSort.claimed_on_desc, False)
 
 
 def _after(keys: tuple[str, ...], descending: bool) -> str:
-    """Keyset condition: rows strictly past the cursor (:a0, :a1, ...) in key order."""
+    """Keyset condition: rows strictly past the cursor (:a0, :a1, ...) in key order.
+
+    Several keys compare as one row value, which both engines turn into a range on the
+    index (an OR of its parts would make them scan from the start of the walk).
+    """
     past = "<" if descending else ">"
-    condition = f"{keys[-1]} {past} :a{len(keys) - 1}"
-    for n in range(len(keys) - 2, -1, -1):
-        condition = f"({keys[n]} {past} :a{n} OR ({keys[n]} = :a{n} AND {condition}))"
-    return condition
+    if len(keys) == 1:
+        return f"{keys[0]} {past} :a0"
+    cursor = ", ".join(f":a{n}" for n in range(len(keys)))
+    return f"({', '.join(keys)}) {past} ({cursor})"
 
 
 _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")

@@ -412,8 +412,14 @@ def sync_claim_links(
         if key not in wanted_links:
             session.delete(link)
             changed = True
+        elif link.claimed_key != claim.claimed_key:
+            link.claimed_key = claim.claimed_key  # the claim's date moved: not a link change
     for entity_id, role in wanted_links - have_links.keys():
-        session.add(ClaimEntity(claim_id=claim.id, entity_id=entity_id, role=role))
+        session.add(
+            ClaimEntity(
+                claim_id=claim.id, entity_id=entity_id, role=role, claimed_key=claim.claimed_key
+            )
+        )
         changed = True
 
     have_hops = {

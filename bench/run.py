@@ -197,7 +197,7 @@ class Target:
 
 
 def targets(p: Probe) -> list[Target]:
-    """Our seven queries, then the two references."""
+    """Our ten queries, then the two references."""
     page = f"limit={LIMIT}"
     return [
         Target("popular entity", "api", f"/claims?entity={POPULAR}&{page}"),
@@ -208,6 +208,21 @@ def targets(p: Probe) -> list[Target]:
             f"/claims?entity={POPULAR}&{page}&cursor={quote(p.deep_cursor)}",
         ),
         Target(f"full text q={p.term}", "api", f"/claims?q={p.term}&{page}"),
+        Target(
+            f"full text q={p.term}, by relevance",
+            "api",
+            f"/claims?q={p.term}&sort=relevance&{page}",
+        ),
+        Target(
+            "popular entity, newest first",
+            "api",
+            f"/claims?entity={POPULAR}&sort=-claimed_on&{page}",
+        ),
+        Target(
+            "rare entity, newest first",
+            "api",
+            f"/claims?entity={p.rare_entity}&sort=-claimed_on&{page}",
+        ),
         Target("one claim by id", "api", f"/claims/{p.mid_claim}"),
         Target(
             "facets status+claimant (rare)",

@@ -1,4 +1,4 @@
-"""The claim read model: each claim's public JSON, stored beside its tables.
+"""The claim read model (each claim's public JSON), and entity pages in date order.
 
 Revision ID: 0004
 Revises: 0003
@@ -18,6 +18,17 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("claim_entity") as links:
+        links.add_column(sa.Column("claimed_key", sa.Integer(), nullable=False, server_default="0"))
+    op.execute(
+        "UPDATE claim_entity SET claimed_key = "
+        "(SELECT claim.claimed_key FROM claim WHERE claim.id = claim_entity.claim_id)"
+    )
+    op.create_index(
+        "ix_claim_entity_entity_claimed_key_claim",
+        "claim_entity",
+        ["entity_id", "claimed_key", "claim_id"],
+    )
     op.create_table(
         "claim_document",
         sa.Column(
@@ -28,6 +39,6 @@ def upgrade() -> None:
         ),
         sa.Column("body", sa.Text(), nullable=False),
     )
-    # Rendered by today's code: a later change to the documents' shape rebuilds them
-    # in its own migration.
+    # Rendered by the code of the day: a later change to the documents' shape rebuilds
+    # them in a migration of its own.
     documents.rebuild(op.get_bind())
