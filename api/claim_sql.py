@@ -148,33 +148,47 @@ def _in_sources(shape: _Shape, column: str) -> str:
     return f"{column} = ANY(:source_ids)"
 
 
-def _conditions(shape: _Shape, driven_by: str) -> list[str]:
-    """Every filter but the one the driving index applies, as conditions on `claim`."""
-    where = [] if shape.retracted else ["claim.retracted_at IS NULL"]
+# Retracted claims are few: the set of their ids is read once per statement (through a
+# partial index) and each candidate is checked against it in memory, rather than every
+# candidate's claim row being read just to see that it is not retracted.
+_LIVE = "{id} NOT IN (SELECT id FROM claim WHERE retracted_at IS NOT NULL)"
+
+
+def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str], bool]:
+    """Every filter but the one the driving index applies, on the claim whose id is
+    `claim_id`; and whether any of them needs the claim's own row."""
+    where = [] if shape.retracted else [_LIVE.format(id=claim_id)]
+    needs_row = False
     if shape.entity and driven_by != "entity":
         role = " AND ce.role = :role" if shape.role else ""
         where.append(
-            "EXISTS (SELECT 1 FROM claim_entity ce WHERE ce.claim_id = claim.id"
+            f"EXISTS (SELECT 1 FROM claim_entity ce WHERE ce.claim_id = {claim_id}"
             f" AND ce.entity_id = :entity_id{role})"
         )
     if shape.claimant:
         where.append("claim.claimant_id = :claimant_id")
+        needs_row = True
     if shape.sources and driven_by != "sources":
         where.append(
-            "EXISTS (SELECT 1 FROM attribution_hop ah WHERE ah.claim_id = claim.id"
+            f"EXISTS (SELECT 1 FROM attribution_hop ah WHERE ah.claim_id = {claim_id}"
             f" AND {_in_sources(shape, 'ah.source_id')})"
         )
     if shape.status:
         where.append("claim.status = :status")
+        needs_row = True
     if shape.words and driven_by != "words":
-        where.append(search.condition(shape.dialect))
+        condition, on_row = search.condition(shape.dialect, claim_id)
+        where.append(condition)
+        needs_row |= on_row
     # A claim dated 2022-06 is "since 2022-06-01" and "until 2022-06-30": it must fall
     # wholly inside the window, at whatever precision it is known.
     if shape.since:
         where.append("claim.claimed_from >= :since")
+        needs_row = True
     if shape.until:
         where.append("claim.claimed_to <= :until")
-    return where
+        needs_row = True
+    return where, needs_row
 
 
 def _where(conditions: list[str]) -> str:
@@ -185,8 +199,11 @@ def _matching(shape: _Shape) -> _Matching:
     """Choose the driving index: the one that is selective and also yields the order."""
     sort = shape.sort
     if sort is ClaimSort.relevance or (shape.words and sort is None):
-        source, rank, claim_id = search.driving(shape.dialect)
-        conditions = [*_conditions(shape, "words"), search.match_condition(shape.dialect)]
+        source, rank, claim_id, has_row = search.driving(shape.dialect)
+        conditions, needs_row = _conditions(shape, "words", claim_id)
+        if needs_row and not has_row:
+            source += f" JOIN claim ON claim.id = {claim_id}"
+        conditions.append(search.match_condition(shape.dialect))
         ranked = (rank, claim_id) if sort is ClaimSort.relevance else (claim_id,)
         return _Matching(f"FROM {source}{_where(conditions)}", ranked, False, False)
     by_date = sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc)
@@ -194,25 +211,30 @@ def _matching(shape: _Shape) -> _Matching:
         # claim_entity carries each claim's date key, so both orders walk one index.
         # Grouping on the whole key folds an entity's several roles in one claim.
         role = " AND drv.role = :role" if shape.role else ""
-        conditions = ["drv.entity_id = :entity_id" + role, *_conditions(shape, "entity")]
+        conditions, needs_row = _conditions(shape, "entity", "drv.claim_id")
         keys: tuple[str, ...] = (
             ("drv.claimed_key", "drv.claim_id") if by_date else ("drv.claim_id",)
         )
+        join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
         body = (
-            "FROM claim_entity drv JOIN claim ON claim.id = drv.claim_id"
-            f"{_where(conditions)} GROUP BY {', '.join(keys)}"
+            f"FROM claim_entity drv{join}"
+            f"{_where(['drv.entity_id = :entity_id' + role, *conditions])}"
+            f" GROUP BY {', '.join(keys)}"
         )
         return _Matching(body, keys, sort is ClaimSort.claimed_on_desc, True)
     if sort is None and shape.sources:
-        conditions = [_in_sources(shape, "drv.source_id"), *_conditions(shape, "sources")]
+        conditions, needs_row = _conditions(shape, "sources", "drv.claim_id")
+        join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
         body = (
-            "FROM attribution_hop drv JOIN claim ON claim.id = drv.claim_id"
-            f"{_where(conditions)} GROUP BY drv.claim_id"
+            f"FROM attribution_hop drv{join}"
+            f"{_where([_in_sources(shape, 'drv.source_id'), *conditions])} GROUP BY drv.claim_id"
         )
         return _Matching(body, ("drv.claim_id",), False, True)
     keys = ("claim.claimed_key", "claim.id") if by_date else ("claim.id",)
-    body = f"FROM claim{_where(_conditions(shape, 'none'))}"
-    return _Matching(body, keys, sort is ClaimSort.claimed_on_desc, False)
+    conditions, _ = _conditions(shape, "none", "claim.id")
+    return _Matching(
+        f"FROM claim{_where(conditions)}", keys, sort is ClaimSort.claimed_on_desc, False
+    )
 
 
 def _after(keys: tuple[str, ...], descending: bool) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.pool import SingletonThreadPool, StaticPool
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from api.claim_sql import Sql
@@ -126,8 +126,9 @@ class Store:
     def _reads(self) -> Engine:
         """The engine the read path draws connections from.
 
-        A file SQLite store gets its own: one read-only connection per thread, so the
-        event loop never waits for a pooled connection held by a thread-pool request.
+        A file SQLite store gets a pool of its own, of read-only connections that are
+        only ever held for one read: a read on the event loop never waits for a
+        connection that a request in the thread pool keeps for its whole session.
         """
         if self.dialect != "sqlite" or _is_memory_sqlite(self.url):
             return self.engine
@@ -135,8 +136,8 @@ class Store:
             engine = create_engine(
                 self.url,
                 connect_args={"check_same_thread": False},
-                poolclass=SingletonThreadPool,
                 pool_size=8,
+                max_overflow=56,  # beyond the server's thread pool (40 threads)
             )
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "connect", _sqlite_read_only)

@@ -8,7 +8,7 @@ when it was written (`api.documents`).
 On SQLite a page is a few hundred microseconds of work in this process, less than a hop
 to the thread pool costs, so `run` does it on the event loop; requests that read the
 whole filtered set (facets, exact counts) and every PostgreSQL read, which waits on the
-network, go to the thread pool.
+network, go to the thread pool, so one slow request does not hold up the others.
 """
 
 from __future__ import annotations
@@ -45,6 +45,12 @@ async def run(store: Store, work: Callable[..., T], *args: Any, whole_set: bool 
     if whole_set or store.reads_block:
         return await run_in_threadpool(work, *args)
     return work(*args)
+
+
+def reads_whole_set(params: ClaimFilterParams) -> bool:
+    """Whether the request reads every match, not one page's worth: facets, an exact
+    count, and ranking (which scores every match to find the best)."""
+    return bool(params.facet) or params.count == "exact" or params.sort is ClaimSort.relevance
 
 
 @dataclass(frozen=True)

@@ -82,21 +82,18 @@ def query_text(dialect: str, words: list[str]) -> str:
     return " ".join(words)
 
 
-def driving(dialect: str) -> tuple[str, str, str]:
-    """(FROM clause, rank expression, claim id expression) of a search-driven list.
+def driving(dialect: str) -> tuple[str, str, str, bool]:
+    """(FROM clause, rank expression, claim id expression, whether the FROM holds the
+    claim row) of a search-driven list.
 
     On SQLite the FTS5 table leads, so pages in claim order come straight from its rowid
     order; rank is bm25 (lower is better). PostgreSQL ranks with ts_rank_cd, negated so
     lower is better there too, as a double so it survives the trip through a cursor.
     """
     if dialect == "sqlite":
-        return (
-            "claim_fts JOIN claim ON claim.id = claim_fts.rowid",
-            "claim_fts.rank",
-            ("claim_fts.rowid"),
-        )
+        return "claim_fts", "claim_fts.rank", "claim_fts.rowid", False
     rank = f"CAST(-ts_rank_cd(claim.search, {_PG_QUERY}) AS double precision)"
-    return "claim", rank, "claim.id"
+    return "claim", rank, "claim.id", True
 
 
 def match_condition(dialect: str) -> str:
@@ -106,8 +103,9 @@ def match_condition(dialect: str) -> str:
     return f"claim.search @@ {_PG_QUERY}"
 
 
-def condition(dialect: str) -> str:
-    """The match as a condition on `claim`, where another index leads."""
+def condition(dialect: str, claim_id: str) -> tuple[str, bool]:
+    """The match as a condition on the claim `claim_id` names, where another index
+    leads; and whether it reads the claim's own row."""
     if dialect == "sqlite":
-        return "claim.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts)"
-    return f"claim.search @@ {_PG_QUERY}"
+        return f"{claim_id} IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts)", False
+    return f"claim.search @@ {_PG_QUERY}", True

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from pydantic import Field as PField
 from pydantic.config import JsonDict
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from models.base import ClaimStatus, EntityKind, Role, Speech, UTCDateTime, Verb
@@ -39,6 +39,13 @@ class Claim(ClaimBase, table=True):
         Index("ix_claim_claimant_id_id", "claimant_id", "id"),
         Index("ix_claim_status_id", "status", "id"),
         Index("ix_claim_claimed_key_id", "claimed_key", "id"),
+        # Only the (few) retracted claims: lists leave them out by this index alone.
+        Index(
+            "ix_claim_retracted_id",
+            "id",
+            sqlite_where=text("retracted_at IS NOT NULL"),
+            postgresql_where=text("retracted_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -60,7 +60,7 @@ async def answer_claims(
         params,
         entity,
         scope,
-        whole_set=bool(params.facet) or params.count == "exact",
+        whole_set=reads.reads_whole_set(params),
     )
     return Response(body, media_type="application/json", headers=headers)
 

@@ -1,4 +1,5 @@
-"""The claim read model (each claim's public JSON), and entity pages in date order.
+"""The claim read model (each claim's public JSON), entity pages in date order, and an
+index of retracted claims.
 
 Revision ID: 0004
 Revises: 0003
@@ -28,6 +29,13 @@ def upgrade() -> None:
         "ix_claim_entity_entity_claimed_key_claim",
         "claim_entity",
         ["entity_id", "claimed_key", "claim_id"],
+    )
+    op.create_index(
+        "ix_claim_retracted_id",
+        "claim",
+        ["id"],
+        sqlite_where=sa.text("retracted_at IS NOT NULL"),
+        postgresql_where=sa.text("retracted_at IS NOT NULL"),
     )
     op.create_table(
         "claim_document",
