@@ -139,6 +139,7 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
         day: date | None = getattr(filters, name)
         if day is not None:
             params[name] = day.isoformat() if dialect == "sqlite" else day
+            params[f"{name}_key"] = day.toordinal()
     return params
 
 
@@ -188,6 +189,13 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
     if shape.until:
         where.append("claim.claimed_to <= :until")
         needs_row = True
+    if driven_by == "none" and shape.sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc):
+        # The same window as a range of the date key the page is walked in (claimed_key
+        # is claimed_from's day number), so the walk starts and stops at its edges.
+        if shape.since:
+            where.append("claim.claimed_key >= :since_key")
+        if shape.until:
+            where.append("claim.claimed_key <= :until_key")
     return where, needs_row
 
 

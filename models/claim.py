@@ -37,6 +37,7 @@ class ClaimBase(SQLModel):
 class Claim(ClaimBase, table=True):
     __table_args__ = (
         Index("ix_claim_claimant_id_id", "claimant_id", "id"),
+        Index("ix_claim_claimant_id_claimed_key_id", "claimant_id", "claimed_key", "id"),
         Index("ix_claim_status_id", "status", "id"),
         Index("ix_claim_claimed_key_id", "claimed_key", "id"),
         # Only the (few) retracted claims: lists leave them out by this index alone.

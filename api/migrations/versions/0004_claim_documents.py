@@ -1,5 +1,5 @@
-"""The claim read model (each claim's public JSON), entity pages in date order, and an
-index of retracted claims.
+"""The claim read model (each claim's public JSON); entity and claimant pages in date
+order; an index of retracted claims.
 
 Revision ID: 0004
 Revises: 0003
@@ -29,6 +29,9 @@ def upgrade() -> None:
         "ix_claim_entity_entity_claimed_key_claim",
         "claim_entity",
         ["entity_id", "claimed_key", "claim_id"],
+    )
+    op.create_index(
+        "ix_claim_claimant_id_claimed_key_id", "claim", ["claimant_id", "claimed_key", "id"]
     )
     op.create_index(
         "ix_claim_retracted_id",
