@@ -8,8 +8,11 @@ executemany, and the search index is rebuilt once at the end instead of row by r
 
 from __future__ import annotations
 
+import os
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -56,10 +59,13 @@ def bulk_load(
     texts: Mapping[str, str],
     claims: Iterable[ClaimFixture | Mapping[str, Any]],
     batch_size: int = 20_000,
+    workers: int | None = None,
 ) -> BulkReport:
     """Append entities, sources (with `texts` by source slug) and claims to the store.
 
     Claims may come as fixture-shaped mappings (as parsed from NDJSON); each is validated.
+    `workers` processes (default: the spare cores, see `default_workers`) check and
+    render batches while this process writes; 0 does everything here.
     """
     started = time.perf_counter()
     ensure_current(store)
@@ -71,6 +77,8 @@ def bulk_load(
         if connection.dialect.name == "sqlite":
             # A large page cache keeps the hot index pages in memory while rows stream in.
             connection.exec_driver_sql("PRAGMA cache_size = -262144")
+            # Helper threads for the sorts that build the indexes at the end.
+            connection.exec_driver_sql(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
         claim_table = SQLModel.metadata.tables["claim"]
         fresh = connection.execute(select(claim_table.c.id).limit(1)).first() is None
         search.suspend(connection)
@@ -78,7 +86,14 @@ def bulk_load(
             _drop_secondary_indexes(connection)
         connection.commit()
         try:
-            claim_count = _stream_claims(connection, claims, batch_size, texts, shown, source_ids)
+            context = _Context(connection.dialect.name == "sqlite", texts, shown, source_ids)
+            claim_count = _stream_claims(
+                connection,
+                claims,
+                batch_size,
+                context,
+                default_workers() if workers is None else workers,
+            )
         finally:
             with connection.begin():
                 if fresh:
@@ -206,24 +221,75 @@ class _Rows:
     docs: list[tuple[int, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What preparing a batch needs besides the batch: sent once to each worker."""
+
+    sqlite: bool
+    texts: Mapping[str, str]
+    entities: Mapping[str, _Shown]
+    source_ids: Mapping[str, int]
+
+
+_adopted: _Context | None = None  # in a worker process: the context it was started with
+
+
+def _adopt(context: _Context) -> None:
+    global _adopted
+    _adopted = context
+
+
+def _prepare_adopted(batch: list[ClaimFixture | Mapping[str, Any]], next_id: int) -> _Rows:
+    assert _adopted is not None
+    return _prepare(batch, next_id, _adopted)
+
+
+def default_workers() -> int:
+    """Processes that check and render claims while this one writes: the spare cores."""
+    return min(4, (os.cpu_count() or 1) - 1)
+
+
 def _stream_claims(
     connection: Connection,
     claims: Iterable[ClaimFixture | Mapping[str, Any]],
     batch_size: int,
-    texts: Mapping[str, str],
-    entities: Mapping[str, _Shown],
-    source_ids: Mapping[str, int],
+    context: _Context,
+    workers: int,
 ) -> int:
     """Check, render and write the claims batch by batch, each batch one transaction; a
-    bad claim stops the load with the batches before it written."""
-    sqlite = connection.dialect.name == "sqlite"
+    bad claim stops the load with the batches before it written.
+
+    Checking and rendering is Python, writing mostly SQLite, so with a spare core worker
+    processes prepare the next batches while this one writes. (Threads would not do:
+    the driver binds every value holding the interpreter lock, and two threads lose more
+    handing the lock over than they gain.) A load of one batch stays in this process.
+    """
     next_id = _next_id(connection, Claim.__table__)  # type: ignore[attr-defined]
     connection.commit()
-    count = 0
-    for batch in _batches(claims, batch_size):
-        _write(connection, _prepare(batch, next_id, sqlite, texts, entities, source_ids))
-        next_id += len(batch)
-        count += len(batch)
+    batches = _batches(claims, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return 0
+    count = len(first)
+    if workers < 1 or len(first) < batch_size:
+        _write(connection, _prepare(first, next_id, context))
+        for batch in batches:
+            _write(connection, _prepare(batch, next_id + count, context))
+            count += len(batch)
+        return count
+    with ProcessPoolExecutor(workers, initializer=_adopt, initargs=(context,)) as pool:
+        pending: deque[Future[_Rows]] = deque([pool.submit(_prepare_adopted, first, next_id)])
+        try:
+            for batch in batches:
+                pending.append(pool.submit(_prepare_adopted, batch, next_id + count))
+                count += len(batch)
+                if len(pending) > workers:
+                    _write(connection, pending.popleft().result())
+            while pending:
+                _write(connection, pending.popleft().result())
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
     return count
 
 
@@ -243,16 +309,17 @@ def _write(connection: Connection, rows: _Rows) -> None:
 
 
 def _prepare(
-    batch: list[ClaimFixture | Mapping[str, Any]],
-    next_id: int,
-    sqlite: bool,
-    texts: Mapping[str, str],
-    entities: Mapping[str, _Shown],
-    source_ids: Mapping[str, int],
+    batch: list[ClaimFixture | Mapping[str, Any]], next_id: int, context: _Context
 ) -> _Rows:
     """Check every claim of the batch (a FixtureError lists what is wrong) and turn the
     batch into rows. Enum members go in as `str(...)`: the same text, without the cost of
     the `.value` descriptor a million times over."""
+    sqlite, texts, entities, source_ids = (
+        context.sqlite,
+        context.texts,
+        context.entities,
+        context.source_ids,
+    )
     rows = _Rows()
     problems: list[str] = []
     for claim_id, item in enumerate(batch, start=next_id):

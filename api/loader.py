@@ -58,6 +58,10 @@ class FixtureError(Exception):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+    def __reduce__(self) -> tuple[type[FixtureError], tuple[list[str]]]:
+        # Raised in the bulk loader's worker processes and re-raised in the caller's.
+        return (FixtureError, (self.problems,))
+
 
 @dataclass(frozen=True)
 class VerifiedFixtures:

@@ -47,7 +47,7 @@ def claims(n: int) -> list[dict[str, Any]]:
     return made
 
 
-def load(store: Store, items: list[dict[str, Any]]) -> Any:
+def load(store: Store, items: list[dict[str, Any]], workers: int | None = None) -> Any:
     return bulk_load(
         store,
         entities=[
@@ -60,6 +60,7 @@ def load(store: Store, items: list[dict[str, Any]]) -> Any:
         texts={"report": TEXT},
         claims=items,
         batch_size=7,
+        workers=workers,
     )
 
 
@@ -84,3 +85,23 @@ def test_a_bad_quote_stops_the_bulk_load(empty_store: Store) -> None:
     items[2]["quote"]["text"] = "Volunteers trained with rifles."
     with pytest.raises(FixtureError, match="claim 'bulk-2': quote is not at"):
         load(empty_store, items)
+
+
+def test_a_bad_claim_prepared_by_a_worker_process_stops_the_load_by_name(
+    empty_store: Store,
+) -> None:
+    items = claims(30)
+    items[23]["quote"]["text"] = "Volunteers trained with rifles."
+    with pytest.raises(FixtureError, match="claim 'bulk-23': quote is not at") as raised:
+        load(empty_store, items, workers=1)
+    assert len(raised.value.problems) == 1
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2])
+def test_worker_processes_change_nothing_but_the_speed(empty_store: Store, workers: int) -> None:
+    report = load(empty_store, claims(30), workers=workers)
+    assert report.claims == 30
+    client = TestClient(create_app(store=empty_store))
+    page = client.get("/claims?limit=100").json()["items"]
+    assert [c["id"] for c in page] == [f"bulk-{n}" for n in range(30)]
+    assert page[29]["statement"] == "Statement number 29 about training."
