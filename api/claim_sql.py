@@ -93,12 +93,17 @@ class _Shape:
 
 @dataclass(frozen=True)
 class _Matching:
-    """The matching set: FROM ... WHERE ... [GROUP BY], and the sort keys it yields."""
+    """The matching set: where its rows come from, what they must meet, their sort keys."""
 
-    body: str
+    source: str  # FROM clause, joins included
+    where: tuple[str, ...]
     keys: tuple[str, ...]  # sort key expressions, the claim id last
     descending: bool
-    grouped: bool
+    grouped: bool  # GROUP BY the keys: a claim reached through several link rows, once
+
+    def body(self, *more: str) -> str:
+        group = f" GROUP BY {', '.join(self.keys)}" if self.grouped else ""
+        return f"FROM {self.source}{_where([*self.where, *more])}{group}"
 
 
 def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shape:
@@ -213,7 +218,7 @@ def _matching(shape: _Shape) -> _Matching:
             source += f" JOIN claim ON claim.id = {claim_id}"
         conditions.append(search.match_condition(shape.dialect))
         ranked = (rank, claim_id) if sort is ClaimSort.relevance else (claim_id,)
-        return _Matching(f"FROM {source}{_where(conditions)}", ranked, False, False)
+        return _Matching(source, tuple(conditions), ranked, False, False)
     by_date = sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc)
     if shape.entity and (sort is None or by_date):
         # claim_entity carries each claim's date key, so both orders walk one index.
@@ -224,25 +229,18 @@ def _matching(shape: _Shape) -> _Matching:
             ("drv.claimed_key", "drv.claim_id") if by_date else ("drv.claim_id",)
         )
         join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
-        body = (
-            f"FROM claim_entity drv{join}"
-            f"{_where(['drv.entity_id = :entity_id' + role, *conditions])}"
-            f" GROUP BY {', '.join(keys)}"
+        where = ("drv.entity_id = :entity_id" + role, *conditions)
+        return _Matching(
+            f"claim_entity drv{join}", where, keys, sort is ClaimSort.claimed_on_desc, True
         )
-        return _Matching(body, keys, sort is ClaimSort.claimed_on_desc, True)
     if sort is None and shape.sources:
         conditions, needs_row = _conditions(shape, "sources", "drv.claim_id")
         join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
-        body = (
-            f"FROM attribution_hop drv{join}"
-            f"{_where([_in_sources(shape, 'drv.source_id'), *conditions])} GROUP BY drv.claim_id"
-        )
-        return _Matching(body, ("drv.claim_id",), False, True)
+        where = (_in_sources(shape, "drv.source_id"), *conditions)
+        return _Matching(f"attribution_hop drv{join}", where, ("drv.claim_id",), False, True)
     keys = ("claim.claimed_key", "claim.id") if by_date else ("claim.id",)
     conditions, _ = _conditions(shape, "none", "claim.id")
-    return _Matching(
-        f"FROM claim{_where(conditions)}", keys, sort is ClaimSort.claimed_on_desc, False
-    )
+    return _Matching("claim", tuple(conditions), keys, sort is ClaimSort.claimed_on_desc, False)
 
 
 def _after(keys: tuple[str, ...], descending: bool) -> str:
@@ -271,18 +269,9 @@ def for_driver(dialect: str, text: str) -> str:
 @lru_cache(maxsize=512)
 def _page_text(shape: _Shape, after: bool) -> tuple[str, int]:
     match = _matching(shape)
-    body = match.body
-    if after:
-        condition = _after(match.keys, match.descending)
-        # The grouped bodies end in GROUP BY; their cursor condition is on the group key,
-        # which is as good as a WHERE on the index column.
-        if match.grouped:
-            head, group = body.rsplit(" GROUP BY ", 1)
-            joiner = " AND " if " WHERE " in head else " WHERE "
-            body = f"{head}{joiner}{condition} GROUP BY {group}"
-        else:
-            joiner = " AND " if " WHERE " in body else " WHERE "
-            body = f"{body}{joiner}{condition}"
+    # The cursor's condition is on the sort keys, which for grouped sets are the group
+    # keys too: a WHERE on the index columns either way.
+    body = match.body(_after(match.keys, match.descending)) if after else match.body()
     direction = " DESC" if match.descending else ""
     named = ", ".join(f"{key} AS k{n}" for n, key in enumerate(match.keys))
     inner_order = ", ".join(f"{key}{direction}" for key in match.keys)
@@ -320,7 +309,7 @@ def page(
 @lru_cache(maxsize=256)
 def _ids_text(shape: _Shape) -> str:
     match = _matching(shape)
-    return f"SELECT {match.keys[-1]} AS id {match.body}"
+    return f"SELECT {match.keys[-1]} AS id {match.body()}"
 
 
 @lru_cache(maxsize=256)

@@ -11,6 +11,7 @@ import binascii
 import json
 from collections.abc import MutableMapping, Sequence
 from typing import Any
+from urllib.parse import quote, unquote_plus
 
 from fastapi import Request
 from starlette.datastructures import MutableHeaders
@@ -70,13 +71,25 @@ def next_link(
     """The URL of the page after this one, also set as a `Link: rel="next"` header."""
     if after is None:
         return None
-    url = request.url.include_query_params(cursor=encode_cursor(after, scope))
+    # The query as the request sent it (anything a URL may not hold raw escaped, what is
+    # escaped already left so), with the cursor, URL-safe base64, (re)placed last.
+    sent: bytes = request.scope.get("query_string", b"")
+    kept = [quote(part, safe=_SAFE) for part in sent.split(b"&") if part and not _is_cursor(part)]
+    query = "&".join([*kept, f"cursor={encode_cursor(after, scope)}"])
+    url = request.url
     if public_url:
-        base = public_url.rstrip("/")
         root = request.scope.get("root_path", "")
         path = url.path[len(root) :] if root and url.path.startswith(root) else url.path
-        link = f"{base}{path}?{url.query}"
+        link = f"{public_url.rstrip('/')}{path}?{query}"
     else:
-        link = str(url)
+        link = f"{url.scheme}://{url.netloc}{url.path}?{query}"
     headers["Link"] = f'<{link}>; rel="next"'
     return link
+
+
+_SAFE = "=%+-._~!$'()*,;:@/?"
+
+
+def _is_cursor(part: bytes) -> bool:
+    name = part.split(b"=", 1)[0].decode("latin-1")
+    return (unquote_plus(name) if "%" in name or "+" in name else name) == "cursor"

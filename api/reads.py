@@ -7,15 +7,16 @@ when it was written (`api.documents`).
 
 On SQLite a page is a few hundred microseconds of work in this process, less than a hop
 to the thread pool costs, so `run` does it on the event loop; requests that read the
-whole filtered set (facets, exact counts) and every PostgreSQL read, which waits on the
-network, go to the thread pool, so one slow request does not hold up the others.
+whole filtered set (facets, exact counts, ranking) and every PostgreSQL read, which
+waits on the network, go to the thread pool, so one slow request does not hold up the
+others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pydantic_core
 from fastapi import Request
@@ -57,7 +58,7 @@ def reads_whole_set(params: ClaimFilterParams) -> bool:
 class Scope:
     """The resource a claim list hangs under: `/entities/{slug}/claims` or a source's."""
 
-    kind: str  # "entity" or "source"
+    kind: Literal["entity", "source"]
     slug: str
 
 

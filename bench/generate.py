@@ -212,11 +212,13 @@ def generate(n_claims: int, database_url: str, seed: int = 2022) -> None:
     )
     store.dispose()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"loaded {report.claims} claims, {report.entities} entities, {report.sources} sources "
         f"in {report.seconds:.1f} s, of which {claims.seconds:.1f} s making the synthetic "
         f"claims and {report.seconds - claims.seconds:.1f} s in the bulk loader; "
-        f"peak RSS {peak_mb:.0f} MB (generator and loader in one process)",
+        f"peak RSS {peak_mb:.0f} MB (generator and loader's writer in one process), "
+        f"{worker_mb:.0f} MB (the loader's largest worker process)",
         file=sys.stderr,
     )
 

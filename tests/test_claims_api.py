@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -187,6 +188,27 @@ def test_next_links_keep_the_filters(client: TestClient) -> None:
     first = client.get("/claims?entity=legion&limit=3").json()
     assert "entity=legion" in first["next"]
     assert "limit=3" in first["next"]
+
+
+def test_next_links_keep_every_parameter_as_sent_and_replace_the_cursor(
+    client: TestClient,
+) -> None:
+    sent = {"entity": "Freedom of Russia Legion", "facet": ["status", "claimant"], "limit": "2"}
+    first = client.get("/claims", params=sent)
+    link = first.json()["next"]
+    assert first.headers["link"] == f'<{link}>; rel="next"'
+    query = parse_qs(urlsplit(link).query)
+    assert query.pop("cursor")
+    assert query == {
+        "entity": ["Freedom of Russia Legion"],
+        "facet": ["status", "claimant"],
+        "limit": ["2"],
+    }
+    second = client.get(link)
+    assert second.status_code == 200, second.text
+    third = parse_qs(urlsplit(second.json()["next"]).query)
+    assert len(third.pop("cursor")) == 1
+    assert third == query
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,10 @@ from api.deps import (
     IfMatch,
     Reason,
     SessionDep,
-    SettingsDep,
     StoreDep,
     WriteSessionDep,
+    settings_of,
+    store_of,
 )
 from api.errors import ProblemError, invalid_parameter, not_found, problem_responses
 from api.params import ClaimFilterParams, ClaimListParams, parse_query, query_docs
@@ -73,7 +74,7 @@ async def answer_claims(
     responses=problem_responses(404, 422),
     openapi_extra=query_docs(ClaimListParams),
 )
-async def list_claims(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def list_claims(request: Request) -> Response:
     """Claims in the order their sources make them (or by `sort`), narrowed by any mix of
     filters, with optional `facet` counts and an exact `count` of the filtered set.
 
@@ -81,7 +82,9 @@ async def list_claims(request: Request, store: StoreDep, settings: SettingsDep) 
     parameter and suggests close matches.
     """
     params = parse_query(request, ClaimListParams)
-    return await answer_claims(request, store, settings, params, entity=params.entity)
+    return await answer_claims(
+        request, store_of(request), settings_of(request), params, entity=params.entity
+    )
 
 
 @router.get(
@@ -90,9 +93,10 @@ async def list_claims(request: Request, store: StoreDep, settings: SettingsDep) 
     response_model=ClaimPublic,
     responses=problem_responses(404, 410, 422),
 )
-async def get_claim(request: Request, store: StoreDep, claim_id: ClaimId) -> Response:
+async def get_claim(request: Request, claim_id: ClaimId) -> Response:
     """One claim with its verbatim quote, claimant, entities and attribution chain. A
     retracted claim answers 410 with its retraction record."""
+    store = store_of(request)
     claim = await reads.run(store, reads.stored_claim, store, claim_id)
     if claim is None:
         raise not_found("claim", claim_id)

@@ -17,9 +17,10 @@ from api.deps import (
     Reason,
     SessionDep,
     SettingsDep,
-    StoreDep,
     WriteEntityDep,
     WriteSessionDep,
+    settings_of,
+    store_of,
 )
 from api.errors import not_found, problem_responses
 from api.paging import decode_cursor, next_link
@@ -85,12 +86,13 @@ def get_entity(
     responses=problem_responses(404, 422),
     openapi_extra=query_docs(ClaimFilterParams),
 )
-async def list_entity_claims(
-    request: Request, store: StoreDep, settings: SettingsDep, slug: EntitySlug
-) -> Response:
+async def list_entity_claims(request: Request, slug: EntitySlug) -> Response:
     """Claims involving this entity in any role (or `role`), with the /claims filters."""
     params = parse_query(request, ClaimFilterParams)
-    return await answer_claims(request, store, settings, params, scope=reads.Scope("entity", slug))
+    scope = reads.Scope("entity", slug)
+    return await answer_claims(
+        request, store_of(request), settings_of(request), params, scope=scope
+    )
 
 
 def _first(key: list[str | int | float] | None) -> str | None:

@@ -18,9 +18,10 @@ from api.deps import (
     SettingsDep,
     SourceDep,
     SourceSlug,
-    StoreDep,
     WriteSessionDep,
     WriteSourceDep,
+    settings_of,
+    store_of,
 )
 from api.errors import ProblemError, invalid_parameter, not_found, problem_responses
 from api.paging import decode_cursor, next_link
@@ -84,12 +85,13 @@ def get_source(
     responses=problem_responses(404, 422),
     openapi_extra=query_docs(ClaimFilterParams),
 )
-async def list_source_claims(
-    request: Request, store: StoreDep, settings: SettingsDep, slug: SourceSlug
-) -> Response:
+async def list_source_claims(request: Request, slug: SourceSlug) -> Response:
     """Claims whose attribution chain passes through this source at any hop."""
     params = parse_query(request, ClaimFilterParams)
-    return await answer_claims(request, store, settings, params, scope=reads.Scope("source", slug))
+    scope = reads.Scope("source", slug)
+    return await answer_claims(
+        request, store_of(request), settings_of(request), params, scope=scope
+    )
 
 
 @router.get(
