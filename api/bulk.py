@@ -8,6 +8,7 @@ executemany, and the search index is rebuilt once at the end instead of row by r
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections import deque
@@ -75,8 +76,8 @@ def bulk_load(
         source_ids = _insert_sources(connection, sources, texts, entity_ids)
     with store.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
-            # A large page cache keeps the hot index pages in memory while rows stream in.
-            connection.exec_driver_sql("PRAGMA cache_size = -262144")
+            # A large page cache (128 MB) keeps the hot index pages in memory as rows stream in.
+            connection.exec_driver_sql("PRAGMA cache_size = -131072")
             # Helper threads for the sorts that build the indexes at the end.
             connection.exec_driver_sql(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
         claim_table = SQLModel.metadata.tables["claim"]
@@ -277,7 +278,12 @@ def _stream_claims(
             _write(connection, _prepare(batch, next_id + count, context))
             count += len(batch)
         return count
-    with ProcessPoolExecutor(workers, initializer=_adopt, initargs=(context,)) as pool:
+    # Spawned, not forked: a worker starts empty and gets only the context, instead of a
+    # copy of this process (caller's data, page cache and all) that it would dirty.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=spawn, initializer=_adopt, initargs=(context,)
+    ) as pool:
         pending: deque[Future[_Rows]] = deque([pool.submit(_prepare_adopted, first, next_id)])
         try:
             for batch in batches:
