@@ -1,7 +1,8 @@
-"""Helpers shared by tests that read lists the way a client does."""
+"""Helpers shared by tests that read lists, and edit, the way a client does."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -27,3 +28,20 @@ def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
             assert "link" not in response.headers
         next_url = body["next"]
     return items
+
+
+def merge_patch(
+    client: TestClient, url: str, patch: dict[str, Any], headers: dict[str, str]
+) -> Any:
+    """PATCH `url` with a JSON Merge Patch, guarded by the ETag it answers with now."""
+    current = client.get(url)
+    assert current.status_code == 200, current.text
+    return client.patch(
+        url,
+        content=json.dumps(patch),
+        headers={
+            **headers,
+            "Content-Type": "application/merge-patch+json",
+            "If-Match": current.headers["etag"],
+        },
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from helpers import merge_patch
 from sqlalchemy import event
 from test_bulk import claims as bulk_claims
 from test_bulk import load as bulk_load_claims
@@ -83,14 +84,11 @@ def test_writes_keep_documents_current(store: Store, client: TestClient) -> None
     created = client.post("/claims", json=new_claim(), headers=writer)
     assert created.status_code == 201, created.text
     assert client.get("/claims/legion-size-unknown-restated").text == created.text
-    patched = client.patch(
+    patched = merge_patch(
+        client,
         "/claims/legion-size-unknown-restated",
-        content='{"status": "disputed", "entities": []}',
-        headers={
-            **writer,
-            "Content-Type": "application/merge-patch+json",
-            "If-Match": created.headers["etag"],
-        },
+        {"status": "disputed", "entities": []},
+        writer,
     )
     assert patched.status_code == 200, patched.text
     assert patched.json()["status"] == "disputed"
@@ -102,15 +100,8 @@ def test_renaming_an_entity_rewrites_every_claim_it_figures_in(
     store: Store, client: TestClient
 ) -> None:
     writer = key_for(store, "alice", Scope.write)
-    entity = client.get("/entities/moscow-times")
-    renamed = client.patch(
-        "/entities/moscow-times",
-        content='{"name": "The Moscow Times (Amsterdam)"}',
-        headers={
-            **writer,
-            "Content-Type": "application/merge-patch+json",
-            "If-Match": entity.headers["etag"],
-        },
+    renamed = merge_patch(
+        client, "/entities/moscow-times", {"name": "The Moscow Times (Amsterdam)"}, writer
     )
     assert renamed.status_code == 200, renamed.text
     listed = client.get("/claims?entity=moscow-times&limit=200").json()["items"]

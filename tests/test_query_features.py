@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import walk
+from helpers import merge_patch, walk
 from sqlalchemy import event
 from test_writes import QUOTE, key_for, new_claim
 
@@ -165,22 +165,13 @@ def test_sql_per_list_request_does_not_grow_with_entities_per_claim(
     with statements(store) as before:
         narrow = client.get(f"/claims?{query}&limit=50").json()
     for n in range(5):
-        current = client.get(f"/claims/sized-claim-{n}")
         patch = {
             "entities": [
                 {"slug": "freedom-of-russia-legion", "role": "about"},
                 *({"slug": slug, "role": "mentioned"} for slug in MANY),
             ]
         }
-        changed = client.patch(
-            f"/claims/sized-claim-{n}",
-            json=patch,
-            headers={
-                **writer,
-                "Content-Type": "application/merge-patch+json",
-                "If-Match": current.headers["etag"],
-            },
-        )
+        changed = merge_patch(client, f"/claims/sized-claim-{n}", patch, writer)
         assert changed.status_code == 200, changed.text
     with statements(store) as after:
         wide = client.get(f"/claims?{query}&limit=50").json()
