@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
@@ -271,13 +271,13 @@ def _stream_claims(
     first = next(batches, None)
     if first is None:
         return 0
-    count = len(first)
     if workers < 1 or len(first) < batch_size:
-        _write(connection, _prepare(first, next_id, context))
-        for batch in batches:
+        count = 0
+        for batch in chain([first], batches):
             _write(connection, _prepare(batch, next_id + count, context))
             count += len(batch)
         return count
+    count = len(first)
     # Spawned, not forked: a worker starts empty and gets only the context, instead of a
     # copy of this process (caller's data, page cache and all) that it would dirty.
     spawn = multiprocessing.get_context("spawn")

@@ -210,12 +210,18 @@ def refresh(connection: Connection, claim_ids: Iterable[int]) -> dict[int, str]:
     return written
 
 
-def refresh_entity(connection: Connection, entity_id: int) -> dict[int, str]:
-    """After an entity's name or kind changed: every claim it figures in."""
+def claims_of(connection: Connection, entity_id: int) -> list[int]:
+    """Row ids of the claims an entity figures in: those whose documents show its name
+    and kind."""
     ids = connection.execute(
         select(col(ClaimEntity.claim_id)).where(col(ClaimEntity.entity_id) == entity_id).distinct()
     ).scalars()
-    return refresh(connection, list(ids))
+    return list(ids)
+
+
+def refresh_entity(connection: Connection, entity_id: int) -> dict[int, str]:
+    """After an entity's name or kind changed: every claim it figures in."""
+    return refresh(connection, claims_of(connection, entity_id))
 
 
 def rebuild(connection: Connection) -> int:

@@ -544,10 +544,11 @@ def _write(store: Store, verified: VerifiedFixtures) -> LoadReport:
             _record_load(session, claim, old, values, links_changed, existing is None)
         session.flush()
         connection = session.connection()
-        documents.refresh(connection, [row.id for row in claims.values() if row.id is not None])
+        touched = {row.id for row in claims.values() if row.id is not None}
         for entity_id in renamed:
             if entity_id is not None:
-                documents.refresh_entity(connection, entity_id)
+                touched.update(documents.claims_of(connection, entity_id))
+        documents.refresh(connection, touched)
     return report
 
 

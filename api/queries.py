@@ -75,35 +75,6 @@ def suggest_entities(session: Session, name: str) -> list[str]:
     return list(dict.fromkeys(by_name[c] for c in close))[:MAX_SUGGESTIONS]
 
 
-def find_sources(session: Session, name: str) -> list[int]:
-    """Ids of the sources `name` means: a source's slug, name or title, else a publisher."""
-    lowered = name.strip().lower()
-    rows = (
-        session.execute(
-            select(col(Source.id)).where(
-                or_(
-                    col(Source.slug) == lowered,
-                    func.lower(Source.name) == lowered,
-                    func.lower(Source.title) == lowered,
-                )
-            )
-        )
-        .scalars()
-        .all()
-    )
-    if rows:
-        return [r for r in rows if r is not None]
-    publisher = find_entity(session, name)
-    if publisher is None:
-        return []
-    published = (
-        session.execute(select(col(Source.id)).where(col(Source.publisher_id) == publisher.id))
-        .scalars()
-        .all()
-    )
-    return [r for r in published if r is not None]
-
-
 def suggest_sources(session: Session, name: str) -> list[str]:
     lowered = name.strip().lower()
     probes = {lowered[:3], lowered[-3:]} - {""}
@@ -281,7 +252,6 @@ __all__ = [
     "Page",
     "entity_public",
     "find_entity",
-    "find_sources",
     "get_claim",
     "get_source",
     "get_source_text",
