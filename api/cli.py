@@ -75,7 +75,7 @@ def load(database_url: DatabaseUrl = None, fixtures: FixturesDir = None) -> None
 
     settings = _settings(database_url, fixtures)
     verified = _verified(settings)
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, write_timeout=settings.write_timeout)
     try:
         report = load_fixtures(store, verified)
     finally:
@@ -110,7 +110,7 @@ def serve(
     from api.queries import store_is_empty
 
     settings = _settings(database_url, fixtures)
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, write_timeout=settings.write_timeout)
     try:
         ensure_current(store)
     except SchemaBehindError as exc:
@@ -144,7 +144,8 @@ def migrate(database_url: DatabaseUrl = None) -> None:
     from api.db import Store
     from api.migrate import upgrade
 
-    store = Store(_settings(database_url).database_url)
+    settings = _settings(database_url)
+    store = Store(settings.database_url, write_timeout=settings.write_timeout)
     try:
         before, after = upgrade(store)
     finally:
@@ -176,7 +177,8 @@ def create_key(
     if scope not in {s.value for s in Scope}:
         typer.echo(f"--scope must be read, write or admin, not {scope!r}", err=True)
         raise typer.Exit(2)
-    store = Store(_settings(database_url).database_url)
+    settings = _settings(database_url)
+    store = Store(settings.database_url, write_timeout=settings.write_timeout)
     try:
         ensure_current(store)
         with store.write_session() as session:
@@ -196,7 +198,8 @@ def revoke(name: str, database_url: DatabaseUrl = None) -> None:
     from api.auth import revoke_key
     from api.db import Store
 
-    store = Store(_settings(database_url).database_url)
+    settings = _settings(database_url)
+    store = Store(settings.database_url, write_timeout=settings.write_timeout)
     try:
         with store.write_session() as session:
             done = revoke_key(session, name)
@@ -215,7 +218,8 @@ def list_keys(database_url: DatabaseUrl = None) -> None:
     from api.auth import list_keys as all_keys
     from api.db import Store
 
-    store = Store(_settings(database_url).database_url)
+    settings = _settings(database_url)
+    store = Store(settings.database_url, write_timeout=settings.write_timeout)
     try:
         with store.session() as session:
             for key in all_keys(session):

@@ -16,7 +16,11 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.db import StoreBusyError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _TYPE_BASE = "urn:sourced-claims:problem:"
@@ -195,24 +199,100 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+RETRY_AFTER_BUSY = "1"
+
+
+def _busy(detail: str) -> JSONResponse:
     return problem_response(
         Problem(
-            type="about:blank",
-            title="Internal Server Error",
-            status=500,
-            detail="The server failed to answer this request; it has been logged.",
-        )
+            type=_TYPE_BASE + "store-busy",
+            title="Store busy",
+            status=503,
+            detail=detail,
+        ),
+        {"Retry-After": RETRY_AFTER_BUSY},
     )
 
 
+async def _on_store_busy(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StoreBusyError)
+    return _busy(f"Nothing was written: {exc}. Send the request again shortly.")
+
+
+def _is_lock_timeout(exc: OperationalError) -> bool:
+    """A write that waited out the write timeout for a lock another connection held:
+    SQLite's busy_timeout, or PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
+    if getattr(exc.orig, "sqlstate", None) == "55P03":
+        return True
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+async def _on_operational(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OperationalError)
+    if _is_lock_timeout(exc):
+        return _busy(
+            "Nothing was written: another process kept the store's write lock past the "
+            "write timeout. Send the request again shortly."
+        )
+    return _internal_error(request, exc)
+
+
+_INTERNAL = Problem(
+    type="about:blank",
+    title="Internal Server Error",
+    status=500,
+    detail="The server failed to answer this request; it has been logged.",
+)
+
+
+def _internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(_INTERNAL)
+
+
+class AnswerUnhandled:
+    """ASGI middleware: an exception no handler took becomes a logged 500 problem.
+
+    Starlette's outermost error middleware answers such an exception and then raises it
+    again for the server to log; uvicorn then closes the connection, and a client that
+    sends its next request on that kept-alive connection sees it reset. Here the
+    exception ends with its answer. Only a response that had already started cannot be
+    answered, and there closing the connection is the one honest thing left.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            response = _internal_error(Request(scope), exc)
+            await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Render every error of `app` as problem+json; call it on any app hosting the router."""
+    """Render every error of `app` as problem+json; call it on any app hosting the router
+    (before it starts: it adds a middleware)."""
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(Exception, _on_unexpected)
+    app.add_exception_handler(StoreBusyError, _on_store_busy)
+    app.add_exception_handler(OperationalError, _on_operational)
+    app.add_middleware(AnswerUnhandled)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

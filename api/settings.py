@@ -37,3 +37,10 @@ class Settings(BaseSettings):
         description="Base URL clients reach the service at, used in `next` links when the "
         "service runs behind a proxy. Unset: taken from each request.",
     )
+    write_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="Seconds a write waits for the store's write lock (SQLite allows one "
+        "writer at a time) before it is refused with 503 and Retry-After.",
+    )
