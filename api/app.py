@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from api.db import Store
-from api.errors import install_error_handlers
-from api.limits import BodyLimit
-from api.migrate import ensure_current
+from api.http.errors import install_error_handlers
+from api.http.limits import BodyLimit
 from api.router import create_router
 from api.settings import Settings
+from api.store.db import Store
+from api.store.migrate import ensure_current
 
 DESCRIPTION = """
 Claims with their provenance: **what** has been claimed about someone or something,

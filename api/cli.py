@@ -44,7 +44,7 @@ def _settings(database_url: str | None, fixtures: Path | None = None) -> Setting
 
 
 def _verified(settings: Settings):  # type: ignore[no-untyped-def]
-    from api.loader import FixtureError, read_and_verify
+    from api.ingest.fixtures import FixtureError, read_and_verify
 
     try:
         return read_and_verify(settings.fixtures_dir)
@@ -70,8 +70,8 @@ def check(fixtures: FixturesDir = None) -> None:
 @cli.command()
 def load(database_url: DatabaseUrl = None, fixtures: FixturesDir = None) -> None:
     """Create the store if needed and sync it with the fixtures, in one transaction."""
-    from api.db import Store
-    from api.loader import load as load_fixtures
+    from api.ingest.fixtures import load as load_fixtures
+    from api.store.db import Store
 
     settings = _settings(database_url, fixtures)
     verified = _verified(settings)
@@ -104,10 +104,10 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.db import Store
-    from api.loader import load as load_fixtures
-    from api.migrate import SchemaBehindError, ensure_current
-    from api.queries import store_is_empty
+    from api.ingest.fixtures import load as load_fixtures
+    from api.queries.catalog import store_is_empty
+    from api.store.db import Store
+    from api.store.migrate import SchemaBehindError, ensure_current
 
     settings = _settings(database_url, fixtures)
     store = Store(settings.database_url, write_timeout=settings.write_timeout)
@@ -141,8 +141,8 @@ def serve(
 @cli.command()
 def migrate(database_url: DatabaseUrl = None) -> None:
     """Upgrade the store's schema to the one this code needs (creates a new store)."""
-    from api.db import Store
-    from api.migrate import upgrade
+    from api.store.db import Store
+    from api.store.migrate import upgrade
 
     settings = _settings(database_url)
     store = Store(settings.database_url, write_timeout=settings.write_timeout)
@@ -169,10 +169,10 @@ def create_key(
     """Create a key and print it: it is shown this once, and stored only hashed."""
     from sqlalchemy.exc import IntegrityError
 
-    from api.auth import Scope
-    from api.auth import create_key as make_key
-    from api.db import Store
-    from api.migrate import ensure_current
+    from api.store.db import Store
+    from api.store.migrate import ensure_current
+    from api.writes.keys import create_key as make_key
+    from models.base import Scope
 
     if scope not in {s.value for s in Scope}:
         typer.echo(f"--scope must be read, write or admin, not {scope!r}", err=True)
@@ -195,8 +195,8 @@ def create_key(
 @keys.command("revoke")
 def revoke(name: str, database_url: DatabaseUrl = None) -> None:
     """Revoke a key by name; requests with it get 401 from then on."""
-    from api.auth import revoke_key
-    from api.db import Store
+    from api.store.db import Store
+    from api.writes.keys import revoke_key
 
     settings = _settings(database_url)
     store = Store(settings.database_url, write_timeout=settings.write_timeout)
@@ -215,8 +215,8 @@ def revoke(name: str, database_url: DatabaseUrl = None) -> None:
 @keys.command("list")
 def list_keys(database_url: DatabaseUrl = None) -> None:
     """Names, scopes and states of the keys (never the keys themselves)."""
-    from api.auth import list_keys as all_keys
-    from api.db import Store
+    from api.queries.keys import list_keys as all_keys
+    from api.store.db import Store
 
     settings = _settings(database_url)
     store = Store(settings.database_url, write_timeout=settings.write_timeout)

@@ -1,307 +1,210 @@
-"""One error vocabulary: every error is an RFC 9457 problem+json body, 5xx included.
+"""THE catalogue of problem kinds: every refusal the service can give, in one place.
 
-Domain errors subclass `ProblemError` (an HTTPException, so a host app without our
-handlers still answers with their status); `install_error_handlers` renders them, and
-FastAPI's own validation and HTTP errors, the same way.
+Use cases, queries and the HTTP layer raise `ProblemError`s made by the functions below;
+`api.http.errors` renders each as an RFC 9457 problem+json body. Nothing here knows about
+HTTP frameworks, so the same errors serve the CLI and the loaders. A new kind of refusal
+is one entry in `KINDS` and, where it takes arguments, one function.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
-from http import HTTPStatus
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api.db import StoreBusyError
-
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-_TYPE_BASE = "urn:sourced-claims:problem:"
-
-logger = logging.getLogger("api")
+from models.problem import PROBLEM_TYPE_BASE, Problem
 
 
-class FieldError(BaseModel):
-    """One invalid parameter or field."""
+@dataclass(frozen=True)
+class Kind:
+    """A kind of problem: its URI (under `urn:sourced-claims:problem:`), status and title."""
 
-    field: str = Field(description="The offending parameter or body field.")
-    location: str = Field(description="query, path, header or body.")
-    message: str = Field(description="What is wrong with it.")
+    name: str
+    status: int
+    title: str
+
+    @property
+    def type(self) -> str:
+        return PROBLEM_TYPE_BASE + self.name
 
 
-class Problem(BaseModel):
-    """An RFC 9457 problem detail."""
-
-    type: str = Field(
-        description="URI naming the kind of problem.",
-        examples=[_TYPE_BASE + "unknown-reference"],
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("invalid-request", 422, "Invalid request"),
+        Kind("invalid-parameter", 422, "Invalid parameter"),
+        Kind("invalid-body", 422, "Invalid request body"),
+        Kind("unknown-reference", 404, "Unknown reference"),
+        Kind("not-found", 404, "Not found"),
+        Kind("text-not-held", 404, "Text not held"),
+        Kind("retracted", 410, "Claim retracted"),
+        Kind("conflict", 409, "Conflict"),
+        Kind("precondition-failed", 412, "Precondition Failed"),
+        Kind("precondition-required", 428, "Precondition Required"),
+        Kind("idempotency-key-reused", 422, "Idempotency-Key reused"),
+        Kind("unauthorized", 401, "Unauthorized"),
+        Kind("forbidden", 403, "Forbidden"),
+        Kind("too-large", 413, "Content Too Large"),
+        Kind("unsupported-media-type", 415, "Unsupported Media Type"),
+        Kind("store-busy", 503, "Store busy"),
+        Kind("store-unavailable", 503, "Store unavailable"),
+        Kind("internal", 500, "Internal Server Error"),
     )
-    title: str = Field(description="Short summary of the kind.", examples=["Unknown entity"])
-    status: int = Field(description="The HTTP status code.", examples=[404])
-    detail: str = Field(
-        description="What went wrong with this request.",
-        examples=["entity='legoin' matches no entity. Did you mean: freedom-of-russia-legion?"],
-    )
-    field: str | None = Field(default=None, description="The parameter or field at fault.")
-    suggestions: list[str] | None = Field(default=None, description="Close matches to try instead.")
-    errors: list[FieldError] | None = Field(
-        default=None, description="Every invalid field, for validation errors."
-    )
+}
 
 
-class ProblemError(HTTPException):
+class ProblemError(Exception):
+    """A refusal with everything its problem+json body and headers need."""
+
     def __init__(
         self,
-        status: int,
-        title: str,
+        kind: str,
         detail: str,
         *,
-        kind: str,
+        title: str | None = None,
         field: str | None = None,
         suggestions: Sequence[str] | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(status_code=status, detail=detail, headers=headers)
-        self.extra: dict[str, Any] = {}
+        super().__init__(detail)
+        self.kind = KINDS[kind]
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
         self.problem = Problem(
-            type=_TYPE_BASE + kind,
-            title=title,
-            status=status,
+            type=self.kind.type,
+            title=title or self.kind.title,
+            status=self.kind.status,
             detail=detail,
             field=field,
             suggestions=list(suggestions) if suggestions is not None else None,
         )
 
+    @property
+    def status(self) -> int:
+        return self.kind.status
+
+
+def _hint(suggestions: Sequence[str]) -> str:
+    return f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+
 
 def not_found(what: str, ident: str, suggestions: Sequence[str] = ()) -> ProblemError:
-    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
     return ProblemError(
-        404,
-        f"{what.capitalize()} not found",
-        f"No {what} {ident!r}.{hint}",
-        kind="not-found",
-        suggestions=suggestions or None,
+        "not-found",
+        f"No {what} {ident!r}.{_hint(suggestions)}",
+        title=f"{what.capitalize()} not found",
+        suggestions=list(suggestions) or None,
     )
 
 
 def unknown_reference(
     field: str, what: str, value: str, suggestions: Sequence[str]
 ) -> ProblemError:
-    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    """A query parameter names something that does not exist."""
     return ProblemError(
-        404,
-        f"Unknown {what}",
-        f"{field}={value!r} matches no {what}.{hint}",
-        kind="unknown-reference",
+        "unknown-reference",
+        f"{field}={value!r} matches no {what}.{_hint(suggestions)}",
+        title=f"Unknown {what}",
         field=field,
         suggestions=suggestions,
     )
 
 
 def invalid_parameter(field: str, message: str) -> ProblemError:
+    return ProblemError("invalid-parameter", f"{field}: {message}", field=field)
+
+
+def invalid_body(
+    field: str, message: str, suggestions: Sequence[str] | None = None
+) -> ProblemError:
     return ProblemError(
-        422, "Invalid parameter", f"{field}: {message}", kind="invalid-parameter", field=field
+        "invalid-body",
+        f"{field}: {message}.{_hint(suggestions or ())}",
+        field=field,
+        suggestions=suggestions or None,
     )
 
 
-def problem_response(
-    problem: Problem, headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None
-) -> JSONResponse:
-    return JSONResponse(
-        problem.model_dump(mode="json", exclude_none=True) | (extra or {}),
-        status_code=problem.status,
-        media_type=PROBLEM_MEDIA_TYPE,
-        headers=headers,
+def conflict(detail: str) -> ProblemError:
+    return ProblemError("conflict", detail)
+
+
+def precondition_required() -> ProblemError:
+    return ProblemError(
+        "precondition-required",
+        "Send If-Match with the ETag you last read, so a change made since is not overwritten.",
+        field="If-Match",
     )
 
 
-def _field_errors(exc: RequestValidationError) -> list[FieldError]:
-    found = []
-    for error in exc.errors():
-        loc = [str(part) for part in error.get("loc", ())]
-        location = loc[0] if loc else "request"
-        # Body fields read `body.quote.text`; parameters are named as sent (`limit`).
-        field = ".".join(loc if location == "body" else loc[1:]) or location
-        found.append(FieldError(field=field, location=location, message=str(error.get("msg"))))
-    return found
-
-
-async def _on_problem(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ProblemError)
-    if exc.status_code == 304:
-        return Response(status_code=304, headers=dict(exc.headers or {}))
-    return problem_response(exc.problem, dict(exc.headers) if exc.headers else None, exc.extra)
-
-
-async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = _field_errors(exc)
-    first = errors[0] if errors else None
-    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or "Invalid request."
-    return problem_response(
-        Problem(
-            type=_TYPE_BASE + "invalid-request",
-            title="Invalid request",
-            status=422,
-            detail=detail,
-            field=first.field if first else None,
-            errors=errors,
+def precondition_failed(sent: str | None = None, current: str | None = None) -> ProblemError:
+    if sent is None or current is None:
+        detail = "The resource changed while this request was being applied; read it again."
+    else:
+        detail = (
+            f"The resource has changed since {sent} was read; it is now {current}. "
+            "Read it again and reapply your change."
         )
+    return ProblemError("precondition-failed", detail, field="If-Match")
+
+
+def retracted(claim: str, at: str | None, by: str | None, reason: str | None) -> ProblemError:
+    return ProblemError(
+        "retracted",
+        f"Claim {claim!r} was retracted by {by} at {at}" + (f": {reason}" if reason else "."),
+        extra={"retraction": {"claim": claim, "at": at, "by": by, "reason": reason}},
     )
 
 
-def _unreadable_body(exc: StarletteHTTPException) -> str | None:
-    """Why FastAPI could not read a JSON body, when that is what this 400 is.
-
-    FastAPI answers a JSON body that is not UTF-8, nests too deeply for the parser or
-    holds a number too long to read with a bare 400 no route declares, while it reports
-    syntax errors as 422 validation errors. To a client they are the same mistake, so
-    they become the same 422 naming `body`.
-    """
-    if exc.status_code != 400 or exc.detail != "There was an error parsing the body":
-        return None
-    cause = exc.__cause__
-    if isinstance(cause, UnicodeError):
-        return "is not valid UTF-8"
-    if isinstance(cause, RecursionError):
-        return "nests too deeply to be read"
-    if isinstance(cause, ValueError):
-        return "is not valid JSON"
-    return None
+def text_not_held(slug: str) -> ProblemError:
+    return ProblemError("text-not-held", f"This store does not hold the text of {slug!r}.")
 
 
-async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    unreadable = _unreadable_body(exc)
-    if unreadable is not None:
-        return problem_response(
-            Problem(
-                type=_TYPE_BASE + "invalid-request",
-                title="Invalid request",
-                status=422,
-                detail=f"body: {unreadable}",
-                field="body",
-                errors=[FieldError(field="body", location="body", message=unreadable)],
-            )
-        )
-    phrase = HTTPStatus(exc.status_code).phrase
-    detail = exc.detail if isinstance(exc.detail, str) else phrase
-    return problem_response(
-        Problem(type="about:blank", title=phrase, status=exc.status_code, detail=detail),
-        dict(exc.headers) if exc.headers else None,
+def idempotency_key_reused() -> ProblemError:
+    return ProblemError(
+        "idempotency-key-reused",
+        "This Idempotency-Key was used with a different body; use a new key for a new request.",
+        field="Idempotency-Key",
+    )
+
+
+def unauthorized(detail: str) -> ProblemError:
+    return ProblemError(
+        "unauthorized", detail, field="Authorization", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def forbidden(detail: str) -> ProblemError:
+    return ProblemError("forbidden", detail)
+
+
+def too_large(limit: int) -> ProblemError:
+    return ProblemError("too-large", f"Request bodies are limited to {limit} bytes.", field="body")
+
+
+def unsupported_media_type(expected: str) -> ProblemError:
+    return ProblemError(
+        "unsupported-media-type",
+        f"Send the body as {expected}.",
+        field="Content-Type",
     )
 
 
 RETRY_AFTER_BUSY = "1"
 
 
-def _busy(detail: str) -> JSONResponse:
-    return problem_response(
-        Problem(
-            type=_TYPE_BASE + "store-busy",
-            title="Store busy",
-            status=503,
-            detail=detail,
-        ),
-        {"Retry-After": RETRY_AFTER_BUSY},
+def store_busy(detail: str) -> ProblemError:
+    return ProblemError(
+        "store-busy",
+        f"Nothing was written: {detail}. Send the request again shortly.",
+        headers={"Retry-After": RETRY_AFTER_BUSY},
     )
 
 
-async def _on_store_busy(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StoreBusyError)
-    return _busy(f"Nothing was written: {exc}. Send the request again shortly.")
+def store_unavailable() -> ProblemError:
+    return ProblemError("store-unavailable", "The database did not answer.")
 
 
-def _is_lock_timeout(exc: OperationalError) -> bool:
-    """A write that waited out the write timeout for a lock another connection held:
-    SQLite's busy_timeout, or PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
-    if getattr(exc.orig, "sqlstate", None) == "55P03":
-        return True
-    message = str(exc.orig).lower()
-    return "database is locked" in message or "database table is locked" in message
-
-
-async def _on_operational(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, OperationalError)
-    if _is_lock_timeout(exc):
-        return _busy(
-            "Nothing was written: another process kept the store's write lock past the "
-            "write timeout. Send the request again shortly."
-        )
-    return _internal_error(request, exc)
-
-
-_INTERNAL = Problem(
-    type="about:blank",
-    title="Internal Server Error",
-    status=500,
-    detail="The server failed to answer this request; it has been logged.",
-)
-
-
-def _internal_error(request: Request, exc: BaseException) -> JSONResponse:
-    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(_INTERNAL)
-
-
-class AnswerUnhandled:
-    """ASGI middleware: an exception no handler took becomes a logged 500 problem.
-
-    Starlette's outermost error middleware answers such an exception and then raises it
-    again for the server to log; uvicorn then closes the connection, and a client that
-    sends its next request on that kept-alive connection sees it reset. Here the
-    exception ends with its answer. Only a response that had already started cannot be
-    answered, and there closing the connection is the one honest thing left.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            if started:
-                raise
-            response = _internal_error(Request(scope), exc)
-            await response(scope, receive, send)
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Render every error of `app` as problem+json; call it on any app hosting the router
-    (before it starts: it adds a middleware)."""
-    app.add_exception_handler(ProblemError, _on_problem)
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(StoreBusyError, _on_store_busy)
-    app.add_exception_handler(OperationalError, _on_operational)
-    app.add_middleware(AnswerUnhandled)
-
-
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries declaring problem+json bodies for these statuses."""
-    return {
-        status: {
-            "model": Problem,
-            "description": HTTPStatus(status).phrase,
-            "content": {PROBLEM_MEDIA_TYPE: {}},
-        }
-        for status in statuses
-    }
+def internal() -> ProblemError:
+    return ProblemError("internal", "The server failed to answer this request; it has been logged.")

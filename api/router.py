@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.db import Store
-from api.deps import bind_request
+from api.http.deps import bind_request
 from api.routes import claims, entities, health, sources
 from api.settings import Settings
+from api.store.db import Store
 
 
 def create_router(store: Store | None = None, settings: Settings | None = None) -> APIRouter:
     """All endpoints, with no prefix: the host app picks one with `include_router`.
 
     The router carries its store, so a host can include several routers on several
-    stores. A host should also call `api.errors.install_error_handlers(app)` to get
+    stores. A host should also call `api.install_error_handlers(app)` to get
     problem+json error bodies.
     """
     settings = settings or Settings()

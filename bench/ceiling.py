@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import claim_sql, queries
-from api.db import Store
-from api.paging import encode_cursor
+from api.http.paging import encode_cursor
+from api.queries import claim_list, names
+from api.store.db import Store
 from models import ClaimPublic
 from models.page import ClaimPage
 
@@ -21,14 +21,13 @@ def build_page(database_url: str, entity: str, limit: int) -> ClaimPage:
     """The first page of `entity`'s claims, read by the same statement our API runs."""
     store = Store(database_url)
     try:
-        with store.session() as session:
-            found = queries.find_entity(session, entity)
-            if found is None or found.id is None:
-                raise SystemExit(f"no entity {entity!r} in {database_url}")
-        statement, n_keys = claim_sql.page(
-            claim_sql.ClaimFilters(entity_id=found.id), dialect=store.dialect, limit=limit
-        )
         with store.reader() as reader:
+            found = names.find_entity(reader, entity)
+            if found is None:
+                raise SystemExit(f"no entity {entity!r} in {database_url}")
+            statement, n_keys = claim_list.page(
+                claim_list.ClaimFilters(entity_id=found.id), dialect=store.dialect, limit=limit
+            )
             rows = reader.rows(statement)
     finally:
         store.dispose()

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from api.bulk import bulk_load
-from api.db import Store
+from api.ingest.bulk import bulk_load
+from api.store.db import Store
 from models.base import ClaimStatus, EntityKind, SourceKind, Speech
 from models.fixture import EntityFixture, SourceFixture
 

@@ -38,7 +38,7 @@ from urllib.parse import quote
 
 import httpx
 
-from api.paging import encode_cursor
+from api.http.paging import encode_cursor
 
 HERE = Path(__file__).resolve().parent
 HOST = "127.0.0.1"  # never anything else
@@ -64,8 +64,8 @@ def parse_size(text: str) -> int:
 
 def schema_behind(path: Path) -> str | None:
     """Why our API would refuse to serve this store (its schema is older), or None."""
-    from api.db import Store
-    from api.migrate import current, head
+    from api.store.db import Store
+    from api.store.migrate import current, head
 
     store = Store(f"sqlite:///{path}")
     try:

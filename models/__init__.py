@@ -1,38 +1,51 @@
-"""SQLModel tables and the Pydantic schemas the API answers with."""
+"""Every schema the API speaks: what it answers, what clients send, and its errors.
+
+These are plain pydantic models, importable without the server or a database library
+(the typed client uses them). The tables are in `models.tables`.
+"""
 
 from models.claim import (
-    Claim,
+    ClaimCreate,
     ClaimEntityPublic,
     ClaimPublic,
+    ClaimUpdate,
     HopPublic,
     QuantityPublic,
     QuotePublic,
 )
-from models.document import ClaimDocument
-from models.entity import Entity, EntityName, EntityPublic, EntityRef
-from models.links import AttributionHop, ClaimEntity
-from models.revision import ApiKey, IdempotentAnswer, Revision, RevisionPublic
-from models.source import Source, SourcePublic, SourceText
+from models.entity import EntityCreate, EntityPublic, EntityRef, EntityUpdate
+from models.health import Health
+from models.history import History, Retraction, RevisionPublic
+from models.page import ClaimPage, ClaimSort, EntityPage, Facet, FacetValue, ListPage, SourcePage
+from models.problem import FieldError, Problem
+from models.source import SourceCreate, SourcePublic, SourceUpdate
 
 __all__ = [
-    "ApiKey",
-    "AttributionHop",
-    "Claim",
-    "ClaimDocument",
-    "ClaimEntity",
+    "ClaimCreate",
     "ClaimEntityPublic",
+    "ClaimPage",
     "ClaimPublic",
-    "Entity",
-    "EntityName",
+    "ClaimSort",
+    "ClaimUpdate",
+    "EntityCreate",
+    "EntityPage",
     "EntityPublic",
     "EntityRef",
+    "EntityUpdate",
+    "Facet",
+    "FacetValue",
+    "FieldError",
+    "Health",
+    "History",
     "HopPublic",
-    "IdempotentAnswer",
+    "ListPage",
+    "Problem",
     "QuantityPublic",
     "QuotePublic",
-    "Revision",
+    "Retraction",
     "RevisionPublic",
-    "Source",
+    "SourceCreate",
+    "SourcePage",
     "SourcePublic",
-    "SourceText",
+    "SourceUpdate",
 ]

@@ -1,28 +1,20 @@
-"""Vocabulary shared by every model: enums, reduced-precision dates, table naming."""
+"""Vocabulary shared by every model: enums, reduced-precision dates, names and slugs.
+
+Plain Python and pydantic only: the typed client imports this, and must not need a database
+library. Table-only helpers live in `models.tables`.
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, Field
-from sqlalchemy import DateTime
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
-from sqlmodel import SQLModel
-
-# Constraint names that are stable across engines, so migrations can refer to them.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 
 class EntityKind(StrEnum):
@@ -157,24 +149,21 @@ def normalize_name(text: str) -> str:
     return " ".join(folded.casefold().split())
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored in UTC and always read back as an aware UTC datetime.
+class Scope(StrEnum):
+    """What an API key may do; each scope includes the ones before it."""
 
-    SQLite keeps no offset, so its values came back naive and were served without one
-    (`"2022-03-04T10:00:00"` is not an RFC 3339 date-time); PostgreSQL answered in the
-    session's time zone. Both now answer in UTC with its offset.
-    """
+    read = "read"
+    write = "write"
+    admin = "admin"
 
-    impl = DateTime(timezone=True)
-    cache_ok = True
+    @property
+    def rank(self) -> int:
+        return list(Scope).index(self)
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+@dataclass(frozen=True)
+class Principal:
+    """Who makes a change: an API key's name (recorded in revisions) and its scope."""
+
+    name: str
+    scope: Scope

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import math
+from typing import Any
 
-from pydantic import BaseModel
-from pydantic import Field as PField
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.config import JsonDict
-from sqlalchemy import Index, String, Text, text
-from sqlmodel import Field, SQLModel
 
-from models.base import ClaimStatus, EntityKind, Role, Speech, UTCDateTime, Verb
+from models.base import ClaimStatus, EntityKind, PartialDate, Role, Slug, Speech, Verb
 from models.entity import EntityRef
+from models.input import InputModel, describe_fields
 
 STATEMENT_DOC = "One neutral sentence saying what is claimed."
 CLAIMED_ON_DOC = "When the claimant made the claim: YYYY, YYYY-MM or YYYY-MM-DD."
@@ -26,74 +25,29 @@ SPEECH_DOC = (
 )
 
 
-class ClaimBase(SQLModel):
-    statement: str = Field(max_length=1000, description=STATEMENT_DOC)
-    claimed_on: str | None = Field(default=None, max_length=10, description=CLAIMED_ON_DOC)
-    event_date: str | None = Field(default=None, max_length=10, description=EVENT_DATE_DOC)
-    status: ClaimStatus = Field(sa_type=String(16), description=STATUS_DOC)
-    speech: Speech = Field(sa_type=String(16), description=SPEECH_DOC)
-
-
-class Claim(ClaimBase, table=True):
-    __table_args__ = (
-        Index("ix_claim_claimant_id_id", "claimant_id", "id"),
-        Index("ix_claim_claimant_id_claimed_key_id", "claimant_id", "claimed_key", "id"),
-        Index("ix_claim_status_id", "status", "id"),
-        Index("ix_claim_claimed_key_id", "claimed_key", "id"),
-        # Only the (few) retracted claims: lists leave them out by this index alone.
-        Index(
-            "ix_claim_retracted_id",
-            "id",
-            sqlite_where=text("retracted_at IS NOT NULL"),
-            postgresql_where=text("retracted_at IS NOT NULL"),
-        ),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    public_id: str = Field(unique=True, max_length=120)
-    quote_source_id: int = Field(foreign_key="source.id", index=True)
-    quote_start: int
-    quote_end: int
-    quote_text: str = Field(sa_type=Text)
-    claimant_id: int = Field(foreign_key="entity.id")
-    # First and last day `claimed_on` can mean, so date filters respect its precision.
-    claimed_from: date | None = Field(default=None, index=True)
-    claimed_to: date | None = None
-    # claimed_from as a day number, 0 when undated, so sorting by date uses one index.
-    claimed_key: int = Field(default=0)
-    quantity_value: float | None = None
-    quantity_unit: str | None = Field(default=None, max_length=200)
-    quantity_qualifier: str | None = Field(default=None, max_length=100)
-    quantity_text: str | None = Field(default=None, max_length=300)
-    version: int = Field(default=1, description="Bumped by every change; guards updates.")
-    retracted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
-    retracted_by: str | None = Field(default=None, max_length=100)
-    retraction_reason: str | None = Field(default=None, sa_type=Text)
-
-
 class QuotePublic(BaseModel):
     """The verbatim span of a held source that carries the claim."""
 
-    text: str = PField(description="The verbatim words of the held source.")
-    source: str = PField(description="Slug of the held source.")
-    start: int = PField(description="Offset of the first character (Python str index).")
-    end: int = PField(description="Offset just past the last character (exclusive).")
+    text: str = Field(description="The verbatim words of the held source.")
+    source: str = Field(description="Slug of the held source.")
+    start: int = Field(description="Offset of the first character (Python str index).")
+    end: int = Field(description="Offset just past the last character (exclusive).")
 
 
 class QuantityPublic(BaseModel):
     """A figure the claim states, with its hedging and its original words."""
 
-    value: float | None = PField(description="The figure, or null when the words give none.")
-    unit: str | None = PField(description="What is counted.")
-    qualifier: str | None = PField(description='How the figure is hedged: "more than", "few"...')
-    text: str | None = PField(description="The original words.")
+    value: float | None = Field(description="The figure, or null when the words give none.")
+    unit: str | None = Field(description="What is counted.")
+    qualifier: str | None = Field(description='How the figure is hedged: "more than", "few"...')
+    text: str | None = Field(description="The original words.")
 
 
 class ClaimEntityPublic(BaseModel):
     """An entity involved in a claim, and its role there."""
 
-    slug: str = PField(description="Public id of the entity.")
-    name: str = PField(description="The usual full name.")
+    slug: str = Field(description="Public id of the entity.")
+    name: str = Field(description="The usual full name.")
     kind: EntityKind
     role: Role
 
@@ -101,9 +55,9 @@ class ClaimEntityPublic(BaseModel):
 class HopPublic(BaseModel):
     """One step of an attribution chain: who passed the claim on, and how."""
 
-    source: str | None = PField(description="Slug of the source at this hop, if any.")
-    entity: str | None = PField(description="Slug of the entity at this hop, if any.")
-    verb: Verb = PField(description="What this hop did with the claim.")
+    source: str | None = Field(description="Slug of the source at this hop, if any.")
+    entity: str | None = Field(description="Slug of the entity at this hop, if any.")
+    verb: Verb = Field(description="What this hop did with the claim.")
 
 
 _CLAIM_EXAMPLE: JsonDict = {
@@ -162,16 +116,151 @@ class ClaimPublic(BaseModel):
 
     model_config = {"json_schema_extra": {"examples": [_CLAIM_EXAMPLE]}}
 
-    id: str = PField(description="Stable public id.")
-    statement: str = PField(description=STATEMENT_DOC)
+    id: str = Field(description="Stable public id.")
+    statement: str = Field(description=STATEMENT_DOC)
     quote: QuotePublic
-    claimant: EntityRef = PField(description="The entity that asserts the claim.")
-    entities: list[ClaimEntityPublic] = PField(description="Entities involved, with their role.")
-    attribution: list[HopPublic] = PField(
+    claimant: EntityRef = Field(description="The entity that asserts the claim.")
+    entities: list[ClaimEntityPublic] = Field(description="Entities involved, with their role.")
+    attribution: list[HopPublic] = Field(
         description="Ordered hops from the held source out to the original claimant."
     )
-    claimed_on: str | None = PField(description=CLAIMED_ON_DOC)
-    event_date: str | None = PField(description=EVENT_DATE_DOC)
-    status: ClaimStatus = PField(description=STATUS_DOC)
-    speech: Speech = PField(description=SPEECH_DOC)
-    quantity: QuantityPublic | None = PField(description="A figure the claim states, if any.")
+    claimed_on: str | None = Field(description=CLAIMED_ON_DOC)
+    event_date: str | None = Field(description=EVENT_DATE_DOC)
+    status: ClaimStatus = Field(description=STATUS_DOC)
+    speech: Speech = Field(description=SPEECH_DOC)
+    quantity: QuantityPublic | None = Field(description="A figure the claim states, if any.")
+
+
+# --- what clients send ----------------------------------------------------------------
+
+
+class QuoteInput(InputModel):
+    """The quote of a new claim; offsets are found in the held text when omitted."""
+
+    source: Slug
+    text: str = Field(min_length=1, max_length=10_000)
+    start: int | None = Field(
+        default=None, ge=0, le=2**31, description="Omit to have it found in the held text."
+    )
+    end: int | None = Field(default=None, ge=0, le=2**31)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> QuoteInput:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both start and end, or neither")
+        return self
+
+
+class EntityRoleInput(InputModel):
+    """An entity a claim involves, and its role there."""
+
+    slug: Slug
+    role: Role
+
+
+class HopInput(InputModel):
+    """One hop of an attribution chain: a source and/or an entity, and its verb."""
+
+    source: Slug | None = None
+    entity: Slug | None = None
+    verb: Verb
+
+    @model_validator(mode="after")
+    def _names_someone(self) -> HopInput:
+        if self.source is None and self.entity is None:
+            raise ValueError("a hop names a source, an entity, or both")
+        return self
+
+
+class QuantityInput(InputModel):
+    """A figure a claim states."""
+
+    value: float | None = Field(default=None, ge=-1e15, le=1e15)
+    unit: str | None = Field(default=None, max_length=200)
+    qualifier: str | None = Field(default=None, max_length=100)
+    text: str | None = Field(default=None, max_length=300)
+
+
+CLAIM_CREATE_EXAMPLE = {
+    "id": "legion-applications-per-day-restated",
+    "statement": "Legion representatives said more than 300 people apply to join every day.",
+    "quote": {
+        "source": "legion-article-2022",
+        "text": "there are more than 300 applications to join the legion every day.",
+    },
+    "claimant": "legion-representatives",
+    "entities": [{"slug": "freedom-of-russia-legion", "role": "about"}],
+    "attribution": [
+        {"source": "legion-article-2022", "verb": "reported"},
+        {"source": "interfax-legion-report", "entity": "interfax-ukraine", "verb": "reported"},
+        {"entity": "legion-representatives", "verb": "said"},
+    ],
+    "claimed_on": "2022-03-04",
+    "status": "reported",
+    "speech": "direct",
+}
+
+
+def _claim_create_schema(schema: dict[str, Any]) -> None:
+    describe_fields(schema)
+    schema["examples"] = [CLAIM_CREATE_EXAMPLE]
+
+
+class ClaimCreate(InputModel):
+    """A new claim. Its quote must be found in the held text of its source."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_claim_create_schema)
+
+    id: Slug = Field(description="Stable public id, chosen by the writer.")
+    statement: str = Field(min_length=1, max_length=1000)
+    quote: QuoteInput
+    claimant: Slug
+    entities: list[EntityRoleInput] = Field(default=[], max_length=100)
+    attribution: list[HopInput] = Field(min_length=1, max_length=20)
+    claimed_on: PartialDate | None = None
+    event_date: PartialDate | None = None
+    status: ClaimStatus
+    speech: Speech
+    quantity: QuantityInput | None = None
+
+    @model_validator(mode="after")
+    def _chain_starts_at_the_quote(self) -> ClaimCreate:
+        if self.attribution[0].source != self.quote.source:
+            raise ValueError("the first attribution hop must be the quoted source")
+        return self
+
+
+class ClaimUpdate(InputModel):
+    """A JSON Merge Patch of a claim: the fields to change; null removes an optional one."""
+
+    statement: str | None = None
+    quote: dict[str, object] | None = None
+    claimant: Slug | None = None
+    entities: list[EntityRoleInput] | None = None
+    attribution: list[HopInput] | None = None
+    claimed_on: str | None = None
+    event_date: str | None = None
+    status: ClaimStatus | None = None
+    speech: Speech | None = None
+    quantity: dict[str, object] | None = None
+
+    @field_validator("quote", "quantity")
+    @classmethod
+    def _fields_are_plain_values(cls, value: dict[str, object] | None) -> dict[str, object] | None:
+        # Every field of a quote or a quantity is text, a finite number or null. Checked
+        # here because these patches are re-serialized before they are validated: a deeply
+        # nested value made that serializer fail (a 500), and NaN or Infinity (which
+        # Python's JSON parser accepts) became null, silently deleting the field.
+        for name, field in (value or {}).items():
+            if isinstance(field, dict | list):
+                raise ValueError(f"{name!r} must be text, a number or null, not a structure")
+            if isinstance(field, float) and not math.isfinite(field):
+                raise ValueError(f"{name!r} must be a finite number")
+        return value
+
+
+class BatchResult(BaseModel):
+    """What one batch created; a batch is all or nothing."""
+
+    created: list[str] = Field(description="Ids of the created claims, in input order.")
+    count: int = Field(description="How many claims were created.")

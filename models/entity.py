@@ -2,52 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-from pydantic import Field as PField
-from sqlalchemy import String
-from sqlmodel import Field, SQLModel
+from pydantic import BaseModel, Field, field_validator
 
 from models.base import EntityKind, Slug
-
-
-class EntityBase(SQLModel):
-    slug: Slug = Field(
-        description="Public id: lowercase words joined by hyphens.",
-        schema_extra={"examples": ["freedom-of-russia-legion"]},
-    )
-    name: str = Field(
-        max_length=200,
-        description="The usual full name.",
-        schema_extra={"examples": ["Freedom of Russia Legion"]},
-    )
-    kind: EntityKind = Field(sa_type=String(32), description="What sort of entity this is.")
-    description: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="One or two sentences of context.",
-    )
-
-
-class Entity(EntityBase, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(unique=True, max_length=120)
-    kind: EntityKind = Field(sa_type=String(32), index=True)
-    version: int = Field(default=1)
-
-
-class EntityName(SQLModel, table=True):
-    """Every spelling an entity answers to (slug, name, aliases), folded for lookup.
-
-    Folded forms are unique across the store, so a name resolves to one entity at most.
-    """
-
-    __tablename__ = "entity_name"
-
-    id: int | None = Field(default=None, primary_key=True)
-    entity_id: int = Field(foreign_key="entity.id", index=True, ondelete="CASCADE")
-    text: str = Field(max_length=300)
-    folded: str = Field(max_length=300, unique=True)
-    is_alias: bool = Field(default=False, description="True for aliases, false for slug and name.")
+from models.input import InputModel
 
 
 class EntityRef(BaseModel):
@@ -65,12 +23,12 @@ class EntityRef(BaseModel):
         }
     }
 
-    slug: str = PField(description="Public id of the entity.")
-    name: str = PField(description="The usual full name.")
+    slug: str = Field(description="Public id of the entity.")
+    name: str = Field(description="The usual full name.")
     kind: EntityKind
 
 
-class EntityPublic(EntityBase):
+class EntityPublic(BaseModel):
     """Someone or something claims are about or made by, with every name it goes by."""
 
     model_config = {
@@ -88,4 +46,38 @@ class EntityPublic(EntityBase):
         }
     }
 
+    slug: str = Field(
+        description="Public id: lowercase words joined by hyphens.",
+        examples=["freedom-of-russia-legion"],
+    )
+    name: str = Field(description="The usual full name.", examples=["Freedom of Russia Legion"])
+    kind: EntityKind = Field(description="What sort of entity this is.")
+    description: str | None = Field(default=None, description="One or two sentences of context.")
     aliases: list[str] = Field(description="Other names, as written in the sources.")
+
+
+class EntityCreate(InputModel):
+    """A new entity; its slug, name and aliases must not be taken by another entity."""
+
+    slug: Slug
+    name: str = Field(min_length=1, max_length=200)
+    kind: EntityKind
+    aliases: list[str] = Field(default=[], max_length=50)
+    description: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_are_names(cls, aliases: list[str]) -> list[str]:
+        for alias in aliases:
+            if not alias.strip() or len(alias) > 300:
+                raise ValueError("each alias is 1 to 300 characters")
+        return aliases
+
+
+class EntityUpdate(InputModel):
+    """A JSON Merge Patch of an entity: the fields to change; null removes an optional one."""
+
+    name: str | None = None
+    kind: EntityKind | None = None
+    aliases: list[str] | None = None
+    description: str | None = None

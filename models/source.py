@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
-from sqlmodel import Field, SQLModel
+from pydantic import BaseModel, Field
 
-from models.base import DatePrecision, SourceKind
+from models.base import DatePrecision, PartialDate, Slug, SourceKind
 from models.entity import EntityRef
+from models.input import InputModel
 
 
-class SourceBase(SQLModel):
-    slug: str = Field(
-        max_length=120,
-        description="Public id: lowercase words joined by hyphens.",
-        schema_extra={"examples": ["moscow-times-switching-sides"]},
-    )
-    name: str = Field(max_length=300, description="Short label for lists.")
-    title: str | None = Field(
-        default=None, max_length=500, description="Title as published, when known."
-    )
-    kind: SourceKind = Field(sa_type=String(32))
-    date: str | None = Field(
-        default=None,
-        max_length=10,
-        description="Publication date at the precision known (YYYY, YYYY-MM or YYYY-MM-DD).",
-    )
-    date_inferred: bool = Field(
-        default=False, description="True when any part of the date comes from context."
-    )
-    date_note: str | None = Field(default=None, max_length=1000, description="Why the date is so.")
-    url: str | None = Field(default=None, max_length=2000, description="Where it can be read.")
-
-
-class Source(SourceBase, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(unique=True, max_length=120)
-    kind: SourceKind = Field(sa_type=String(32))
-    publisher_id: int | None = Field(default=None, foreign_key="entity.id", index=True)
-    text_sha256: str | None = Field(
-        default=None, max_length=64, description="Fingerprint of the held text, if any."
-    )
-    version: int = Field(default=1)
-
-
-class SourceText(SQLModel, table=True):
-    """The full text of a held source, kept apart so listing sources never reads it."""
-
-    __tablename__ = "source_text"
-
-    source_id: int = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
-    text: str = Field(sa_type=Text)
-
-
-class SourcePublic(SourceBase):
+class SourcePublic(BaseModel):
     """A work that reports claims, with what is known of its publication."""
 
     model_config = {
@@ -82,7 +39,53 @@ class SourcePublic(SourceBase):
         }
     }
 
+    slug: str = Field(
+        description="Public id: lowercase words joined by hyphens.",
+        examples=["moscow-times-switching-sides"],
+    )
+    name: str = Field(description="Short label for lists.")
+    title: str | None = Field(default=None, description="Title as published, when known.")
+    kind: SourceKind
+    date: str | None = Field(
+        default=None,
+        description="Publication date at the precision known (YYYY, YYYY-MM or YYYY-MM-DD).",
+    )
+    date_inferred: bool = Field(
+        default=False, description="True when any part of the date comes from context."
+    )
+    date_note: str | None = Field(default=None, description="Why the date is so.")
+    url: str | None = Field(default=None, description="Where it can be read.")
     publisher: EntityRef | None = Field(description="Who published it, when known.")
     date_precision: DatePrecision | None = Field(description="How much of `date` is known.")
     text_held: bool = Field(description="True when this store holds the full text.")
     text_sha256: str | None = Field(description="SHA-256 of the held text, hex.")
+
+
+class SourceCreate(InputModel):
+    """A new source; `text` makes it held, so claims can quote it."""
+
+    slug: Slug
+    name: str = Field(min_length=1, max_length=300)
+    title: str | None = Field(default=None, max_length=500)
+    publisher: Slug | None = None
+    kind: SourceKind
+    date: PartialDate | None = None
+    date_inferred: bool = False
+    date_note: str | None = Field(default=None, max_length=1000)
+    url: str | None = Field(default=None, max_length=2000)
+    text: str | None = Field(
+        default=None, max_length=1_000_000, description="The full text, to hold it here."
+    )
+
+
+class SourceUpdate(InputModel):
+    """A JSON Merge Patch of a source; its slug and held text cannot change."""
+
+    name: str | None = None
+    title: str | None = None
+    publisher: Slug | None = None
+    kind: SourceKind | None = None
+    date: str | None = None
+    date_inferred: bool | None = None
+    date_note: str | None = None
+    url: str | None = None

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from pg_server import ThrowawayPostgres
 
 from api import Settings, Store, create_app
-from api.loader import VerifiedFixtures, load, read_and_verify
+from api.ingest.fixtures import VerifiedFixtures, load, read_and_verify
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import Store, create_app
-from api.auth import Scope, create_key
-from api.bulk import bulk_load
-from api.loader import FixtureError
-from models.base import EntityKind, SourceKind
+from api.ingest.bulk import bulk_load
+from api.ingest.fixtures import FixtureError
+from api.writes.keys import create_key
+from models.base import EntityKind, Scope, SourceKind
 from models.fixture import EntityFixture, SourceFixture
 
 TEXT = "Volunteers trained with anti-tank missiles. Commanders studied the front."

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers import ids, walk
 
-from api.loader import VerifiedFixtures
+from api.ingest.fixtures import VerifiedFixtures
 
 LEGION = "freedom-of-russia-legion"
 

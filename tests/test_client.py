@@ -13,8 +13,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, Store, create_app
-from api.auth import Scope, create_key
-from api.claim_sql import ClaimSort, Facet
 from api.client import (
     AsyncClaimsClient,
     AuthError,
@@ -29,10 +27,20 @@ from api.client import (
     Tagged,
     next_cursor,
 )
-from models import ClaimPublic, EntityPublic, RevisionPublic, SourcePublic
-from models.base import ClaimStatus, EntityKind
+from api.writes.keys import create_key
+from models import (
+    ClaimCreate,
+    ClaimPublic,
+    ClaimSort,
+    ClaimUpdate,
+    EntityPublic,
+    EntityUpdate,
+    Facet,
+    RevisionPublic,
+    SourcePublic,
+)
+from models.base import ClaimStatus, EntityKind, Scope
 from models.page import ClaimPage
-from models.write import ClaimCreate, ClaimUpdate, EntityUpdate
 
 LEGION = "freedom-of-russia-legion"
 ARTICLE = "legion-article-2022"

@@ -16,10 +16,11 @@ from test_bulk import claims as bulk_claims
 from test_bulk import load as bulk_load_claims
 from test_writes import key_for, new_claim
 
-from api import Store, create_app, documents
-from api.auth import Scope
-from api.loader import VerifiedFixtures, load
+from api import Store, create_app
+from api.ingest.fixtures import VerifiedFixtures, load
+from api.store import documents
 from models import ClaimPublic
+from models.base import Scope
 from models.page import ClaimPage
 
 

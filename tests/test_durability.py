@@ -41,8 +41,9 @@ from live_server import LiveServer
 from sqlalchemy import text
 
 from api import Store
-from api.auth import Scope, create_key
-from api.migrate import ensure_current
+from api.store.migrate import ensure_current
+from api.writes.keys import create_key
+from models.base import Scope
 
 ARTICLE = "legion-article-2022"
 ACTOR = "loader"

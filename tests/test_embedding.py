@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Store, create_app, create_router, install_error_handlers
-from api.migrate import ensure_current
+from api.store.migrate import ensure_current
 
 IMPORT_PROBE = """
 import json, sys
@@ -22,7 +22,7 @@ def hook(event, args):
     elif event == "open" and isinstance(args[0], str) and set(args[1] or "") & set("wax+"):
         events.append(f"open {args[0]} {args[1]}")
 sys.addaudithook(hook)
-import api, api.app, api.cli, api.router, api.db, api.loader, api.queries
+import api, api.app, api.cli, api.router, api.store.db, api.ingest.fixtures, api.queries.names
 import api.routes.claims, api.routes.entities, api.routes.sources, api.routes.health
 from fastapi import FastAPI
 apps = [name for mod in list(sys.modules.values()) if (mod.__name__ or "").startswith("api")

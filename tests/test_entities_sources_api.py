@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api import Store
-from api.loader import VerifiedFixtures
+from api.ingest.fixtures import VerifiedFixtures
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_7eec1dc745a9adda.txt"
 

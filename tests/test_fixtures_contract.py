@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api.loader import VerifiedFixtures
+from api.ingest.fixtures import VerifiedFixtures
 from models.base import normalize_name
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -33,7 +33,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api import Settings, Store, create_app
-from api.auth import Scope, create_key
+from api.writes.keys import create_key
+from models.base import Scope
 
 MAX_EXAMPLES = 25
 

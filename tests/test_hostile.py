@@ -21,8 +21,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api import Store
-from api.auth import Scope, create_key
-from models.write import CLAIM_CREATE_EXAMPLE
+from api.writes.keys import create_key
+from models.base import Scope
+from models.claim import CLAIM_CREATE_EXAMPLE
 
 CLAIM = "legion-300-applications-a-day"
 ENTITY = "freedom-of-russia-legion"

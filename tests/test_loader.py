@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from api import Store
-from api.loader import FixtureError, load, read_and_verify
+from api.ingest.fixtures import FixtureError, load, read_and_verify
 
 TABLES = [
     "entity",

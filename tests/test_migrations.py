@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from api import Settings, Store, create_app
 from api.cli import cli
-from api.migrate import SchemaBehindError, current, head, upgrade
+from api.store.migrate import SchemaBehindError, current, head, upgrade
 
 SEARCH_OBJECTS = {"search", "ix_claim_search"}
 

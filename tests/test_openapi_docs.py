@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api import params
+from models import query as params
 
 
 @pytest.fixture

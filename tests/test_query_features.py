@@ -14,7 +14,7 @@ from sqlalchemy import event
 from test_writes import QUOTE, key_for, new_claim
 
 from api import Store
-from api.auth import Scope
+from models.base import Scope
 
 
 def test_sort_by_claimed_on_both_ways_with_stable_pages(client: TestClient) -> None:

@@ -22,10 +22,10 @@ import httpx
 from conftest import url_of
 
 from api import Store
-from api.auth import Scope, create_key
 from api.client import ClaimsClient
-from api.migrate import ensure_current
-from models.base import ClaimStatus
+from api.store.migrate import ensure_current
+from api.writes.keys import create_key
+from models.base import ClaimStatus, Scope
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0

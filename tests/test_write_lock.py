@@ -23,7 +23,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from api import Settings, Store, create_app, install_error_handlers
-from api.auth import Scope, create_key
+from api.writes.keys import create_key
+from models.base import Scope
 
 QUOTE = "No one knows just how big it is and on what fronts it has fought."
 CLAIM = "legion-two-fully-manned-battalions"

@@ -12,8 +12,9 @@ from helpers import ids
 from typer.testing import CliRunner
 
 from api import Store
-from api.auth import Scope, create_key
 from api.cli import cli
+from api.writes.keys import create_key
+from models.base import Scope
 
 QUOTE = "No one knows just how big it is and on what fronts it has fought."
 

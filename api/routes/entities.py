@@ -6,29 +6,31 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from api import queries, reads, writes
-from api.auth import Admin, Writer
-from api.conditional import tag_response
-from api.deps import (
+from api.errors import not_found
+from api.http import paging
+from api.http.auth import AdminWork, WriteWork
+from api.http.conditional import tag_response
+from api.http.deps import (
     MERGE_PATCH,
     EntityDep,
     EntitySlug,
     IfMatch,
-    Reason,
     SessionDep,
     SettingsDep,
-    WriteEntityDep,
-    WriteSessionDep,
-    settings_of,
-    store_of,
+    canonical,
 )
-from api.errors import not_found, problem_responses
-from api.paging import decode_cursor, next_link
-from api.params import ClaimFilterParams, EntityListParams, parse_query, query_docs
-from api.routes.claims import History, answer_claims, commit
-from models import EntityPublic
+from api.http.errors import problem_responses
+from api.http.params import parse_query, query_docs
+from api.queries import catalog, history, names
+from api.queries.claims import Scope
+from api.queries.versions import tag_of
+from api.routes.claims import answer_claims
+from api.store.db import Reader
+from api.writes import entities
+from models.entity import EntityCreate, EntityPublic, EntityUpdate
+from models.history import History
 from models.page import ClaimPage, EntityPage
-from models.write import EntityCreate, EntityUpdate
+from models.query import ClaimFilterParams, EntityListParams
 
 router = APIRouter(tags=["entities"])
 
@@ -47,16 +49,16 @@ def list_entities(
     params: Annotated[EntityListParams, Query()],
 ) -> EntityPage:
     """Entities by slug, optionally of one kind or matching words."""
-    page = queries.list_entities(
+    page = catalog.list_entities(
         session,
         kind=params.kind,
         words=params.q,
         limit=params.limit,
-        after=_first(decode_cursor(params.cursor, (str,))),
+        after=paging.first_key(params.cursor),
     )
     return EntityPage(
         items=page.items,
-        next=next_link(request, response.headers, page.next_after, settings.public_url),
+        next=paging.next_link(request, response.headers, page.next_after, settings.public_url),
     )
 
 
@@ -71,10 +73,9 @@ def get_entity(
 ) -> EntityPublic:
     """One entity. A name or alias works too: the answer carries the slug, and a
     `Link: rel="canonical"` header points at the slug's URL."""
-    canonical = request.url_for("get_entity", slug=entity.slug)
-    response.headers["Link"] = f'<{canonical.path}>; rel="canonical"'
-    public = queries.entity_public(session, entity)
-    tag_response(request, response, writes.etag(public, entity.version))
+    row = catalog.entity_row(session, entity.id)
+    public = catalog.entity_public(session, row)
+    tag_response(request, response, tag_of(public, row.version))
     return public
 
 
@@ -89,14 +90,27 @@ def get_entity(
 async def list_entity_claims(request: Request, slug: EntitySlug) -> Response:
     """Claims involving this entity in any role (or `role`), with the /claims filters."""
     params = parse_query(request, ClaimFilterParams)
-    scope = reads.Scope("entity", slug)
-    return await answer_claims(
-        request, store_of(request), settings_of(request), params, scope=scope
-    )
+    return await answer_claims(request, params, scope=Scope("entity", slug))
 
 
-def _first(key: list[str | int | float] | None) -> str | None:
-    return str(key[0]) if key else None
+@router.get(
+    "/entities/{slug}/history",
+    summary="An entity's revisions",
+    response_model=History,
+    responses=problem_responses(404, 422),
+)
+def entity_history(
+    request: Request, response: Response, session: SessionDep, slug: EntitySlug
+) -> History:
+    """Every change to the entity, oldest first; kept after the entity is deleted."""
+    reader = Reader.of(session)
+    found = names.find_entity(reader, slug)
+    revisions = history.revisions(session, "entity", found.slug if found else slug)
+    if found is None and not revisions:
+        raise not_found("entity", slug, names.suggest_entities(reader, slug))
+    if found is not None:
+        canonical(request, response, found, slug)
+    return History(items=revisions)
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -107,20 +121,13 @@ def _first(key: list[str | int | float] | None) -> str | None:
     summary="Create an entity",
     status_code=201,
     response_model=EntityPublic,
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(401, 403, 409, 413, 422, 503),
 )
-def create_entity(
-    response: Response,
-    session: WriteSessionDep,
-    who: Writer,
-    data: EntityCreate,
-    reason: Reason = None,
-) -> EntityPublic:
+def create_entity(response: Response, work: WriteWork, data: EntityCreate) -> EntityPublic:
     """Create an entity; its slug, name and aliases must not name another entity."""
-    entity = writes.create_entity(session, data, who, reason)
-    tag = writes.etag(entity, 1)
-    commit(session)
-    response.headers["ETag"] = tag
+    entity, etag = entities.create(work, data)
+    work.commit()
+    response.headers["ETag"] = etag
     response.headers["Location"] = f"/entities/{entity.slug}"
     return entity
 
@@ -129,23 +136,20 @@ def create_entity(
     "/entities/{slug}",
     summary="Change an entity",
     response_model=EntityPublic,
-    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 503),
 )
 def update_entity(
     response: Response,
-    session: WriteSessionDep,
-    who: Writer,
-    entity: WriteEntityDep,
+    work: WriteWork,
+    entity: EntityDep,
     patch: Annotated[EntityUpdate, Body(media_type=MERGE_PATCH)],
     if_match: IfMatch = None,
-    reason: Reason = None,
 ) -> EntityPublic:
     """Apply a JSON Merge Patch; needs `If-Match` with the current ETag."""
     changes = patch.model_dump(mode="json", exclude_unset=True)
-    updated = writes.update_entity(session, entity, changes, if_match, who, reason)
-    tag = writes.etag(updated, entity.version)
-    commit(session)
-    response.headers["ETag"] = tag
+    updated, etag = entities.update(work, entity, changes, if_match)
+    work.commit()
+    response.headers["ETag"] = etag
     return updated
 
 
@@ -153,31 +157,10 @@ def update_entity(
     "/entities/{slug}",
     summary="Delete an entity",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
 )
-def delete_entity(
-    session: WriteSessionDep,
-    who: Admin,
-    entity: WriteEntityDep,
-    if_match: IfMatch = None,
-    reason: Reason = None,
-) -> Response:
+def delete_entity(work: AdminWork, entity: EntityDep, if_match: IfMatch = None) -> Response:
     """Delete an entity no claim or source uses (409 otherwise); needs the admin scope."""
-    writes.delete_entity(session, entity, if_match, who, reason)
-    commit(session)
+    entities.delete(work, entity, if_match)
+    work.commit()
     return Response(status_code=204)
-
-
-@router.get(
-    "/entities/{slug}/history",
-    summary="An entity's revisions",
-    response_model=History,
-    responses=problem_responses(404, 422),
-)
-def entity_history(session: SessionDep, slug: EntitySlug) -> History:
-    """Every change to the entity, oldest first; kept after the entity is deleted."""
-    entity = queries.find_entity(session, slug)
-    revisions = writes.history(session, "entity", entity.slug if entity else slug)
-    if entity is None and not revisions:
-        raise not_found("entity", slug, queries.suggest_entities(session, slug))
-    return History(items=revisions)

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import SessionDep, StoreDep
-from api.errors import ProblemError, problem_responses
+from api.errors import store_unavailable
+from api.http.deps import SessionDep, StoreDep
+from api.http.errors import problem_responses
+from models.health import Health
 
 router = APIRouter(tags=["health"])
-
-
-class Health(BaseModel):
-    """The service answers and its store answers."""
-
-    status: str = Field(description="`ok` when healthy.", examples=["ok"])
-    database: str = Field(description="The store's engine: sqlite or postgresql.")
 
 
 @router.get(
@@ -28,7 +22,5 @@ def health(session: SessionDep, store: StoreDep) -> Health:
     try:
         session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        raise ProblemError(
-            503, "Store unavailable", "The database did not answer.", kind="store-unavailable"
-        ) from None
+        raise store_unavailable() from None
     return Health(status="ok", database=store.dialect)

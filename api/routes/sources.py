@@ -7,29 +7,31 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from api import queries, reads, writes
-from api.auth import Admin, Writer
-from api.conditional import tag_response
-from api.deps import (
+from api.errors import invalid_parameter, text_not_held
+from api.http import paging
+from api.http.auth import AdminWork, WriteWork
+from api.http.conditional import tag_response
+from api.http.deps import (
     MERGE_PATCH,
     IfMatch,
-    Reason,
     SessionDep,
     SettingsDep,
     SourceDep,
     SourceSlug,
-    WriteSessionDep,
-    WriteSourceDep,
-    settings_of,
-    store_of,
+    canonical,
 )
-from api.errors import ProblemError, invalid_parameter, not_found, problem_responses
-from api.paging import decode_cursor, next_link
-from api.params import ClaimFilterParams, SourceListParams, parse_query, query_docs
-from api.routes.claims import History, answer_claims, commit
-from models import SourcePublic
+from api.http.errors import problem_responses
+from api.http.params import parse_query, query_docs
+from api.queries import catalog, history, names
+from api.queries.claims import Scope
+from api.queries.versions import tag_of
+from api.routes.claims import answer_claims
+from api.store.db import Reader
+from api.writes import sources
+from models.history import History
 from models.page import ClaimPage, SourcePage
-from models.write import SourceCreate, SourceUpdate
+from models.query import ClaimFilterParams, SourceListParams
+from models.source import SourceCreate, SourcePublic, SourceUpdate
 
 router = APIRouter(tags=["sources"])
 
@@ -48,16 +50,19 @@ def list_sources(
     params: Annotated[SourceListParams, Query()],
 ) -> SourcePage:
     """Sources by slug, optionally of one kind or from one publisher."""
-    page = queries.list_sources(
+    publisher = None
+    if params.publisher:
+        publisher = names.entity_parameter(Reader.of(session), "publisher", params.publisher).id
+    page = catalog.list_sources(
         session,
         kind=params.kind.value if params.kind else None,
-        publisher_id=params.publisher_id(session),
+        publisher_id=publisher,
         limit=params.limit,
-        after=_first(decode_cursor(params.cursor, (str,))),
+        after=paging.first_key(params.cursor),
     )
     return SourcePage(
         items=page.items,
-        next=next_link(request, response.headers, page.next_after, settings.public_url),
+        next=paging.next_link(request, response.headers, page.next_after, settings.public_url),
     )
 
 
@@ -70,11 +75,11 @@ def list_sources(
 def get_source(
     request: Request, response: Response, session: SessionDep, source: SourceDep
 ) -> SourcePublic:
-    """One source: its publisher, kind, date and how precisely it is known."""
-    tag_response(
-        request, response, writes.etag(source[1], queries.source_version(session, source[0]))
-    )
-    return source[1]
+    """One source: its publisher, kind, date and how precisely it is known. Its name or
+    title works too: the answer carries the slug, with a `Link: rel="canonical"`."""
+    public = catalog.source_public(session, source.id)
+    tag_response(request, response, tag_of(public, catalog.source_version(session, source.id)))
+    return public
 
 
 @router.get(
@@ -88,10 +93,7 @@ def get_source(
 async def list_source_claims(request: Request, slug: SourceSlug) -> Response:
     """Claims whose attribution chain passes through this source at any hop."""
     params = parse_query(request, ClaimFilterParams)
-    scope = reads.Scope("source", slug)
-    return await answer_claims(
-        request, store_of(request), settings_of(request), params, scope=scope
-    )
+    return await answer_claims(request, params, scope=Scope("source", slug))
 
 
 @router.get(
@@ -120,22 +122,34 @@ def get_source_text(
 ) -> PlainTextResponse:
     """The full text a source's quotes are checked against, byte for byte; `start` and
     `end` cut out a span, so a claim's quote offsets can be checked by hand."""
-    source_id, public = source
-    text = queries.get_source_text(session, source_id)
+    text = catalog.get_source_text(session, source.id)
     if text is None:
-        raise ProblemError(
-            404,
-            "Text not held",
-            f"This store does not hold the text of {public.slug!r}.",
-            kind="text-not-held",
-        )
+        raise text_not_held(source.slug)
     if start is not None and end is not None and end < start:
         raise invalid_parameter("end", "must not be before start")
     return PlainTextResponse(text[start:end], media_type="text/plain; charset=utf-8")
 
 
-def _first(key: list[str | int | float] | None) -> str | None:
-    return str(key[0]) if key else None
+@router.get(
+    "/sources/{slug}/history",
+    summary="A source's revisions",
+    response_model=History,
+    responses=problem_responses(404, 422),
+)
+def source_history(
+    request: Request, response: Response, session: SessionDep, slug: SourceSlug
+) -> History:
+    """Every change to the source, oldest first; kept after the source is deleted."""
+    reader = Reader.of(session)
+    found = names.find_sources(reader, slug)
+    if len(found) != 1:
+        # Deleted sources keep their history under their slug.
+        revisions = history.revisions(session, "source", slug)
+        if not revisions:
+            names.source_or_404(reader, slug)  # a 404 with suggestions, or the choices
+        return History(items=revisions)
+    canonical(request, response, found[0], slug)
+    return History(items=history.revisions(session, "source", found[0].slug))
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -146,20 +160,13 @@ def _first(key: list[str | int | float] | None) -> str | None:
     summary="Create a source",
     status_code=201,
     response_model=SourcePublic,
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(401, 403, 409, 413, 422, 503),
 )
-def create_source(
-    response: Response,
-    session: WriteSessionDep,
-    who: Writer,
-    data: SourceCreate,
-    reason: Reason = None,
-) -> SourcePublic:
+def create_source(response: Response, work: WriteWork, data: SourceCreate) -> SourcePublic:
     """Create a source; with `text`, the store holds it and claims can quote it."""
-    source = writes.create_source(session, data, who, reason)
-    tag = writes.etag(source, 1)
-    commit(session)
-    response.headers["ETag"] = tag
+    source, etag = sources.create(work, data)
+    work.commit()
+    response.headers["ETag"] = etag
     response.headers["Location"] = f"/sources/{source.slug}"
     return source
 
@@ -168,23 +175,20 @@ def create_source(
     "/sources/{slug}",
     summary="Change a source",
     response_model=SourcePublic,
-    responses=problem_responses(401, 403, 404, 412, 413, 422, 428),
+    responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 503),
 )
 def update_source(
     response: Response,
-    session: WriteSessionDep,
-    who: Writer,
-    source: WriteSourceDep,
+    work: WriteWork,
+    source: SourceDep,
     patch: Annotated[SourceUpdate, Body(media_type=MERGE_PATCH)],
     if_match: IfMatch = None,
-    reason: Reason = None,
 ) -> SourcePublic:
     """Apply a JSON Merge Patch; needs `If-Match`. A held text never changes."""
     changes = patch.model_dump(mode="json", exclude_unset=True)
-    updated = writes.update_source(session, source[0], source[1], changes, if_match, who, reason)
-    tag = writes.etag(updated, queries.source_version(session, source[0]))
-    commit(session)
-    response.headers["ETag"] = tag
+    updated, etag = sources.update(work, source, changes, if_match)
+    work.commit()
+    response.headers["ETag"] = etag
     return updated
 
 
@@ -192,30 +196,10 @@ def update_source(
     "/sources/{slug}",
     summary="Delete a source",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
 )
-def delete_source(
-    session: WriteSessionDep,
-    who: Admin,
-    source: WriteSourceDep,
-    if_match: IfMatch = None,
-    reason: Reason = None,
-) -> Response:
+def delete_source(work: AdminWork, source: SourceDep, if_match: IfMatch = None) -> Response:
     """Delete a source no claim cites (409 otherwise); needs the admin scope."""
-    writes.delete_source(session, source[0], source[1], if_match, who, reason)
-    commit(session)
+    sources.delete(work, source, if_match)
+    work.commit()
     return Response(status_code=204)
-
-
-@router.get(
-    "/sources/{slug}/history",
-    summary="A source's revisions",
-    response_model=History,
-    responses=problem_responses(404, 422),
-)
-def source_history(session: SessionDep, slug: SourceSlug) -> History:
-    """Every change to the source, oldest first; kept after the source is deleted."""
-    revisions = writes.history(session, "source", slug)
-    if not revisions and queries.get_source(session, slug) is None:
-        raise not_found("source", slug, queries.suggest_sources(session, slug))
-    return History(items=revisions)

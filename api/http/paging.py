@@ -1,0 +1,101 @@
+"""Opaque cursors and the `next` link of list responses.
+
+A cursor is the sort key of the last item served, with the name of the order it belongs
+to, so a cursor from one ordering is refused by another rather than silently misread.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import MutableMapping, Sequence
+from typing import Any
+from urllib.parse import quote, unquote_plus
+
+from fastapi import Request
+from starlette.datastructures import MutableHeaders
+
+from api.errors import invalid_parameter
+
+_VERSION = 1
+Key = str | int | float
+
+
+def encode_cursor(after: Sequence[Key], scope: str = "") -> str:
+    payload = json.dumps({"v": _VERSION, "s": scope, "k": list(after)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kinds: Sequence[type], scope: str = "") -> list[Key] | None:
+    """The sort key a cursor resumes after; a 422 naming `cursor` if it is not ours."""
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data: Any = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, UnicodeError, binascii.Error):
+        data = None
+    if not isinstance(data, dict) or data.get("v") != _VERSION:
+        raise invalid_parameter(
+            "cursor",
+            "not a cursor this service issued; start from the first page and follow `next` links",
+        )
+    if data.get("s") != scope:
+        raise invalid_parameter("cursor", "belongs to another sort order; start again")
+    key = data.get("k")
+    if (
+        not isinstance(key, list)
+        or len(key) != len(kinds)
+        or not all(_is(value, kind) for value, kind in zip(key, kinds, strict=True))
+    ):
+        raise invalid_parameter("cursor", "not a cursor this service issued")
+    return key
+
+
+def first_key(cursor: str | None) -> str | None:
+    """The slug a catalogue page (entities, sources: in slug order) resumes after."""
+    key = decode_cursor(cursor, (str,))
+    return str(key[0]) if key else None
+
+
+def _is(value: Any, kind: type) -> bool:
+    if isinstance(value, bool):
+        return False
+    if kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, kind)
+
+
+def next_link(
+    request: Request,
+    headers: MutableMapping[str, str] | MutableHeaders,
+    after: Sequence[Key] | None,
+    public_url: str | None,
+    scope: str = "",
+) -> str | None:
+    """The URL of the page after this one, also set as a `Link: rel="next"` header."""
+    if after is None:
+        return None
+    # The query as the request sent it (anything a URL may not hold raw escaped, what is
+    # escaped already left so), with the cursor, URL-safe base64, (re)placed last.
+    sent: bytes = request.scope.get("query_string", b"")
+    kept = [quote(part, safe=_SAFE) for part in sent.split(b"&") if part and not _is_cursor(part)]
+    query = "&".join([*kept, f"cursor={encode_cursor(after, scope)}"])
+    url = request.url
+    if public_url:
+        root = request.scope.get("root_path", "")
+        path = url.path[len(root) :] if root and url.path.startswith(root) else url.path
+        link = f"{public_url.rstrip('/')}{path}?{query}"
+    else:
+        link = f"{url.scheme}://{url.netloc}{url.path}?{query}"
+    headers["Link"] = f'<{link}>; rel="next"'
+    return link
+
+
+_SAFE = "=%+-._~!$'()*,;:@/?"
+
+
+def _is_cursor(part: bytes) -> bool:
+    name = part.split(b"=", 1)[0].decode("latin-1")
+    return (unquote_plus(name) if "%" in name or "+" in name else name) == "cursor"

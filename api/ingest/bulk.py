@@ -1,0 +1,456 @@
+"""Bulk loading: millions of claims into an empty or growing store, fast and in bounded memory.
+
+Unlike `api.ingest.fixtures` (a careful sync of the small hand-made fixtures), this path only
+appends: new entities, sources and claims, streamed in batches, each batch one
+transaction. Quotes are still checked against the held texts. Rows go in through
+executemany, and the search index is rebuilt once at the end instead of row by row.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain, islice
+from typing import Any, NamedTuple, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, func, insert, select
+from sqlmodel import SQLModel
+
+from api.ingest.fixtures import FixtureError, source_values
+from api.queries import names
+from api.store import documents, search
+from api.store.db import Store
+from api.store.migrate import ensure_current
+from api.writes import quotes
+from models.base import Role, date_bounds
+from models.fixture import ClaimFixture, EntityFixture, SourceFixture
+from models.tables import Claim, Entity, EntityName, Source, SourceText
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BulkReport:
+    entities: int
+    sources: int
+    claims: int
+    seconds: float
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _next_id(connection: Connection, table: Any) -> int:
+    return int(connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+
+
+def bulk_load(
+    store: Store,
+    *,
+    entities: Iterable[EntityFixture],
+    sources: Iterable[SourceFixture],
+    texts: Mapping[str, str],
+    claims: Iterable[ClaimFixture | Mapping[str, Any]],
+    batch_size: int = 20_000,
+    workers: int | None = None,
+) -> BulkReport:
+    """Append entities, sources (with `texts` by source slug) and claims to the store.
+
+    Claims may come as fixture-shaped mappings (as parsed from NDJSON); each is validated.
+    `workers` processes (default: the spare cores, see `default_workers`) check and
+    render batches while this process writes; 0 does everything here.
+    """
+    started = time.perf_counter()
+    ensure_current(store)
+    with store.engine.begin() as connection:
+        shown = _insert_entities(connection, entities)
+        entity_ids = {slug: entity.id for slug, entity in shown.items()}
+        source_ids = _insert_sources(connection, sources, texts, entity_ids)
+    with store.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # A large page cache (128 MB) keeps the hot index pages in memory as rows stream in.
+            connection.exec_driver_sql("PRAGMA cache_size = -131072")
+            # Helper threads for the sorts that build the indexes at the end.
+            connection.exec_driver_sql(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
+        claim_table = SQLModel.metadata.tables["claim"]
+        fresh = connection.execute(select(claim_table.c.id).limit(1)).first() is None
+        search.suspend(connection)
+        if fresh:
+            _drop_secondary_indexes(connection)
+        connection.commit()
+        try:
+            context = _Context(connection.dialect.name == "sqlite", texts, shown, source_ids)
+            claim_count = _stream_claims(
+                connection,
+                claims,
+                batch_size,
+                context,
+                default_workers() if workers is None else workers,
+            )
+        finally:
+            with connection.begin():
+                if fresh:
+                    _create_secondary_indexes(connection)
+                search.resume(connection)
+                _advance_sequences(connection)
+    return BulkReport(len(entity_ids), len(source_ids), claim_count, time.perf_counter() - started)
+
+
+class _Shown(NamedTuple):
+    """What a claim's document shows of an entity, and its row id."""
+
+    id: int
+    name: str
+    kind: str
+
+
+def _insert_entities(
+    connection: Connection, entities: Iterable[EntityFixture]
+) -> dict[str, _Shown]:
+    table = Entity.__table__  # type: ignore[attr-defined]
+    names_table = EntityName.__table__  # type: ignore[attr-defined]
+    ids: dict[str, _Shown] = {
+        row.slug: _Shown(row.id, row.name, row.kind)
+        for row in connection.execute(select(table.c.slug, table.c.id, table.c.name, table.c.kind))
+    }
+    next_id = _next_id(connection, table)
+    for batch in _batches(entities, 20_000):
+        rows: list[dict[str, Any]] = []
+        name_rows: list[dict[str, Any]] = []
+        for entity in batch:
+            ids[entity.slug] = _Shown(next_id, entity.name, entity.kind.value)
+            rows.append(
+                {
+                    "id": next_id,
+                    "slug": entity.slug,
+                    "name": entity.name,
+                    "kind": entity.kind.value,
+                    "description": entity.description,
+                }
+            )
+            spellings = names.spellings(entity.slug, entity.name, entity.aliases)
+            name_rows += [
+                {"entity_id": next_id, "text": text, "folded": folded, "is_alias": is_alias}
+                for folded, (text, is_alias) in spellings.items()
+            ]
+            next_id += 1
+        connection.execute(insert(table), rows)
+        connection.execute(insert(names_table), name_rows)
+    return ids
+
+
+def _insert_sources(
+    connection: Connection,
+    sources: Iterable[SourceFixture],
+    texts: Mapping[str, str],
+    entity_ids: Mapping[str, int],
+) -> dict[str, int]:
+    table = Source.__table__  # type: ignore[attr-defined]
+    ids: dict[str, int] = {
+        row.slug: row.id for row in connection.execute(select(table.c.slug, table.c.id))
+    }
+    next_id = _next_id(connection, table)
+    for batch in _batches(sources, 20_000):
+        rows, held = [], []
+        for source in batch:
+            ids[source.slug] = next_id
+            text = texts.get(source.slug)
+            publisher = entity_ids[source.publisher] if source.publisher else None
+            rows.append({"id": next_id, **source_values(source, publisher, text)})
+            if text is not None:
+                held.append({"source_id": next_id, "text": text})
+            next_id += 1
+        connection.execute(insert(table), rows)
+        if held:
+            connection.execute(insert(SourceText.__table__), held)  # type: ignore[attr-defined]
+    return ids
+
+
+_CLAIM_COLUMNS = (
+    "id",
+    "public_id",
+    "statement",
+    "quote_source_id",
+    "quote_start",
+    "quote_end",
+    "quote_text",
+    "claimant_id",
+    "claimed_on",
+    "claimed_from",
+    "claimed_to",
+    "claimed_key",
+    "event_date",
+    "status",
+    "speech",
+    "quantity_value",
+    "quantity_unit",
+    "quantity_qualifier",
+    "quantity_text",
+)
+
+
+def _insert_many(
+    connection: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """executemany straight to the driver: the ORM's per-row work costs more than SQLite."""
+    if not rows:
+        return
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    column_list = ", ".join(columns)
+    markers = ", ".join([marker] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table} ({column_list}) VALUES ({markers})", rows)
+
+
+@dataclass
+class _Rows:
+    """One batch of claims as table rows, ready for the driver."""
+
+    claims: list[tuple[Any, ...]] = field(default_factory=list)
+    links: list[tuple[Any, ...]] = field(default_factory=list)
+    hops: list[tuple[Any, ...]] = field(default_factory=list)
+    docs: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What preparing a batch needs besides the batch: sent once to each worker."""
+
+    sqlite: bool
+    texts: Mapping[str, str]
+    entities: Mapping[str, _Shown]
+    source_ids: Mapping[str, int]
+
+
+_adopted: _Context | None = None  # in a worker process: the context it was started with
+
+
+def _adopt(context: _Context) -> None:
+    global _adopted
+    _adopted = context
+
+
+def _prepare_adopted(batch: list[ClaimFixture | Mapping[str, Any]], next_id: int) -> _Rows:
+    assert _adopted is not None
+    return _prepare(batch, next_id, _adopted)
+
+
+def default_workers() -> int:
+    """Processes that check and render claims while this one writes: the spare cores."""
+    return min(4, (os.cpu_count() or 1) - 1)
+
+
+def _stream_claims(
+    connection: Connection,
+    claims: Iterable[ClaimFixture | Mapping[str, Any]],
+    batch_size: int,
+    context: _Context,
+    workers: int,
+) -> int:
+    """Check, render and write the claims batch by batch, each batch one transaction; a
+    bad claim stops the load with the batches before it written.
+
+    Checking and rendering is Python, writing mostly SQLite, so with a spare core worker
+    processes prepare the next batches while this one writes. (Threads would not do:
+    the driver binds every value holding the interpreter lock, and two threads lose more
+    handing the lock over than they gain.) A load of one batch stays in this process.
+    """
+    next_id = _next_id(connection, Claim.__table__)  # type: ignore[attr-defined]
+    connection.commit()
+    batches = _batches(claims, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return 0
+    if workers < 1 or len(first) < batch_size:
+        count = 0
+        for batch in chain([first], batches):
+            _write(connection, _prepare(batch, next_id + count, context))
+            count += len(batch)
+        return count
+    count = len(first)
+    # Spawned, not forked: a worker starts empty and gets only the context, instead of a
+    # copy of this process (caller's data, page cache and all) that it would dirty.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=spawn, initializer=_adopt, initargs=(context,)
+    ) as pool:
+        pending: deque[Future[_Rows]] = deque([pool.submit(_prepare_adopted, first, next_id)])
+        try:
+            for batch in batches:
+                pending.append(pool.submit(_prepare_adopted, batch, next_id + count))
+                count += len(batch)
+                if len(pending) > workers:
+                    _write(connection, pending.popleft().result())
+            while pending:
+                _write(connection, pending.popleft().result())
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+    return count
+
+
+def _write(connection: Connection, rows: _Rows) -> None:
+    with connection.begin():
+        _insert_many(connection, "claim", _CLAIM_COLUMNS, rows.claims)
+        _insert_many(
+            connection, "claim_entity", ("claim_id", "entity_id", "role", "claimed_key"), rows.links
+        )
+        _insert_many(
+            connection,
+            "attribution_hop",
+            ("claim_id", "position", "source_id", "entity_id", "verb"),
+            rows.hops,
+        )
+        _insert_many(connection, "claim_document", ("claim_id", "body"), rows.docs)
+
+
+def _prepare(
+    batch: list[ClaimFixture | Mapping[str, Any]], next_id: int, context: _Context
+) -> _Rows:
+    """Check every claim of the batch (a FixtureError lists what is wrong) and turn the
+    batch into rows. Enum members go in as `str(...)`: the same text, without the cost of
+    the `.value` descriptor a million times over."""
+    sqlite, texts, entities, source_ids = (
+        context.sqlite,
+        context.texts,
+        context.entities,
+        context.source_ids,
+    )
+    rows = _Rows()
+    problems: list[str] = []
+    for claim_id, item in enumerate(batch, start=next_id):
+        try:
+            claim = item if isinstance(item, ClaimFixture) else ClaimFixture.model_validate(item)
+        except ValidationError as exc:
+            problems.append(f"claim {claim_id - next_id} of the batch: {exc}")
+            continue
+        quote = claim.quote
+        text = texts.get(quote.source)
+        if text is None or not quotes.is_at(text, quote.text, quote.start, quote.end):
+            problems.append(
+                f"claim {claim.id!r}: quote is not at {quote.start}-{quote.end} of {quote.source!r}"
+            )
+            continue
+        roles = {(e.slug, str(e.role)) for e in claim.entities}
+        roles.add((claim.claimant, _CLAIMANT))
+        try:
+            claimant = entities[claim.claimant]
+            involved = [(entities[slug], slug, role) for slug, role in roles]
+            chain = [
+                (
+                    claim_id,
+                    position,
+                    source_ids[hop.source] if hop.source else None,
+                    entities[hop.entity].id if hop.entity else None,
+                    str(hop.verb),
+                )
+                for position, hop in enumerate(claim.attribution)
+            ]
+        except KeyError as exc:
+            problems.append(f"claim {claim.id!r}: unknown slug {exc.args[0]!r}")
+            continue
+        low, high = date_bounds(claim.claimed_on) if claim.claimed_on else (None, None)
+        claimed_key = low.toordinal() if low else 0
+        q = claim.quantity
+        rows.claims.append(
+            (
+                claim_id,
+                claim.id,
+                claim.statement,
+                source_ids[quote.source],
+                quote.start,
+                quote.end,
+                quote.text,
+                claimant.id,
+                claim.claimed_on,
+                _day(low, sqlite),
+                _day(high, sqlite),
+                claimed_key,
+                claim.event_date,
+                str(claim.status),
+                str(claim.speech),
+                q.value if q else None,
+                q.unit if q else None,
+                q.qualifier if q else None,
+                q.text if q else None,
+            )
+        )
+        rows.links += [(claim_id, entity.id, role, claimed_key) for entity, _slug, role in involved]
+        rows.hops += chain
+        rows.docs.append((claim_id, _document(claim, claimant, involved)))
+    if problems:
+        raise FixtureError(problems[:20])
+    return rows
+
+
+_CLAIMANT = str(Role.claimant)
+
+
+def _document(
+    claim: ClaimFixture, claimant: _Shown, involved: list[tuple[_Shown, str, str]]
+) -> str:
+    """The claim's stored JSON, from the input itself rather than read back."""
+    quote, q = claim.quote, claim.quantity
+    return documents.render(
+        documents.claim_data(
+            public_id=claim.id,
+            statement=claim.statement,
+            quote=(quote.text, quote.source, quote.start, quote.end),
+            claimant=(claim.claimant, claimant.name, claimant.kind),
+            entities=[(slug, shown.name, shown.kind, role) for shown, slug, role in involved],
+            hops=[(hop.source, hop.entity, str(hop.verb)) for hop in claim.attribution],
+            claimed_on=claim.claimed_on,
+            event_date=claim.event_date,
+            status=str(claim.status),
+            speech=str(claim.speech),
+            quantity=(q.value, q.unit, q.qualifier, q.text) if q else None,
+        )
+    )
+
+
+def _day(value: date | None, as_text: bool) -> date | str | None:
+    """Dates as the column stores them: ISO text on SQLite, date objects elsewhere."""
+    if value is None:
+        return None
+    return value.isoformat() if as_text else value
+
+
+_BULK_TABLES = ("claim", "claim_entity", "attribution_hop")
+
+
+def _drop_secondary_indexes(connection: Connection) -> None:
+    """Into an empty store, rows go in faster without indexes, built once at the end."""
+    for name in _BULK_TABLES:
+        for index in SQLModel.metadata.tables[name].indexes:
+            index.drop(connection, checkfirst=True)
+
+
+def _create_secondary_indexes(connection: Connection) -> None:
+    for name in _BULK_TABLES:
+        for index in SQLModel.metadata.tables[name].indexes:
+            index.create(connection, checkfirst=True)
+
+
+def _advance_sequences(connection: Connection) -> None:
+    """Ids were given explicitly; move PostgreSQL's sequences past them for later inserts.
+
+    Also refresh its statistics: with the counts of an empty store, its planner sorts all
+    of an entity's claims to serve one page, instead of walking the index and stopping.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    connection.exec_driver_sql("ANALYZE")
+    for table in ("entity", "entity_name", "source", "claim"):
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"GREATEST((SELECT MAX(id) FROM {table}), 1))"
+        )

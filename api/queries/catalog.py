@@ -1,0 +1,173 @@
+"""Catalogue reads: entity and source pages, single entities and sources, held texts.
+
+Lists use keyset pagination (`after` is the last row's sort key), so a page deep in a walk
+costs what the first page costs. Claim lists live in `api.queries.claims`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from api.store import search
+from models.base import EntityKind, SourceKind, date_precision
+from models.entity import EntityPublic, EntityRef
+from models.source import SourcePublic
+from models.tables import Claim, Entity, EntityName, Source, SourceText
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_after: list[Any] | None  # sort key of the last item, when more follow
+
+
+# --- entities ------------------------------------------------------------------------
+
+
+def list_entities(
+    session: Session,
+    *,
+    kind: EntityKind | None,
+    words: str | None,
+    limit: int,
+    after: str | None = None,
+) -> Page[EntityPublic]:
+    statement = select(Entity)
+    if kind is not None:
+        statement = statement.where(col(Entity.kind) == kind.value)
+    for word in search.words_of(words):
+        statement = statement.where(
+            or_(
+                col(Entity.description).icontains(word, autoescape=True),
+                exists().where(
+                    col(EntityName.entity_id) == col(Entity.id),
+                    col(EntityName.folded).contains(word.casefold(), autoescape=True),
+                ),
+            )
+        )
+    if after is not None:
+        statement = statement.where(col(Entity.slug) > after)
+    rows = list(session.execute(statement.order_by(col(Entity.slug)).limit(limit + 1)).scalars())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(_entities_public(session, rows), [rows[-1].slug] if more else None)
+
+
+def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPublic]:
+    aliases: dict[int, list[str]] = defaultdict(list)
+    if rows:
+        for name in session.execute(
+            select(col(EntityName.entity_id), col(EntityName.text))
+            .where(
+                col(EntityName.entity_id).in_([row.id for row in rows]),
+                col(EntityName.is_alias),
+            )
+            .order_by(col(EntityName.id))
+        ):
+            aliases[name.entity_id].append(name.text)
+    return [
+        EntityPublic(
+            slug=row.slug,
+            name=row.name,
+            kind=EntityKind(row.kind),
+            description=row.description,
+            aliases=aliases[row.id] if row.id is not None else [],
+        )
+        for row in rows
+    ]
+
+
+def entity_public(session: Session, entity: Entity) -> EntityPublic:
+    return _entities_public(session, [entity])[0]
+
+
+# --- sources -------------------------------------------------------------------------
+
+_publisher = aliased(Entity, name="publisher")
+
+
+def _source_select() -> Any:
+    return select(Source, _publisher).outerjoin(
+        _publisher, col(_publisher.id) == col(Source.publisher_id)
+    )
+
+
+def _source_public(source: Source, publisher: Entity | None) -> SourcePublic:
+    return SourcePublic(
+        slug=source.slug,
+        name=source.name,
+        title=source.title,
+        kind=SourceKind(source.kind),
+        date=source.date,
+        date_precision=date_precision(source.date) if source.date else None,
+        date_inferred=source.date_inferred,
+        date_note=source.date_note,
+        url=source.url,
+        publisher=EntityRef(
+            slug=publisher.slug, name=publisher.name, kind=EntityKind(publisher.kind)
+        )
+        if publisher is not None
+        else None,
+        text_held=source.text_sha256 is not None,
+        text_sha256=source.text_sha256,
+    )
+
+
+def list_sources(
+    session: Session,
+    *,
+    kind: str | None,
+    publisher_id: int | None,
+    limit: int,
+    after: str | None = None,
+) -> Page[SourcePublic]:
+    statement = _source_select()
+    if kind is not None:
+        statement = statement.where(col(Source.kind) == kind)
+    if publisher_id is not None:
+        statement = statement.where(col(Source.publisher_id) == publisher_id)
+    if after is not None:
+        statement = statement.where(col(Source.slug) > after)
+    rows = session.execute(statement.order_by(col(Source.slug)).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        [_source_public(row[0], row[1]) for row in rows], [rows[-1][0].slug] if more else None
+    )
+
+
+def entity_row(session: Session, entity_id: int) -> Entity:
+    row = session.get(Entity, entity_id)
+    assert row is not None, f"no entity row {entity_id}"
+    return row
+
+
+def source_public(session: Session, source_id: int) -> SourcePublic:
+    row = session.execute(_source_select().where(col(Source.id) == source_id)).one()
+    return _source_public(row[0], row[1])
+
+
+def source_version(session: Session, source_id: int) -> int:
+    return int(
+        session.execute(select(col(Source.version)).where(col(Source.id) == source_id)).scalar_one()
+    )
+
+
+def get_source_text(session: Session, source_id: int) -> str | None:
+    return session.execute(
+        select(col(SourceText.text)).where(col(SourceText.source_id) == source_id)
+    ).scalar_one_or_none()
+
+
+def store_is_empty(session: Session) -> bool:
+    """True for a store with no claims yet (one indexed probe, not a count)."""
+    return session.execute(select(col(Claim.id)).limit(1)).first() is None

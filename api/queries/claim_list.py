@@ -1,0 +1,334 @@
+"""The claims list as SQL: one filter set in, one indexed statement out.
+
+Every list of claims (a page, its exact count, its facets) starts from the same
+*matching set*, read through the one index that serves the filters best:
+
+- words (`q`): the full-text index, in claim order or by rank;
+- an entity: `claim_entity (entity_id, [role,] claim_id)` in claim order, or
+  `claim_entity (entity_id, claimed_key, claim_id)` in date order;
+- sources: `attribution_hop (source_id, claim_id)`;
+- otherwise the claim table, through its primary key or `(claimed_key, id)` for dates.
+
+The other filters are conditions checked on the rows that index yields. A page walks the
+index from the cursor and stops after `limit + 1` matches, then looks up the page's
+stored documents (`claim_document`): its cost follows the page, not the store.
+
+Statements are plain SQL text with named parameters, built once per *shape* of request
+(which filters are present, the sort, whether there is a cursor) and cached, so the
+driver's prepared-statement cache sees the same few texts over and over.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from api.store import search
+from api.store.db import Sql, for_driver
+from models.base import Role
+from models.page import ClaimSort, Facet
+
+FACET_SIZE = 10
+
+# The types of a cursor's sort key in each order (the claim id always last).
+KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
+    None: (int,),
+    ClaimSort.claimed_on: (int, int),
+    ClaimSort.claimed_on_desc: (int, int),
+    ClaimSort.relevance: (float, int),
+}
+
+
+@dataclass(frozen=True)
+class ClaimFilters:
+    """Parsed /claims parameters, names already turned into ids; None means no filter."""
+
+    entity_id: int | None = None
+    role: Role | None = None
+    claimant_id: int | None = None
+    source_ids: tuple[int, ...] | None = None
+    status: str | None = None
+    words: str | None = None
+    since: date | None = None
+    until: date | None = None
+    include_retracted: bool = False
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What decides a statement's text; the values go in as parameters."""
+
+    dialect: str
+    entity: bool
+    role: bool
+    claimant: bool
+    sources: bool
+    status: bool
+    words: bool
+    since: bool
+    until: bool
+    retracted: bool
+    sort: ClaimSort | None
+
+
+@dataclass(frozen=True)
+class _Matching:
+    """The matching set: where its rows come from, what they must meet, their sort keys."""
+
+    source: str  # FROM clause, joins included
+    where: tuple[str, ...]
+    keys: tuple[str, ...]  # sort key expressions, the claim id last
+    descending: bool
+    grouped: bool  # GROUP BY the keys: a claim reached through several link rows, once
+
+    def body(self, *more: str) -> str:
+        group = f" GROUP BY {', '.join(self.keys)}" if self.grouped else ""
+        return f"FROM {self.source}{_where([*self.where, *more])}{group}"
+
+
+def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shape:
+    return _Shape(
+        dialect=dialect,
+        entity=filters.entity_id is not None,
+        role=filters.role is not None,
+        claimant=filters.claimant_id is not None,
+        sources=filters.source_ids is not None,
+        status=filters.status is not None,
+        words=bool(search.words_of(filters.words)),
+        since=filters.since is not None,
+        until=filters.until is not None,
+        retracted=filters.include_retracted,
+        sort=sort,
+    )
+
+
+def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if filters.entity_id is not None:
+        params["entity_id"] = filters.entity_id
+    if filters.role is not None:
+        params["role"] = filters.role.value
+    if filters.claimant_id is not None:
+        params["claimant_id"] = filters.claimant_id
+    if filters.source_ids is not None:
+        ids = list(filters.source_ids)
+        # SQLite takes the list as one JSON array (one statement text for any length).
+        params["source_ids"] = json.dumps(ids) if dialect == "sqlite" else ids
+    if filters.status is not None:
+        params["status"] = filters.status
+    words = search.words_of(filters.words)
+    if words:
+        params["fts"] = search.query_text(dialect, words)
+    # Dates are ISO text in SQLite's columns and DATE in PostgreSQL's.
+    for name in ("since", "until"):
+        day: date | None = getattr(filters, name)
+        if day is not None:
+            params[name] = day.isoformat() if dialect == "sqlite" else day
+            params[f"{name}_key"] = day.toordinal()
+    return params
+
+
+def _in_sources(shape: _Shape, column: str) -> str:
+    if shape.dialect == "sqlite":
+        return f"{column} IN (SELECT value FROM json_each(:source_ids))"
+    return f"{column} = ANY(:source_ids)"
+
+
+# Retracted claims are few: the set of their ids is read once per statement (through a
+# partial index) and each candidate is checked against it in memory, rather than every
+# candidate's claim row being read just to see that it is not retracted.
+_LIVE = "{id} NOT IN (SELECT id FROM claim WHERE retracted_at IS NOT NULL)"
+
+
+def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str], bool]:
+    """Every filter but the one the driving index applies, on the claim whose id is
+    `claim_id`; and whether any of them needs the claim's own row."""
+    where = [] if shape.retracted else [_LIVE.format(id=claim_id)]
+    needs_row = False
+    if shape.entity and driven_by != "entity":
+        role = " AND ce.role = :role" if shape.role else ""
+        where.append(
+            f"EXISTS (SELECT 1 FROM claim_entity ce WHERE ce.claim_id = {claim_id}"
+            f" AND ce.entity_id = :entity_id{role})"
+        )
+    if shape.claimant:
+        where.append("claim.claimant_id = :claimant_id")
+        needs_row = True
+    if shape.sources and driven_by != "sources":
+        where.append(
+            f"EXISTS (SELECT 1 FROM attribution_hop ah WHERE ah.claim_id = {claim_id}"
+            f" AND {_in_sources(shape, 'ah.source_id')})"
+        )
+    if shape.status:
+        where.append("claim.status = :status")
+        needs_row = True
+    if shape.words and driven_by != "words":
+        condition, on_row = search.condition(shape.dialect, claim_id)
+        where.append(condition)
+        needs_row |= on_row
+    # A claim dated 2022-06 is "since 2022-06-01" and "until 2022-06-30": it must fall
+    # wholly inside the window, at whatever precision it is known.
+    if shape.since:
+        where.append("claim.claimed_from >= :since")
+        needs_row = True
+    if shape.until:
+        where.append("claim.claimed_to <= :until")
+        needs_row = True
+    if driven_by == "none" and shape.sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc):
+        # The same window as a range of the date key the page is walked in (claimed_key
+        # is claimed_from's day number), so the walk starts and stops at its edges.
+        if shape.since:
+            where.append("claim.claimed_key >= :since_key")
+        if shape.until:
+            where.append("claim.claimed_key <= :until_key")
+    return where, needs_row
+
+
+def _where(conditions: list[str]) -> str:
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
+
+
+def _matching(shape: _Shape) -> _Matching:
+    """Choose the driving index: the one that is selective and also yields the order."""
+    sort = shape.sort
+    if sort is ClaimSort.relevance or (shape.words and sort is None):
+        source, rank, claim_id, has_row = search.driving(shape.dialect)
+        conditions, needs_row = _conditions(shape, "words", claim_id)
+        if needs_row and not has_row:
+            source += f" JOIN claim ON claim.id = {claim_id}"
+        conditions.append(search.match_condition(shape.dialect))
+        ranked = (rank, claim_id) if sort is ClaimSort.relevance else (claim_id,)
+        return _Matching(source, tuple(conditions), ranked, False, False)
+    by_date = sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc)
+    if shape.entity and (sort is None or by_date):
+        # claim_entity carries each claim's date key, so both orders walk one index.
+        # Grouping on the whole key folds an entity's several roles in one claim.
+        role = " AND drv.role = :role" if shape.role else ""
+        conditions, needs_row = _conditions(shape, "entity", "drv.claim_id")
+        keys: tuple[str, ...] = (
+            ("drv.claimed_key", "drv.claim_id") if by_date else ("drv.claim_id",)
+        )
+        join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
+        where = ("drv.entity_id = :entity_id" + role, *conditions)
+        return _Matching(
+            f"claim_entity drv{join}", where, keys, sort is ClaimSort.claimed_on_desc, True
+        )
+    if sort is None and shape.sources:
+        conditions, needs_row = _conditions(shape, "sources", "drv.claim_id")
+        join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
+        where = (_in_sources(shape, "drv.source_id"), *conditions)
+        return _Matching(f"attribution_hop drv{join}", where, ("drv.claim_id",), False, True)
+    keys = ("claim.claimed_key", "claim.id") if by_date else ("claim.id",)
+    conditions, _ = _conditions(shape, "none", "claim.id")
+    return _Matching("claim", tuple(conditions), keys, sort is ClaimSort.claimed_on_desc, False)
+
+
+def _after(keys: tuple[str, ...], descending: bool) -> str:
+    """Keyset condition: rows strictly past the cursor (:a0, :a1, ...) in key order.
+
+    Several keys compare as one row value, which both engines turn into a range on the
+    index (an OR of its parts would make them scan from the start of the walk).
+    """
+    past = "<" if descending else ">"
+    if len(keys) == 1:
+        return f"{keys[0]} {past} :a0"
+    cursor = ", ".join(f":a{n}" for n in range(len(keys)))
+    return f"({', '.join(keys)}) {past} ({cursor})"
+
+
+@lru_cache(maxsize=512)
+def _page_text(shape: _Shape, after: bool) -> tuple[str, int]:
+    match = _matching(shape)
+    # The cursor's condition is on the sort keys, which for grouped sets are the group
+    # keys too: a WHERE on the index columns either way.
+    body = match.body(_after(match.keys, match.descending)) if after else match.body()
+    direction = " DESC" if match.descending else ""
+    named = ", ".join(f"{key} AS k{n}" for n, key in enumerate(match.keys))
+    inner_order = ", ".join(f"{key}{direction}" for key in match.keys)
+    outer_keys = ", ".join(f"page.k{n}" for n in range(len(match.keys)))
+    outer_order = ", ".join(f"page.k{n}{direction}" for n in range(len(match.keys)))
+    last = f"page.k{len(match.keys) - 1}"
+    text = (
+        f"WITH page AS (SELECT {named} {body} ORDER BY {inner_order} LIMIT :limit) "
+        f"SELECT {outer_keys}, doc.body FROM page "
+        f"JOIN claim_document doc ON doc.claim_id = {last} ORDER BY {outer_order}"
+    )
+    return for_driver(shape.dialect, text), len(match.keys)
+
+
+def page(
+    filters: ClaimFilters,
+    *,
+    dialect: str,
+    limit: int,
+    sort: ClaimSort | None = None,
+    after: list[Any] | None = None,
+) -> tuple[Sql, int]:
+    """One page plus one row (to tell whether more follow): rows of (keys..., body).
+
+    Returns the statement and how many sort keys lead each row.
+    """
+    shape = _shape(filters, sort, dialect)
+    text, n_keys = _page_text(shape, after is not None)
+    params = _params(filters, dialect) | {"limit": limit + 1}
+    if after is not None:
+        params |= {f"a{n}": value for n, value in enumerate(after)}
+    return Sql(text, params), n_keys
+
+
+@lru_cache(maxsize=256)
+def _ids_text(shape: _Shape) -> str:
+    match = _matching(shape)
+    return f"SELECT {match.keys[-1]} AS id {match.body()}"
+
+
+@lru_cache(maxsize=256)
+def _count_text(shape: _Shape) -> str:
+    return for_driver(shape.dialect, f"SELECT count(*) FROM ({_ids_text(shape)}) m")
+
+
+def count(filters: ClaimFilters, *, dialect: str) -> Sql:
+    """The exact size of the filtered set (it reads every match)."""
+    shape = _shape(filters, None, dialect)
+    return Sql(_count_text(shape), _params(filters, dialect))
+
+
+# The matching set comes first (CROSS JOIN fixes SQLite's join order; PostgreSQL plans
+# freely), so a facet reads the filtered claims, not every claim that has a value.
+_FACETS = {
+    Facet.status: (
+        "SELECT claim.status AS value, NULL AS label, count(*) AS n "
+        "FROM ({ids}) m CROSS JOIN claim WHERE claim.id = m.id GROUP BY claim.status"
+    ),
+    Facet.claimant: (
+        "SELECT e.slug AS value, e.name AS label, count(*) AS n "
+        "FROM ({ids}) m CROSS JOIN claim CROSS JOIN entity e "
+        "WHERE claim.id = m.id AND e.id = claim.claimant_id GROUP BY e.id, e.slug, e.name"
+    ),
+    Facet.entity: (
+        "SELECT e.slug AS value, e.name AS label, count(DISTINCT ce.claim_id) AS n "
+        "FROM ({ids}) m CROSS JOIN claim_entity ce CROSS JOIN entity e "
+        "WHERE ce.claim_id = m.id AND e.id = ce.entity_id GROUP BY e.id, e.slug, e.name"
+    ),
+    Facet.source: (
+        "SELECT s.slug AS value, s.name AS label, count(DISTINCT ah.claim_id) AS n "
+        "FROM ({ids}) m CROSS JOIN attribution_hop ah CROSS JOIN source s "
+        "WHERE ah.claim_id = m.id AND s.id = ah.source_id GROUP BY s.id, s.slug, s.name"
+    ),
+}
+
+
+@lru_cache(maxsize=256)
+def _facet_text(shape: _Shape, facet: Facet) -> str:
+    grouped = _FACETS[facet].format(ids=_ids_text(shape))
+    text = f"{grouped} ORDER BY n DESC, value LIMIT {FACET_SIZE}"
+    return for_driver(shape.dialect, text)
+
+
+def facet(filters: ClaimFilters, which: Facet, *, dialect: str) -> Sql:
+    """(value, label, count) of the filtered set's commonest values, most common first."""
+    shape = _shape(filters, None, dialect)
+    return Sql(_facet_text(shape, which), _params(filters, dialect))

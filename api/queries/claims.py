@@ -1,0 +1,194 @@
+"""The hot reads: claim pages and single claims, straight from the stored documents.
+
+A list request resolves its names to ids (`api.queries.names`), runs one statement from
+`api.queries.claim_list` and joins the stored JSON of the page's claims into the answer;
+nothing is validated or serialised object by object, because every document was
+rendered from `ClaimPublic` when it was written (`api.store.documents`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pydantic_core
+from sqlmodel import Session, col, select
+
+from api.errors import invalid_parameter
+from api.queries import claim_list, names
+from api.queries.claim_list import ClaimFilters
+from api.store import documents, search
+from api.store.db import Reader, Store
+from models.base import date_bounds
+from models.claim import ClaimPublic
+from models.page import ClaimSort
+from models.query import ClaimFilterParams
+from models.tables import Claim
+
+
+def reads_whole_set(params: ClaimFilterParams) -> bool:
+    """Whether the request reads every match, not one page's worth: facets, an exact
+    count, and ranking (which scores every match to find the best)."""
+    return bool(params.facet) or params.count == "exact" or params.sort is ClaimSort.relevance
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The resource a claim list hangs under: `/entities/{slug}/claims` or a source's."""
+
+    kind: Literal["entity", "source"]
+    name: str
+
+
+def resolve(
+    reader: Reader,
+    params: ClaimFilterParams,
+    *,
+    entity: str | None = None,
+    scope: Scope | None = None,
+) -> ClaimFilters:
+    """Names to ids; a name that matches nothing is a 404 naming the parameter."""
+    entity_id: int | None = None
+    source_ids: list[int] | None = None
+    if scope is not None and scope.kind == "entity":
+        entity_id = names.entity_or_404(reader, scope.name).id
+    if scope is not None and scope.kind == "source":
+        source_ids = [names.source_or_404(reader, scope.name).id]
+    if entity is not None:
+        entity_id = names.entity_parameter(reader, "entity", entity).id
+    claimant_id = None
+    if params.claimant is not None:
+        claimant_id = names.entity_parameter(reader, "claimant", params.claimant).id
+    if params.source is not None:
+        found = [s.id for s in names.sources_parameter(reader, "source", params.source)]
+        source_ids = found if source_ids is None else sorted(set(found) & set(source_ids))
+    check(params, has_entity=entity_id is not None)
+    return ClaimFilters(
+        entity_id=entity_id,
+        role=params.role,
+        claimant_id=claimant_id,
+        source_ids=tuple(source_ids) if source_ids is not None else None,
+        status=params.status.value if params.status else None,
+        words=params.q,
+        since=date_bounds(params.since)[0] if params.since else None,
+        until=date_bounds(params.until)[1] if params.until else None,
+        include_retracted=params.include == "retracted",
+    )
+
+
+def check(params: ClaimFilterParams, *, has_entity: bool) -> None:
+    """Combinations of parameters that mean nothing, each a 422 naming the culprit."""
+    if params.role is not None and not has_entity:
+        raise invalid_parameter("role", "needs `entity` to say whose role it is")
+    if params.q is not None and not search.words_of(params.q):
+        raise invalid_parameter("q", "has no words to search for")
+    if params.sort is ClaimSort.relevance and params.q is None:
+        raise invalid_parameter("sort", "relevance needs `q` to rank against")
+    for name in ("since", "until"):
+        value = getattr(params, name)
+        if value is not None:
+            try:
+                date_bounds(value)
+            except ValueError as exc:
+                raise invalid_parameter(name, str(exc)) from None
+
+
+# --- claim lists ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimPageResult:
+    """One page of claims as stored JSON, and what the answer says besides."""
+
+    items: list[str]  # each claim's stored JSON, in order
+    last: list[Any] | None  # the sort key of the last item, when more follow
+    count: int | None
+    facets: dict[str, list[dict[str, Any]]] | None
+
+    def json(self, next_link: str | None) -> bytes:
+        """The page as `ClaimPage` serialises it (fields in order, unset extras left out)."""
+        parts = ['{"items":[', ",".join(self.items), '],"next":', _json(next_link)]
+        if self.count is not None:
+            parts += [',"count":', str(self.count)]
+        if self.facets is not None:
+            parts += [',"facets":', _json(self.facets)]
+        parts.append("}")
+        return "".join(parts).encode()
+
+
+def claims_page(
+    store: Store,
+    params: ClaimFilterParams,
+    after: list[Any] | None,
+    *,
+    entity: str | None = None,
+    scope: Scope | None = None,
+) -> ClaimPageResult:
+    """The page of claims after the sort key `after`, with the counts asked for."""
+    dialect = store.dialect
+    with store.reader() as reader:
+        filters = resolve(reader, params, entity=entity, scope=scope)
+        statement, n_keys = claim_list.page(
+            filters, dialect=dialect, limit=params.limit, sort=params.sort, after=after
+        )
+        rows = reader.rows(statement)
+        count = None
+        if params.count == "exact":
+            found = reader.first(claim_list.count(filters, dialect=dialect))
+            count = int(found[0]) if found else 0
+        facets = None
+        if params.facet:
+            facets = {
+                facet.value: [
+                    {"value": value, "label": label, "count": n}
+                    for value, label, n in reader.rows(
+                        claim_list.facet(filters, facet, dialect=dialect)
+                    )
+                ]
+                for facet in dict.fromkeys(params.facet)
+            }
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    last = list(rows[-1][:n_keys]) if more and rows else None
+    return ClaimPageResult([row[n_keys] for row in rows], last, count, facets)
+
+
+def _json(value: Any) -> str:
+    return pydantic_core.to_json(value).decode()
+
+
+# --- one claim -----------------------------------------------------------------------
+
+_CLAIM = (
+    "SELECT claim.version, claim.retracted_at IS NOT NULL, doc.body FROM claim "
+    "JOIN claim_document doc ON doc.claim_id = claim.id WHERE claim.public_id = :id"
+)
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    body: str
+    version: int
+    retracted: bool
+
+
+def stored_claim(store: Store, claim_id: str) -> StoredClaim | None:
+    """A claim as readers get it: its stored JSON and version."""
+    with store.reader() as reader:
+        row = reader.first(reader.sql(_CLAIM, id=claim_id))
+    if row is None:
+        return None
+    return StoredClaim(body=row[2], version=int(row[0]), retracted=bool(row[1]))
+
+
+def claim_row(session: Session, claim_id: str) -> Claim | None:
+    row: Claim | None = session.execute(
+        select(Claim).where(col(Claim.public_id) == claim_id)
+    ).scalar_one_or_none()
+    return row
+
+
+def current_claim(session: Session, row_id: int) -> ClaimPublic:
+    """A claim rendered from the tables as they are in this session (for writes)."""
+    data = documents.load(session.connection(), [row_id])[row_id]
+    return ClaimPublic.model_validate(data)

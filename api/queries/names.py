@@ -1,0 +1,198 @@
+"""The one resolver of entity and source names, for every route, verb and parameter.
+
+An entity answers to its slug, its name and each alias, in any case and quote style
+(`normalize_name` folds them; `entity_name` holds every folded spelling). A source
+answers to its slug, name or title in any case; a name that is none of those but names
+a publisher means that publisher's sources. Suggestions for a name that matches nothing
+come from the same spellings, and never repeat the name that failed.
+
+To change how names resolve, change this module: nothing else looks names up.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from api.errors import invalid_body, not_found, unknown_reference
+from api.store.db import Reader
+from models.base import normalize_name
+
+MAX_SUGGESTIONS = 3
+_CANDIDATES = 2000  # spellings read to pick suggestions from, at most
+
+
+@dataclass(frozen=True, order=True)
+class Named:
+    """A resolved entity or source: its row id and its canonical slug."""
+
+    id: int
+    slug: str
+
+
+def spellings(slug: str, name: str, aliases: list[str]) -> dict[str, tuple[str, bool]]:
+    """Every spelling an entity answers to, by folded form: (as written, is an alias).
+
+    The slug and the name come first, so an alias that folds like the name is the name.
+    """
+    found: dict[str, tuple[str, bool]] = {}
+    for spelled, is_alias in [(slug, False), (name, False), *((a, True) for a in aliases)]:
+        found.setdefault(normalize_name(spelled), (spelled, is_alias))
+    return found
+
+
+# --- entities ----------------------------------------------------------------------------
+
+
+def find_entity(reader: Reader, name: str) -> Named | None:
+    row = reader.first(
+        reader.sql(
+            "SELECT e.id, e.slug FROM entity_name n JOIN entity e ON e.id = n.entity_id "
+            "WHERE n.folded = :folded",
+            folded=normalize_name(name),
+        )
+    )
+    return Named(int(row[0]), str(row[1])) if row else None
+
+
+def suggest_entities(reader: Reader, name: str) -> list[str]:
+    """Slugs of entities whose spellings look like `name`, best first."""
+    folded = normalize_name(name)
+    rows = _probe(
+        reader,
+        "SELECT n.folded, e.slug FROM entity_name n JOIN entity e ON e.id = n.entity_id "
+        "WHERE {match} LIMIT :limit",
+        ["n.folded"],
+        folded,
+    )
+    return _closest(folded, rows)
+
+
+def entity_or_404(reader: Reader, name: str) -> Named:
+    """The entity a path names."""
+    found = find_entity(reader, name)
+    if found is None:
+        raise not_found("entity", name, suggest_entities(reader, name))
+    return found
+
+
+def entity_parameter(reader: Reader, field: str, name: str) -> Named:
+    """The entity a query parameter names; a 404 naming the parameter otherwise."""
+    found = find_entity(reader, name)
+    if found is None:
+        raise unknown_reference(field, "entity", name, suggest_entities(reader, name))
+    return found
+
+
+def entity_in_body(reader: Reader, field: str, name: str) -> Named:
+    """The entity a request body names; a 422 naming the field otherwise."""
+    found = find_entity(reader, name)
+    if found is None:
+        raise invalid_body(field, f"no entity {name!r}", suggest_entities(reader, name))
+    return found
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+def find_sources(reader: Reader, name: str) -> list[Named]:
+    """The sources `name` means: a source's slug, name or title, else a publisher's."""
+    lowered = name.strip().lower()
+    rows = reader.rows(
+        reader.sql(
+            "SELECT id, slug FROM source WHERE slug = :name OR lower(name) = :name "
+            "OR lower(title) = :name",
+            name=lowered,
+        )
+    )
+    if not rows:
+        publisher = find_entity(reader, name)
+        if publisher is None:
+            return []
+        rows = reader.rows(
+            reader.sql("SELECT id, slug FROM source WHERE publisher_id = :id", id=publisher.id)
+        )
+    return sorted(Named(int(row[0]), str(row[1])) for row in rows)
+
+
+def suggest_sources(reader: Reader, name: str) -> list[str]:
+    """Slugs of sources whose slug, name or title, or whose publisher's name, looks like
+    `name`, best first."""
+    lowered = name.strip().lower()
+    rows = _probe(
+        reader,
+        "SELECT lower(slug), slug FROM source WHERE {match} "
+        "UNION ALL SELECT lower(name), slug FROM source WHERE {match_name} "
+        "UNION ALL SELECT n.folded, s.slug FROM entity_name n "
+        "JOIN source s ON s.publisher_id = n.entity_id WHERE {match_folded} LIMIT :limit",
+        ["lower(slug)", "lower(name)", "n.folded"],
+        lowered,
+    )
+    return _closest(lowered, rows)
+
+
+def source_or_404(reader: Reader, name: str) -> Named:
+    """The one source a path names; a name that means several sources (a publisher's)
+    is answered with their slugs to choose from."""
+    found = find_sources(reader, name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        slugs = [source.slug for source in found]
+        raise not_found(
+            "source", f"{name} (it names {len(found)} sources; use one's slug)", slugs[:10]
+        )
+    raise not_found("source", name, suggest_sources(reader, name))
+
+
+def sources_parameter(reader: Reader, field: str, name: str) -> list[Named]:
+    found = find_sources(reader, name)
+    if not found:
+        raise unknown_reference(field, "source", name, suggest_sources(reader, name))
+    return found
+
+
+def source_in_body(reader: Reader, field: str, name: str) -> Named:
+    found = find_sources(reader, name)
+    if len(found) != 1:
+        hint = [s.slug for s in found] if found else suggest_sources(reader, name)
+        what = "no source" if not found else f"{len(found)} sources for"
+        raise invalid_body(field, f"{what} {name!r}", hint[:MAX_SUGGESTIONS])
+    return found[0]
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+
+def _probe(reader: Reader, template: str, columns: list[str], key: str) -> list[tuple[str, str]]:
+    """(spelling, slug) rows sharing the first or last three characters of `key`."""
+    probes = sorted({key[:3], key[-3:]} - {""})
+    if not probes:
+        return []
+    params = {f"p{n}": f"%{_escape(probe)}%" for n, probe in enumerate(probes)}
+
+    def match(column: str) -> str:
+        return "(" + " OR ".join(f"{column} LIKE :{p} ESCAPE '\\'" for p in params) + ")"
+
+    text = template.format(
+        match=match(columns[0]),
+        match_name=match(columns[1]) if len(columns) > 1 else "",
+        match_folded=match(columns[-1]),
+    )
+    rows = reader.rows(reader.sql(text, limit=_CANDIDATES, **params))
+    return [(str(row[0]), str(row[1])) for row in rows]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _closest(key: str, rows: list[tuple[str, str]]) -> list[str]:
+    by_spelling: dict[str, str] = {}
+    for spelling, slug in rows:
+        by_spelling.setdefault(spelling, slug)
+    close = difflib.get_close_matches(key, list(by_spelling), n=10, cutoff=0.5)
+    slugs = dict.fromkeys(by_spelling[spelling] for spelling in close)
+    # Never offer back the very name that failed.
+    slugs.pop(key, None)
+    return [slug for slug in slugs if normalize_name(slug) != normalize_name(key)][:MAX_SUGGESTIONS]

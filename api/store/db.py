@@ -1,0 +1,330 @@
+"""The store: owns the engine, its per-connection settings, sessions and driver access.
+
+Everything above it (queries, writes, ingest) reaches the database through a `Store`:
+ORM sessions for writes, a `Reader` (SQL text in, tuples out) for the read path.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A statement ready for the driver: its text in the driver's parameter style."""
+
+    text: str
+    params: dict[str, Any]
+
+
+_NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
+
+
+def for_driver(dialect: str, text: str) -> str:
+    """SQLite's driver takes `:name`; psycopg takes `%(name)s` (and a literal % doubled)."""
+    if dialect == "sqlite":
+        return text
+    return _NAMED.sub(r"%(\1)s", text.replace("%", "%%"))
+
+
+def normalize_url(raw: str) -> URL:
+    """Accept the URL spellings users paste and pick the driver we ship for each engine."""
+    url = make_url(raw)
+    if url.drivername in {"postgres", "postgresql"}:
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _is_memory_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+DEFAULT_WRITE_TIMEOUT = 5.0
+
+
+class StoreBusyError(Exception):
+    """A write waited longer than the store's write timeout for the write lock.
+
+    Nothing was written; the same request sent again later may well succeed.
+    """
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(f"the store stayed busy with other writes for {waited:.1f} s")
+        self.waited = waited
+
+
+class WriteQueue:
+    """Writers of one process take SQLite's write lock one at a time, in arrival order.
+
+    SQLite's busy handler is not fair: a writer that waits sleeps and polls, and writers
+    that arrive later can take the lock in between its polls, again and again, until it
+    gives up. Queueing here first means that, within a process, only the head of the
+    queue ever asks SQLite for the lock, and nobody waits behind more than the writers
+    that came before it. (Writers in other processes still meet at SQLite's own lock.)
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiting: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> None:
+        """Wait for our turn; `StoreBusyError` if it does not come within `timeout`."""
+        with self._mutex:
+            if not self._held and not self._waiting:
+                self._held = True
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        started = time.monotonic()
+        if turn.wait(timeout):
+            return
+        with self._mutex:
+            if turn in self._waiting:
+                self._waiting.remove(turn)
+                raise StoreBusyError(time.monotonic() - started)
+        # The turn was handed over between the timeout and the mutex: it is ours.
+
+    @property
+    def depth(self) -> int:
+        """Writers holding or waiting for the turn."""
+        with self._mutex:
+            return int(self._held) + len(self._waiting)
+
+    def release(self) -> None:
+        """Hand the lock straight to the longest waiter, or free it."""
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self._held = False
+
+
+_HOLDS_TURN = "claims_write_turn"
+
+
+def _sqlite_pragmas(write_timeout: float) -> Callable[[Any, Any], None]:
+    busy_ms = max(1, round(write_timeout * 1000))
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (_sqlite_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers run beside a writer; NORMAL is durable across crashes of the
+        # process (the WAL is fsynced at checkpoints), and loses at most the last commits
+        # on power loss.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # How long a writer waits for another process's write lock before giving up.
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.close()
+
+    return on_connect
+
+
+def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
+    # The reader's connections serve GETs only; SQLite itself refuses any write on them.
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def _sqlite_begin(queue: WriteQueue | None, write_timeout: float) -> Callable[[Any], None]:
+    """Writers take the write lock up front (BEGIN IMMEDIATE): a transaction that read
+    first and wrote second could find its snapshot stale and fail instead of waiting.
+    They queue for it in this process first (`WriteQueue`); the turn is handed on when
+    the connection goes back to the pool, after its commit or rollback."""
+
+    def on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        info = connection.connection.info
+        queued = mode == "IMMEDIATE" and queue is not None and not info.get(_HOLDS_TURN)
+        if queued:
+            assert queue is not None
+            queue.acquire(write_timeout)
+            info[_HOLDS_TURN] = True
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            if queued:
+                assert queue is not None
+                info.pop(_HOLDS_TURN, None)
+                queue.release()
+            raise
+
+    return on_begin
+
+
+def _hand_on_turn(queue: WriteQueue) -> Callable[..., None]:
+    """Pass the write turn on when its connection is back in the pool (after the commit
+    or rollback) or is thrown away, whichever comes first."""
+
+    def on_return(_dbapi_connection: Any, record: Any, *_rest: Any) -> None:
+        if record is not None and record.info.pop(_HOLDS_TURN, False):
+            queue.release()
+
+    return on_return
+
+
+class Reader:
+    """Driver-level access for the read path: SQL text in, tuples out.
+
+    Going through SQLAlchemy costs more per statement than the indexed statements of a
+    page themselves cost, so the hot reads (`api.reads`) use the driver directly.
+    """
+
+    def __init__(
+        self, connection: Any, listeners: list[Callable[[str], None]], dialect: str
+    ) -> None:
+        self._connection = connection
+        self._listeners = listeners
+        self.dialect = dialect
+
+    @classmethod
+    def of(cls, session: Session) -> Reader:
+        """A reader on a session's own connection: it sees the session's transaction."""
+        connection = session.connection()
+        return cls(connection.connection.dbapi_connection, [], connection.dialect.name)
+
+    def sql(self, text: str, **params: Any) -> Sql:
+        """`text` (with `:name` parameters) for this reader's driver."""
+        return Sql(for_driver(self.dialect, text), params)
+
+    def rows(self, sql: Sql) -> list[tuple[Any, ...]]:
+        for listener in self._listeners:
+            listener(sql.text)
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(sql.text, sql.params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def first(self, sql: Sql) -> tuple[Any, ...] | None:
+        rows = self.rows(sql)
+        return rows[0] if rows else None
+
+
+class Store:
+    """One database: SQLite (the zero set-up default) or PostgreSQL, chosen by URL."""
+
+    def __init__(self, database_url: str, *, write_timeout: float = DEFAULT_WRITE_TIMEOUT) -> None:
+        self.url = normalize_url(database_url)
+        # Seconds a write may wait for the write lock before it is refused (StoreBusyError).
+        self.write_timeout = write_timeout
+        self._write_queue: WriteQueue | None = None
+        self.engine: Engine = self._create_engine()
+        self._read_engine: Engine | None = None
+        # Called with the text of every statement the read path runs (tests count them).
+        self.read_listeners: list[Callable[[str], None]] = []
+
+    def _create_engine(self) -> Engine:
+        if self.url.get_backend_name() != "sqlite":
+            # A write that waits on another transaction's lock gives up as SQLite's does.
+            lock_ms = max(1, round(self.write_timeout * 1000))
+            return create_engine(
+                self.url,
+                pool_pre_ping=True,
+                connect_args={"options": f"-c lock_timeout={lock_ms}"},
+            )
+        if _is_memory_sqlite(self.url):
+            engine = create_engine(
+                self.url,
+                connect_args={"check_same_thread": False},
+                poolclass=StaticPool,
+            )
+        else:
+            assert self.url.database is not None
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            # Enough pooled connections for the server's thread pool: a connection opened
+            # and closed per request would pay for its pragmas every time.
+            engine = create_engine(
+                self.url,
+                connect_args={"check_same_thread": False},
+                pool_size=20,
+                max_overflow=20,
+            )
+        # A memory store is one shared connection: its writers cannot queue on it.
+        queue = None if _is_memory_sqlite(self.url) else WriteQueue()
+        self._write_queue = queue
+        event.listen(engine, "connect", _sqlite_pragmas(self.write_timeout))
+        event.listen(engine, "begin", _sqlite_begin(queue, self.write_timeout))
+        if queue is not None:
+            event.listen(engine, "checkin", _hand_on_turn(queue))
+            event.listen(engine, "invalidate", _hand_on_turn(queue))
+        return engine
+
+    @property
+    def writers_queued(self) -> int:
+        """Writes of this process holding or waiting for the write lock (SQLite files)."""
+        return self._write_queue.depth if self._write_queue is not None else 0
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def reads_block(self) -> bool:
+        """Whether a read waits on the network (PostgreSQL) rather than only using CPU
+        in this process (SQLite); a server runs the first kind off its event loop."""
+        return self.dialect != "sqlite"
+
+    def _reads(self) -> Engine:
+        """The engine the read path draws connections from.
+
+        A file SQLite store gets a pool of its own, of read-only connections that are
+        only ever held for one read: a read on the event loop never waits for a
+        connection that a request in the thread pool keeps for its whole session.
+        """
+        if self.dialect != "sqlite" or _is_memory_sqlite(self.url):
+            return self.engine
+        if self._read_engine is None:
+            engine = create_engine(
+                self.url,
+                connect_args={"check_same_thread": False},
+                pool_size=8,
+                max_overflow=56,  # beyond the server's thread pool (40 threads)
+            )
+            event.listen(engine, "connect", _sqlite_pragmas(self.write_timeout))
+            event.listen(engine, "connect", _sqlite_read_only)
+            self._read_engine = engine
+        return self._read_engine
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        connection = self._reads().raw_connection()
+        try:
+            yield Reader(connection, self.read_listeners, self.dialect)
+        finally:
+            connection.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session for one write transaction, serialised with other writers on SQLite."""
+        with Session(self.engine.execution_options(sqlite_begin="IMMEDIATE")) as session:
+            yield session
+
+    def dispose(self) -> None:
+        if self._read_engine is not None:
+            self._read_engine.dispose()
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url.render_as_string(hide_password=True)!r})"

@@ -1,0 +1,252 @@
+"""The claim read model: each claim's public JSON, rebuilt whenever its sources change.
+
+Reading a page of claims from the normalised tables means joining the claimant, every
+entity and every hop of every claim on every request; at a million claims that costs
+more than the rest of the request put together. So each claim's `ClaimPublic` JSON is
+kept in `claim_document`, written in the same transaction as whatever changed it:
+
+- a claim created or edited (`api.writes`, `api.ingest`): that claim;
+- an entity renamed or re-kinded: every claim it figures in (slugs never change, and a
+  source appears in a claim only by its slug, so source edits touch no document);
+- a bulk load: documents are rendered from the input as the rows go in (`api.ingest.bulk`).
+
+`claim_data` is the one place the JSON's shape is built, from plain values; `render`
+turns it into text. A change to `ClaimPublic` needs a migration that calls `rebuild`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+import pydantic_core
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from models.base import Role
+from models.tables import AttributionHop, Claim, ClaimDocument, ClaimEntity, Entity, Source
+
+BATCH = 500
+_ROLE_ORDER = {Role.about.value: 0, Role.claimant.value: 1, Role.mentioned.value: 2}
+
+Entry = tuple[str, str, str, str]  # slug, name, kind, role
+Hop = tuple[str | None, str | None, str]  # source slug, entity slug, verb
+
+
+def claim_data(
+    *,
+    public_id: str,
+    statement: str,
+    quote: tuple[str, str, int, int],
+    claimant: tuple[str, str, str],
+    entities: Iterable[Entry],
+    hops: Iterable[Hop],
+    claimed_on: str | None,
+    event_date: str | None,
+    status: str,
+    speech: str,
+    quantity: tuple[float | None, str | None, str | None, str | None] | None,
+) -> dict[str, Any]:
+    """A claim as plain data in the `ClaimPublic` shape, entities in their canonical order
+    (about, claimant, mentioned; then by slug)."""
+    text, source, start, end = quote
+    ordered = sorted(entities, key=lambda e: (_ROLE_ORDER.get(e[3], 3), e[0]))
+    value = quantity[0] if quantity else None
+    return {
+        "id": public_id,
+        "statement": statement,
+        "quote": {"text": text, "source": source, "start": start, "end": end},
+        "claimant": {"slug": claimant[0], "name": claimant[1], "kind": claimant[2]},
+        "entities": [{"slug": s, "name": n, "kind": k, "role": r} for s, n, k, r in ordered],
+        "attribution": [{"source": s, "entity": e, "verb": v} for s, e, v in hops],
+        "claimed_on": claimed_on,
+        "event_date": event_date,
+        "status": status,
+        "speech": speech,
+        "quantity": {
+            "value": float(value) if value is not None else None,
+            "unit": quantity[1],
+            "qualifier": quantity[2],
+            "text": quantity[3],
+        }
+        if quantity is not None and (value is not None or quantity[3] is not None)
+        else None,
+    }
+
+
+def render(data: dict[str, Any]) -> str:
+    """The stored and served JSON of one claim: what `ClaimPublic.model_dump_json` gives."""
+    return pydantic_core.to_json(data).decode()
+
+
+# --- reading claims from the normalised tables ---------------------------------------
+
+_ids: Any = bindparam("ids", expanding=True)
+_claimant = aliased(Entity, name="claimant")
+_quoted = aliased(Source, name="quoted")
+_hop_source = aliased(Source, name="hop_source")
+_hop_entity = aliased(Entity, name="hop_entity")
+# Built once: every batch runs the same three statements, only the ids differ.
+_CLAIMS: Any = (
+    select(
+        col(Claim.id),
+        col(Claim.public_id),
+        col(Claim.statement),
+        col(Claim.quote_text),
+        col(_quoted.slug).label("source_slug"),
+        col(Claim.quote_start),
+        col(Claim.quote_end),
+        col(_claimant.slug).label("claimant_slug"),
+        col(_claimant.name).label("claimant_name"),
+        col(_claimant.kind).label("claimant_kind"),
+        col(Claim.claimed_on),
+        col(Claim.event_date),
+        col(Claim.status),
+        col(Claim.speech),
+        col(Claim.quantity_value),
+        col(Claim.quantity_unit),
+        col(Claim.quantity_qualifier),
+        col(Claim.quantity_text),
+    )
+    .join(_claimant, col(_claimant.id) == col(Claim.claimant_id))
+    .join(_quoted, col(_quoted.id) == col(Claim.quote_source_id))
+    .where(col(Claim.id).in_(_ids))
+)
+_ENTITIES = (
+    select(
+        col(ClaimEntity.claim_id),
+        col(Entity.slug),
+        col(Entity.name),
+        col(Entity.kind),
+        col(ClaimEntity.role),
+    )
+    .join(Entity, col(Entity.id) == col(ClaimEntity.entity_id))
+    .where(col(ClaimEntity.claim_id).in_(_ids))
+)
+_HOPS = (
+    select(
+        col(AttributionHop.claim_id),
+        col(_hop_source.slug),
+        col(_hop_entity.slug),
+        col(AttributionHop.verb),
+    )
+    .outerjoin(_hop_source, col(_hop_source.id) == col(AttributionHop.source_id))
+    .outerjoin(_hop_entity, col(_hop_entity.id) == col(AttributionHop.entity_id))
+    .where(col(AttributionHop.claim_id).in_(_ids))
+    .order_by(col(AttributionHop.claim_id), col(AttributionHop.position))
+)
+
+
+def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Claims (by row id) as `claim_data`, from the tables: three statements per batch."""
+    found: dict[int, dict[str, Any]] = {}
+    for batch in _batches(ids):
+        entities: dict[int, list[Entry]] = defaultdict(list)
+        for claim_id, *entry in connection.execute(_ENTITIES, {"ids": batch}):
+            entities[claim_id].append(tuple(entry))  # type: ignore[arg-type]
+        hops: dict[int, list[Hop]] = defaultdict(list)
+        for claim_id, *hop in connection.execute(_HOPS, {"ids": batch}):
+            hops[claim_id].append(tuple(hop))  # type: ignore[arg-type]
+        for row in connection.execute(_CLAIMS, {"ids": batch}):
+            found[row.id] = claim_data(
+                public_id=row.public_id,
+                statement=row.statement,
+                quote=(row.quote_text, row.source_slug, row.quote_start, row.quote_end),
+                claimant=(row.claimant_slug, row.claimant_name, row.claimant_kind),
+                entities=entities[row.id],
+                hops=hops[row.id],
+                claimed_on=row.claimed_on,
+                event_date=row.event_date,
+                status=row.status,
+                speech=row.speech,
+                quantity=(
+                    row.quantity_value,
+                    row.quantity_unit,
+                    row.quantity_qualifier,
+                    row.quantity_text,
+                ),
+            )
+    return found
+
+
+# --- keeping documents current -------------------------------------------------------
+
+_table = ClaimDocument.__table__  # type: ignore[attr-defined]
+_HELD = select(_table.c.claim_id, _table.c.body).where(_table.c.claim_id.in_(_ids))
+_UPDATE = (
+    update(_table)
+    .where(_table.c.claim_id == bindparam("doc_claim_id"))
+    .values(body=bindparam("doc_body"))
+)
+
+
+def refresh(connection: Connection, claim_ids: Iterable[int]) -> dict[int, str]:
+    """Rewrite the documents of these claims from the tables; returns them, by row id.
+
+    A document that already says the same is left alone, so an identical load writes
+    nothing. Ids of claims that no longer exist lose their document.
+    """
+    written: dict[int, str] = {}
+    for batch in _batches(sorted(set(claim_ids))):
+        fresh = {claim_id: render(data) for claim_id, data in load(connection, batch).items()}
+        held: dict[int, str] = {row[0]: row[1] for row in connection.execute(_HELD, {"ids": batch})}
+        stale = [
+            {"doc_claim_id": i, "doc_body": body}
+            for i, body in fresh.items()
+            if i in held and held[i] != body
+        ]
+        new = [{"claim_id": i, "body": body} for i, body in fresh.items() if i not in held]
+        gone = [i for i in held if i not in fresh]
+        if stale:
+            connection.execute(_UPDATE, stale)
+        if new:
+            connection.execute(insert(_table), new)
+        if gone:
+            connection.execute(delete(_table).where(_table.c.claim_id.in_(gone)))
+        written |= fresh
+    return written
+
+
+def claims_of(connection: Connection, entity_id: int) -> list[int]:
+    """Row ids of the claims an entity figures in: those whose documents show its name
+    and kind."""
+    ids = connection.execute(
+        select(col(ClaimEntity.claim_id)).where(col(ClaimEntity.entity_id) == entity_id).distinct()
+    ).scalars()
+    return list(ids)
+
+
+def refresh_entity(connection: Connection, entity_id: int) -> dict[int, str]:
+    """After an entity's name or kind changed: every claim it figures in."""
+    return refresh(connection, claims_of(connection, entity_id))
+
+
+def rebuild(connection: Connection) -> int:
+    """Every claim's document, in batches (for migrations and repairs); returns how many
+    claims it read."""
+    done, after = 0, 0
+    while True:
+        ids: list[int] = [
+            i
+            for i in connection.execute(
+                select(col(Claim.id))
+                .where(col(Claim.id) > after)
+                .order_by(col(Claim.id))
+                .limit(BATCH * 4)
+            ).scalars()
+            if i is not None
+        ]
+        if not ids:
+            return done
+        refresh(connection, ids)
+        done += len(ids)
+        after = ids[-1]
+
+
+def _batches(ids: Sequence[int] | Iterable[int]) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch

@@ -1,0 +1,111 @@
+"""Entities: create, edit by merge patch, delete when nothing uses them; each a revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from api.errors import conflict, invalid_body
+from api.queries import catalog, names
+from api.queries.names import Named
+from api.queries.versions import tag_of
+from api.store import documents
+from api.writes.patch import patched
+from api.writes.unit import UnitOfWork, sync_fields
+from models.entity import EntityCreate, EntityPublic
+from models.tables import AttributionHop, Claim, ClaimEntity, Entity, EntityName, Source
+
+
+def write_names(work: UnitOfWork, entity: Entity, data: EntityCreate, field: str) -> None:
+    """The entity's spellings as `data` gives them; none may name another entity."""
+    assert entity.id is not None
+    wanted = names.spellings(data.slug, data.name, data.aliases)
+    owners = work.session.execute(
+        select(col(EntityName.folded), col(Entity.slug))
+        .join(Entity, col(Entity.id) == col(EntityName.entity_id))
+        .where(col(EntityName.folded).in_(list(wanted)), col(EntityName.entity_id) != entity.id)
+    ).all()
+    if owners:
+        folded, owner = owners[0]
+        raise invalid_body(
+            f"{field}.aliases",
+            f"{wanted[folded][0]!r} already names {owner!r} "
+            "(names and aliases are unique, ignoring case)",
+        )
+    for old in work.session.execute(
+        select(EntityName).where(col(EntityName.entity_id) == entity.id)
+    ).scalars():
+        work.session.delete(old)
+    work.flush()
+    for folded, (spelled, is_alias) in wanted.items():
+        work.add(EntityName(entity_id=entity.id, text=spelled, folded=folded, is_alias=is_alias))
+
+
+def create(work: UnitOfWork, data: EntityCreate) -> tuple[EntityPublic, str]:
+    taken = work.session.execute(select(col(Entity.id)).where(col(Entity.slug) == data.slug))
+    if taken.first():
+        raise conflict(f"An entity with slug {data.slug!r} exists already.")
+    row = Entity(slug=data.slug, name=data.name, kind=data.kind, description=data.description)
+    work.add(row)
+    work.flush()
+    write_names(work, row, data, "body")
+    work.flush()
+    public = catalog.entity_public(work.session, row)
+    work.record("entity", data.slug, "create", None, public.model_dump(mode="json"))
+    return public, tag_of(public, row.version)
+
+
+def update(
+    work: UnitOfWork, entity: Named, patch: Any, if_match: str | None
+) -> tuple[EntityPublic, str]:
+    row = catalog.entity_row(work.session, entity.id)
+    before = catalog.entity_public(work.session, row)
+    work.guard(if_match, tag_of(before, row.version))
+    data = patched(
+        EntityCreate,
+        before.model_dump(mode="json", exclude_none=True),
+        patch,
+        key="slug",
+        what="an entity",
+    )
+    version = work.bump(Entity, entity.id, row.version)
+    work.session.refresh(row)
+    shown = (row.name, row.kind)
+    sync_fields(row, {"name": data.name, "kind": data.kind.value, "description": data.description})
+    write_names(work, row, data, "body")
+    work.flush()
+    if (row.name, row.kind) != shown:
+        # Claims show their entities' names and kinds: their documents change too.
+        documents.refresh_entity(work.session.connection(), entity.id)
+    after = catalog.entity_public(work.session, row)
+    work.record(
+        "entity", row.slug, "update", before.model_dump(mode="json"), after.model_dump(mode="json")
+    )
+    return after, tag_of(after, version)
+
+
+def delete(work: UnitOfWork, entity: Named, if_match: str | None) -> None:
+    row = catalog.entity_row(work.session, entity.id)
+    public = catalog.entity_public(work.session, row)
+    work.guard(if_match, tag_of(public, row.version), required=False)
+    uses = sum(
+        work.session.execute(
+            select(func.count()).select_from(model).where(column == entity.id)
+        ).scalar_one()
+        for model, column in (
+            (Claim, col(Claim.claimant_id)),
+            (ClaimEntity, col(ClaimEntity.entity_id)),
+            (AttributionHop, col(AttributionHop.entity_id)),
+            (Source, col(Source.publisher_id)),
+        )
+    )
+    if uses:
+        raise conflict(
+            f"Entity {row.slug!r} is still used {uses} times by claims or "
+            "sources; change those first. Nothing was deleted."
+        )
+    work.record("entity", row.slug, "delete", public.model_dump(mode="json"), None)
+    work.session.delete(row)
+    work.flush()

@@ -1,0 +1,68 @@
+"""What every input model shares: one glossary of field meanings, no unknown fields, no NUL.
+
+Creates carry every field; an update is a JSON Merge Patch (RFC 7386) applied to the
+resource's create shape, then validated as a create, so one set of rules covers both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+# One meaning per field name, across every input model (and so across the docs).
+GLOSSARY = {
+    "slug": "Public id: lowercase words joined by hyphens. It cannot change later.",
+    "name": "The usual full name.",
+    "kind": "What sort of thing it is.",
+    "aliases": "Other names as written in sources; unique across entities, ignoring case.",
+    "description": "One or two sentences of context.",
+    "title": "The title as published, when known.",
+    "publisher": "Slug of the entity that published it.",
+    "date": "Publication date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
+    "date_inferred": "True when any part of the date comes from context.",
+    "date_note": "Why the date is what it is, when it is inferred.",
+    "url": "Where the work can be read.",
+    "statement": "One neutral sentence saying what is claimed.",
+    "quote": "The verbatim words of a held source that carry the claim.",
+    "source": "Slug of a source.",
+    "text": "The exact words.",
+    "start": "Offset of the first character (Python str index).",
+    "end": "Offset just past the last character.",
+    "claimant": "Slug of the entity that asserts the claim.",
+    "entities": "Entities involved and their roles; the claimant is added as claimant.",
+    "attribution": "Ordered hops from the held source out to the original claimant.",
+    "entity": "Slug of an entity.",
+    "claimed_on": "When the claimant made the claim: YYYY, YYYY-MM or YYYY-MM-DD.",
+    "event_date": "When the claimed event happened, at the precision known.",
+    "quantity": "A figure the claim states, if any.",
+    "value": "The figure, or null when the words give none.",
+    "unit": "What is counted.",
+    "qualifier": 'How the figure is hedged: "more than", "few"...',
+    "role": "How the entity figures in the claim.",
+    "verb": "What this hop did with the claim.",
+    "status": "asserted, reported, disputed or speculative.",
+    "speech": "direct, indirect or own.",
+    "id": "Stable public id, chosen by the writer.",
+}
+
+
+def describe_fields(schema: dict[str, Any]) -> None:
+    for name, prop in schema.get("properties", {}).items():
+        if "description" not in prop and name in GLOSSARY:
+            prop["description"] = GLOSSARY[name]
+
+
+class InputModel(BaseModel):
+    """Base of every model a client sends."""
+
+    model_config = ConfigDict(
+        extra="forbid", str_max_length=100_000, json_schema_extra=describe_fields
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value

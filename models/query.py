@@ -1,0 +1,130 @@
+"""Query parameters of the list endpoints, as models: documented once, typos rejected.
+
+Each model forbids unknown parameters, so `?entitiy=legion` is a 422 naming `entitiy`
+rather than a silent, unfiltered answer. The server parses requests with them
+(`api.http.params`), and the queries read them as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.base import ClaimStatus, EntityKind, Role, SourceKind
+from models.page import ClaimSort, Facet
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class PageParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(
+        default=DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Items per page, 1 to {MAX_LIMIT}.",
+        examples=[20],
+    )
+    cursor: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Opaque position from a previous page's `next` link; omit for page one.",
+    )
+
+
+class ClaimFilterParams(PageParams):
+    """Filters that narrow a list of claims; they combine."""
+
+    role: Role | None = Field(
+        default=None, description="With an entity: only claims where it has this role."
+    )
+    claimant: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Claims asserted by this entity (slug, name or alias, any case).",
+        examples=["oleksiy-arestovych"],
+    )
+    source: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Claims whose attribution chain passes through this source (slug, name "
+        "or title), or through any source of the publisher so named.",
+        examples=["moscow-times-switching-sides"],
+    )
+    status: ClaimStatus | None = Field(default=None, description="Only claims with this status.")
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Words that must all appear in the statement or the quote (any case).",
+        examples=["battalions"],
+    )
+    since: str | None = Field(
+        default=None,
+        pattern=_DATE_PATTERN,
+        description="Claims made on or after this date (YYYY, YYYY-MM or YYYY-MM-DD). A claim "
+        "dated with less precision matches only if it falls wholly inside the window: "
+        "since=2022-06 includes a claim dated 2022-06, not one dated just 2022.",
+        examples=["2022-06"],
+    )
+    until: str | None = Field(
+        default=None,
+        pattern=_DATE_PATTERN,
+        description="Claims made on or before this date, with the same precision rule.",
+        examples=["2022-07"],
+    )
+    sort: ClaimSort | None = Field(
+        default=None,
+        description="Order of the list: `claimed_on` (oldest first; undated claims count "
+        "as oldest), `-claimed_on` (newest first), or `relevance` (best match for `q` "
+        "first; needs `q`). Default: the order the sources make the claims.",
+    )
+    facet: list[Facet] = Field(
+        default=[],
+        max_length=4,
+        description="Repeat to get, for the whole filtered set, counts of its commonest "
+        "claimants, sources, statuses or entities.",
+        examples=[["status", "claimant"]],
+    )
+    include: Literal["retracted"] | None = Field(
+        default=None,
+        description="`retracted` also lists retracted claims; by default they are left out.",
+    )
+    count: Literal["exact"] | None = Field(
+        default=None,
+        description="`exact` adds the size of the whole filtered set (it reads every match, "
+        "so it is opt-in).",
+    )
+
+
+class ClaimListParams(ClaimFilterParams):
+    entity: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Claims involving this entity (slug, name or alias, any case), in any "
+        "role unless `role` narrows it.",
+        examples=["legion"],
+    )
+
+
+class EntityListParams(PageParams):
+    kind: EntityKind | None = Field(default=None, description="Only entities of this kind.")
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Words that must all appear in a name, an alias or the description.",
+        examples=["legion"],
+    )
+
+
+class SourceListParams(PageParams):
+    kind: SourceKind | None = Field(default=None, description="Only sources of this kind.")
+    publisher: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Only sources published by this entity (slug, name or alias).",
+        examples=["moscow-times"],
+    )

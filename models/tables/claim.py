@@ -1,0 +1,66 @@
+"""Claims, and the read model of their public JSON."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, String, Text, text
+from sqlmodel import Field, SQLModel
+
+from models.tables.types import UTCDateTime
+
+
+class Claim(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_claim_claimant_id_id", "claimant_id", "id"),
+        Index("ix_claim_claimant_id_claimed_key_id", "claimant_id", "claimed_key", "id"),
+        Index("ix_claim_status_id", "status", "id"),
+        Index("ix_claim_claimed_key_id", "claimed_key", "id"),
+        # Only the (few) retracted claims: lists leave them out by this index alone.
+        Index(
+            "ix_claim_retracted_id",
+            "id",
+            sqlite_where=text("retracted_at IS NOT NULL"),
+            postgresql_where=text("retracted_at IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(unique=True, max_length=120)
+    statement: str = Field(max_length=1000)
+    quote_source_id: int = Field(foreign_key="source.id", index=True)
+    quote_start: int
+    quote_end: int
+    quote_text: str = Field(sa_type=Text)
+    claimant_id: int = Field(foreign_key="entity.id")
+    claimed_on: str | None = Field(default=None, max_length=10)
+    # First and last day `claimed_on` can mean, so date filters respect its precision.
+    claimed_from: date | None = Field(default=None, index=True)
+    claimed_to: date | None = None
+    # claimed_from as a day number, 0 when undated, so sorting by date uses one index.
+    claimed_key: int = Field(default=0)
+    event_date: str | None = Field(default=None, max_length=10)
+    status: str = Field(sa_type=String(16))
+    speech: str = Field(sa_type=String(16))
+    quantity_value: float | None = None
+    quantity_unit: str | None = Field(default=None, max_length=200)
+    quantity_qualifier: str | None = Field(default=None, max_length=100)
+    quantity_text: str | None = Field(default=None, max_length=300)
+    version: int = Field(default=1, description="Bumped by every change; guards updates.")
+    retracted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    retracted_by: str | None = Field(default=None, max_length=100)
+    retraction_reason: str | None = Field(default=None, sa_type=Text)
+
+
+class ClaimDocument(SQLModel, table=True):
+    """The read model: each claim's public JSON, kept beside the tables it is made from.
+
+    A page of claims is then one index walk plus one lookup per claim, instead of joining
+    entities, sources and hops for every claim on every request. `api.store.documents`
+    writes these rows in the same transaction as the change that makes them stale.
+    """
+
+    __tablename__ = "claim_document"
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    body: str = Field(sa_type=Text, description="The claim as `ClaimPublic` JSON.")
