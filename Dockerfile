@@ -13,7 +13,7 @@ RUN useradd --create-home --uid 10001 claims
 COPY pyproject.toml README.md ./
 COPY api ./api
 COPY models ./models
-RUN pip install .
+RUN pip install ".[postgres]"
 
 COPY fixtures ./fixtures
 COPY seeds ./seeds

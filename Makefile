@@ -16,19 +16,21 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres]"
 	touch $@ $(VENV)/.installed-run
 
 ## run: install, fill a SQLite store from fixtures/ on first run, serve on :8000
 run: $(VENV)/.installed-run
 	$(BIN)/claims serve --host $(HOST) --port $(PORT)
 
-## test: install with the dev tools, lint, type-check, then run the whole test suite twice:
+## test: install with the dev tools, lint, type-check, check the import contracts, then run
+## the whole test suite twice:
 ## on SQLite, and on a throwaway PostgreSQL server the tests start on loopback and stop
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 	CLAIMS_TEST_ENGINE=postgresql $(BIN)/pytest
 
@@ -36,6 +38,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## check: validate fixtures/ against seeds/ without a database
 check: $(VENV)/.installed-run
@@ -46,7 +49,7 @@ load: $(VENV)/.installed-run
 
 ## bench: the benchmark of bench/README.md (needs wrk: apt-get install wrk); not part of test
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,bench]"
 	$(BIN)/python bench/run.py
 
 clean:

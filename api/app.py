@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """
     settings = settings or Settings()
     owns_store = store is None
-    store = store or Store(settings.database_url, write_timeout=settings.write_timeout)
+    store = store or Store.from_settings(settings)
     ensure_current(store)
 
     @asynccontextmanager

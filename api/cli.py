@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from api.store.db import Store
 
 cli = typer.Typer(
     help="sourced-claims: serve, load and check the claims store.",
@@ -43,6 +46,17 @@ def _settings(database_url: str | None, fixtures: Path | None = None) -> Setting
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
+def _store(settings: Settings) -> Store:
+    """The store the settings name; a clear line and exit 1 when it cannot be opened."""
+    from api.store.db import MissingDriverError, Store
+
+    try:
+        return Store.from_settings(settings)
+    except MissingDriverError as exc:
+        typer.echo(f"cannot open the store: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 def _verified(settings: Settings):  # type: ignore[no-untyped-def]
     from api.ingest.fixtures import FixtureError, read_and_verify
 
@@ -71,11 +85,10 @@ def check(fixtures: FixturesDir = None) -> None:
 def load(database_url: DatabaseUrl = None, fixtures: FixturesDir = None) -> None:
     """Create the store if needed and sync it with the fixtures, in one transaction."""
     from api.ingest.fixtures import load as load_fixtures
-    from api.store.db import Store
 
     settings = _settings(database_url, fixtures)
     verified = _verified(settings)
-    store = Store(settings.database_url, write_timeout=settings.write_timeout)
+    store = _store(settings)
     try:
         report = load_fixtures(store, verified)
     finally:
@@ -106,11 +119,10 @@ def serve(
     from api.app import create_app
     from api.ingest.fixtures import load as load_fixtures
     from api.queries.catalog import store_is_empty
-    from api.store.db import Store
     from api.store.migrate import SchemaBehindError, ensure_current
 
     settings = _settings(database_url, fixtures)
-    store = Store(settings.database_url, write_timeout=settings.write_timeout)
+    store = _store(settings)
     try:
         ensure_current(store)
     except SchemaBehindError as exc:
@@ -141,11 +153,10 @@ def serve(
 @cli.command()
 def migrate(database_url: DatabaseUrl = None) -> None:
     """Upgrade the store's schema to the one this code needs (creates a new store)."""
-    from api.store.db import Store
     from api.store.migrate import upgrade
 
     settings = _settings(database_url)
-    store = Store(settings.database_url, write_timeout=settings.write_timeout)
+    store = _store(settings)
     try:
         before, after = upgrade(store)
     finally:
@@ -169,7 +180,6 @@ def create_key(
     """Create a key and print it: it is shown this once, and stored only hashed."""
     from sqlalchemy.exc import IntegrityError
 
-    from api.store.db import Store
     from api.store.migrate import ensure_current
     from api.writes.keys import create_key as make_key
     from models.base import Scope
@@ -178,7 +188,7 @@ def create_key(
         typer.echo(f"--scope must be read, write or admin, not {scope!r}", err=True)
         raise typer.Exit(2)
     settings = _settings(database_url)
-    store = Store(settings.database_url, write_timeout=settings.write_timeout)
+    store = _store(settings)
     try:
         ensure_current(store)
         with store.write_session() as session:
@@ -195,11 +205,10 @@ def create_key(
 @keys.command("revoke")
 def revoke(name: str, database_url: DatabaseUrl = None) -> None:
     """Revoke a key by name; requests with it get 401 from then on."""
-    from api.store.db import Store
     from api.writes.keys import revoke_key
 
     settings = _settings(database_url)
-    store = Store(settings.database_url, write_timeout=settings.write_timeout)
+    store = _store(settings)
     try:
         with store.write_session() as session:
             done = revoke_key(session, name)
@@ -216,10 +225,9 @@ def revoke(name: str, database_url: DatabaseUrl = None) -> None:
 def list_keys(database_url: DatabaseUrl = None) -> None:
     """Names, scopes and states of the keys (never the keys themselves)."""
     from api.queries.keys import list_keys as all_keys
-    from api.store.db import Store
 
     settings = _settings(database_url)
-    store = Store(settings.database_url, write_timeout=settings.write_timeout)
+    store = _store(settings)
     try:
         with store.session() as session:
             for key in all_keys(session):

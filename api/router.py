@@ -18,7 +18,7 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
     problem+json error bodies.
     """
     settings = settings or Settings()
-    bound_store = store or Store(settings.database_url, write_timeout=settings.write_timeout)
+    bound_store = store or Store.from_settings(settings)
 
     router = APIRouter(dependencies=[Depends(bind_request(bound_store, settings))])
     for module in (claims, entities, sources, health):

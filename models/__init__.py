@@ -4,6 +4,7 @@ These are plain pydantic models, importable without the server or a database lib
 (the typed client uses them). The tables are in `models.tables`.
 """
 
+from models.base import ClaimSort, Facet
 from models.claim import (
     ClaimCreate,
     ClaimEntityPublic,
@@ -16,7 +17,7 @@ from models.claim import (
 from models.entity import EntityCreate, EntityPublic, EntityRef, EntityUpdate
 from models.health import Health
 from models.history import History, Retraction, RevisionPublic
-from models.page import ClaimPage, ClaimSort, EntityPage, Facet, FacetValue, ListPage, SourcePage
+from models.page import ClaimPage, EntityPage, FacetValue, ListPage, SourcePage
 from models.problem import FieldError, Problem
 from models.source import SourceCreate, SourcePublic, SourceUpdate
 

@@ -84,6 +84,23 @@ class Verb(StrEnum):
     photographed = "photographed"
 
 
+class ClaimSort(StrEnum):
+    """Orders a list of claims can come in; the default is the order sources make them."""
+
+    claimed_on = "claimed_on"
+    claimed_on_desc = "-claimed_on"
+    relevance = "relevance"
+
+
+class Facet(StrEnum):
+    """What facet counts can group the filtered claims by."""
+
+    claimant = "claimant"
+    source = "source"
+    status = "status"
+    entity = "entity"
+
+
 class DatePrecision(StrEnum):
     """How much of a reduced-precision date is known."""
 

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field, field_validator
 
 from models.base import EntityKind, Slug
 from models.input import InputModel
 
+_LEGION: dict[str, Any] = {
+    "slug": "freedom-of-russia-legion",
+    "name": "Freedom of Russia Legion",
+    "kind": "military_unit",
+}
+
 
 class EntityRef(BaseModel):
     """An entity as other resources point at it; fetch /entities/{slug} for the rest."""
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "slug": "freedom-of-russia-legion",
-                    "name": "Freedom of Russia Legion",
-                    "kind": "military_unit",
-                }
-            ]
-        }
-    }
+    model_config = {"json_schema_extra": {"examples": [_LEGION]}}
 
     slug: str = Field(description="Public id of the entity.")
     name: str = Field(description="The usual full name.")
@@ -34,13 +32,11 @@ class EntityPublic(BaseModel):
     model_config = {
         "json_schema_extra": {
             "examples": [
-                {
-                    "slug": "freedom-of-russia-legion",
-                    "name": "Freedom of Russia Legion",
-                    "kind": "military_unit",
-                    "aliases": ["Legion", "Freedom of Russia", "Russian Legion"],
+                _LEGION
+                | {
                     "description": "Unit of Russian citizens fighting on Ukraine's side "
                     "against the Russian army, formed in 2022.",
+                    "aliases": ["Legion", "Freedom of Russia", "Russian Legion"],
                 }
             ]
         }

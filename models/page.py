@@ -1,8 +1,7 @@
-"""The envelope every list endpoint answers with, and the orders and facets of claim lists."""
+"""The envelope every list endpoint answers with."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -12,23 +11,6 @@ from models.entity import EntityPublic
 from models.source import SourcePublic
 
 T = TypeVar("T")
-
-
-class ClaimSort(StrEnum):
-    """Orders a list of claims can come in; the default is the order sources make them."""
-
-    claimed_on = "claimed_on"
-    claimed_on_desc = "-claimed_on"
-    relevance = "relevance"
-
-
-class Facet(StrEnum):
-    """What facet counts can group the filtered claims by."""
-
-    claimant = "claimant"
-    source = "source"
-    status = "status"
-    entity = "entity"
 
 
 class ListPage(BaseModel, Generic[T]):

@@ -11,8 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.base import ClaimStatus, EntityKind, Role, SourceKind
-from models.page import ClaimSort, Facet
+from models.base import ClaimSort, ClaimStatus, EntityKind, Facet, Role, SourceKind
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50

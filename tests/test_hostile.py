@@ -206,7 +206,8 @@ def send(
     content: bytes | Iterator[bytes] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    return client.request(method, url, content=content, headers=headers or {})
+    response: Response = client.request(method, url, content=content, headers=headers or {})
+    return response
 
 
 # --- SQL injection -----------------------------------------------------------------------

@@ -13,7 +13,8 @@ from models import query as params
 
 @pytest.fixture
 def spec(client: TestClient) -> dict[str, Any]:
-    return client.get("/openapi.json").json()
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    return document
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

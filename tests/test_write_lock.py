@@ -67,10 +67,12 @@ def lock_held_elsewhere(store: Store) -> Iterator[None]:
         return
     engine = create_engine(store.url)
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT id FROM claim WHERE public_id = :s FOR UPDATE"), {"s": CLAIM})
+        with engine.connect() as locker:
+            locker.execute(
+                text("SELECT id FROM claim WHERE public_id = :s FOR UPDATE"), {"s": CLAIM}
+            )
             yield
-            conn.rollback()
+            locker.rollback()
     finally:
         engine.dispose()
 

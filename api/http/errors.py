@@ -163,6 +163,19 @@ def _internal_error(request: Request, exc: BaseException) -> JSONResponse:
     return render(errors.internal())
 
 
+class WatchedSend:
+    """`send`, noting whether the response has started: until it has, a middleware may
+    still answer in its place."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
+
+
 class AnswerUnhandled:
     """ASGI middleware: an exception no handler took becomes a logged 500 problem.
 
@@ -180,17 +193,11 @@ class AnswerUnhandled:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, watched)
         except Exception as exc:
-            if started:
+            if watched.started:
                 raise
             response = _internal_error(Request(scope), exc)
             await response(scope, receive, send)

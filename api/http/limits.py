@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import too_large
-from api.http.errors import ProblemHTTPError, render
+from api.http.errors import ProblemHTTPError, WatchedSend, render
 
 
 class BodyLimit:
@@ -29,7 +29,6 @@ class BodyLimit:
                     await render(too_large(self.max_bytes))(scope, receive, send)
                     return
         received = 0
-        started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -40,13 +39,9 @@ class BodyLimit:
                     raise ProblemHTTPError(too_large(self.max_bytes))
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, watched)
         except ProblemHTTPError:
-            if not started:
+            if not watched.started:
                 await render(too_large(self.max_bytes))(scope, receive, send)

@@ -7,7 +7,7 @@ costs what the first page costs. Claim lists live in `api.queries.claims`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -28,6 +28,15 @@ T = TypeVar("T")
 class Page(Generic[T]):
     items: list[T]
     next_after: list[Any] | None  # sort key of the last item, when more follow
+
+
+R = TypeVar("R")
+
+
+def _keyset(rows: Sequence[R], limit: int, slug: Callable[[R], str]) -> tuple[list[R], Any]:
+    """A page's rows (read `limit + 1` of them) and the slug to resume after, if more."""
+    page = list(rows[:limit])
+    return page, [slug(page[-1])] if len(rows) > limit else None
 
 
 # --- entities ------------------------------------------------------------------------
@@ -56,10 +65,9 @@ def list_entities(
         )
     if after is not None:
         statement = statement.where(col(Entity.slug) > after)
-    rows = list(session.execute(statement.order_by(col(Entity.slug)).limit(limit + 1)).scalars())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(_entities_public(session, rows), [rows[-1].slug] if more else None)
+    read = session.execute(statement.order_by(col(Entity.slug)).limit(limit + 1)).scalars()
+    rows, after_last = _keyset(list(read), limit, lambda row: row.slug)
+    return Page(_entities_public(session, rows), after_last)
 
 
 def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPublic]:
@@ -137,12 +145,9 @@ def list_sources(
         statement = statement.where(col(Source.publisher_id) == publisher_id)
     if after is not None:
         statement = statement.where(col(Source.slug) > after)
-    rows = session.execute(statement.order_by(col(Source.slug)).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(
-        [_source_public(row[0], row[1]) for row in rows], [rows[-1][0].slug] if more else None
-    )
+    read = session.execute(statement.order_by(col(Source.slug)).limit(limit + 1)).all()
+    rows, after_last = _keyset(read, limit, lambda row: str(row[0].slug))
+    return Page([_source_public(row[0], row[1]) for row in rows], after_last)
 
 
 def entity_row(session: Session, entity_id: int) -> Entity:

@@ -28,8 +28,7 @@ from typing import Any
 
 from api.store import search
 from api.store.db import Sql, for_driver
-from models.base import Role
-from models.page import ClaimSort, Facet
+from models.base import ClaimSort, Facet, Role
 
 FACET_SIZE = 10
 
@@ -150,18 +149,12 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
     needs_row = False
     if shape.entity and driven_by != "entity":
         role = " AND ce.role = :role" if shape.role else ""
-        where.append(
-            f"EXISTS (SELECT 1 FROM claim_entity ce WHERE ce.claim_id = {claim_id}"
-            f" AND ce.entity_id = :entity_id{role})"
-        )
+        where.append(_linked("claim_entity ce", claim_id, f"ce.entity_id = :entity_id{role}"))
     if shape.claimant:
         where.append("claim.claimant_id = :claimant_id")
         needs_row = True
     if shape.sources and driven_by != "sources":
-        where.append(
-            f"EXISTS (SELECT 1 FROM attribution_hop ah WHERE ah.claim_id = {claim_id}"
-            f" AND {_in_sources(shape, 'ah.source_id')})"
-        )
+        where.append(_linked("attribution_hop ah", claim_id, _in_sources(shape, "ah.source_id")))
     if shape.status:
         where.append("claim.status = :status")
         needs_row = True
@@ -185,6 +178,12 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
         if shape.until:
             where.append("claim.claimed_key <= :until_key")
     return where, needs_row
+
+
+def _linked(table: str, claim_id: str, condition: str) -> str:
+    """The claim has a row in this link table (`name alias`) meeting `condition`."""
+    alias = table.split()[-1]
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {alias}.claim_id = {claim_id} AND {condition})"
 
 
 def _where(conditions: list[str]) -> str:

@@ -19,9 +19,8 @@ from api.queries import claim_list, names
 from api.queries.claim_list import ClaimFilters
 from api.store import documents, search
 from api.store.db import Reader, Store
-from models.base import date_bounds
+from models.base import ClaimSort, date_bounds
 from models.claim import ClaimPublic
-from models.page import ClaimSort
 from models.query import ClaimFilterParams
 from models.tables import Claim
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.errors import invalid_parameter, not_found, unsupported_media_type
 from api.http import paging
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import MERGE_PATCH, IfMatch, SessionDep, read, settings_of, store_of
+from api.http.deps import SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
 from api.queries import claim_list, history
@@ -24,6 +24,7 @@ from api.queries.claims import (
     stored_claim,
 )
 from api.queries.versions import tag
+from api.routes.editable import Editable, add_edits
 from api.store.db import Store
 from api.writes import batch, claims
 from api.writes.unit import UnitOfWork
@@ -140,57 +141,33 @@ def claim_history(session: SessionDep, claim_id: ClaimId) -> History:
 # --- writes ----------------------------------------------------------------------------
 
 
-@router.post(
-    "/claims",
-    summary="Create a claim",
-    status_code=201,
-    response_model=ClaimPublic,
-    responses=problem_responses(401, 403, 409, 413, 422, 503),
+async def _claim_target(claim_id: ClaimId) -> str:
+    return claim_id
+
+
+add_edits(
+    router,
+    Editable(
+        collection="/claims",
+        item="/claims/{claim_id}",
+        noun="claim",
+        create_model=ClaimCreate,
+        update_model=ClaimUpdate,
+        public_model=ClaimPublic,
+        target=Annotated[str, Depends(_claim_target)],
+        create=claims.create,
+        update=claims.update,
+        delete=claims.retract,
+        key=lambda claim: claim.id,
+        create_doc="Create a claim; its quote is verified against the held text of its source "
+        "(offsets are found when omitted), and every entity and source it names must exist.",
+        update_doc="Apply a JSON Merge Patch (RFC 7386). Needs `If-Match` with the current "
+        "ETag: 428 without it, 412 if the claim changed since.",
+        delete_doc="Retract a claim: it leaves lists (unless `include=retracted`) and answers "
+        "410 with this record. Nothing is deleted; its history keeps every revision.",
+        retraction_model=Retraction,
+    ),
 )
-def create_claim(response: Response, work: WriteWork, data: ClaimCreate) -> ClaimPublic:
-    """Create a claim; its quote is verified against the held text of its source (offsets
-    are found when omitted), and every entity and source it names must exist."""
-    claim, etag = claims.create(work, data)
-    work.commit()
-    response.headers["Location"] = f"/claims/{claim.id}"
-    response.headers["ETag"] = etag
-    return claim
-
-
-@router.patch(
-    "/claims/{claim_id}",
-    summary="Change a claim",
-    response_model=ClaimPublic,
-    responses=problem_responses(401, 403, 404, 410, 412, 413, 422, 428, 503),
-)
-def update_claim(
-    response: Response,
-    work: WriteWork,
-    claim_id: ClaimId,
-    patch: Annotated[ClaimUpdate, Body(media_type=MERGE_PATCH)],
-    if_match: IfMatch = None,
-) -> ClaimPublic:
-    """Apply a JSON Merge Patch (RFC 7386). Needs `If-Match` with the current ETag: 428
-    without it, 412 if the claim changed since."""
-    changes = patch.model_dump(mode="json", exclude_unset=True)
-    claim, etag = claims.update(work, claim_id, changes, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
-    return claim
-
-
-@router.delete(
-    "/claims/{claim_id}",
-    summary="Retract a claim",
-    response_model=Retraction,
-    responses=problem_responses(401, 403, 404, 410, 412, 422, 503),
-)
-def retract_claim(work: WriteWork, claim_id: ClaimId, if_match: IfMatch = None) -> Retraction:
-    """Retract a claim: it leaves lists (unless `include=retracted`) and answers 410 with
-    this record. Nothing is deleted; its history keeps every revision."""
-    retraction = claims.retract(work, claim_id, if_match)
-    work.commit()
-    return retraction
 
 
 NDJSON = "application/x-ndjson"

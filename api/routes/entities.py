@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.errors import not_found
 from api.http import paging
-from api.http.auth import AdminWork, WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import (
-    MERGE_PATCH,
-    EntityDep,
-    EntitySlug,
-    IfMatch,
-    SessionDep,
-    SettingsDep,
-    canonical,
-)
+from api.http.deps import EntityDep, EntitySlug, SessionDep, SettingsDep, canonical
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
 from api.queries import catalog, history, names
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
 from api.routes.claims import answer_claims
+from api.routes.editable import Editable, add_edits
 from api.store.db import Reader
 from api.writes import entities
 from models.entity import EntityCreate, EntityPublic, EntityUpdate
@@ -113,54 +105,24 @@ def entity_history(
     return History(items=revisions)
 
 
-# --- writes ----------------------------------------------------------------------------
-
-
-@router.post(
-    "/entities",
-    summary="Create an entity",
-    status_code=201,
-    response_model=EntityPublic,
-    responses=problem_responses(401, 403, 409, 413, 422, 503),
+add_edits(
+    router,
+    Editable(
+        collection="/entities",
+        item="/entities/{slug}",
+        noun="entity",
+        create_model=EntityCreate,
+        update_model=EntityUpdate,
+        public_model=EntityPublic,
+        target=EntityDep,
+        create=entities.create,
+        update=entities.update,
+        delete=entities.delete,
+        key=lambda entity: entity.slug,
+        create_doc="Create an entity; its slug, name and aliases must not name another entity.",
+        update_doc="Apply a JSON Merge Patch; needs `If-Match` with the current ETag. A name "
+        "or alias in the path works too.",
+        delete_doc="Delete an entity no claim or source uses (409 otherwise); needs the "
+        "admin scope.",
+    ),
 )
-def create_entity(response: Response, work: WriteWork, data: EntityCreate) -> EntityPublic:
-    """Create an entity; its slug, name and aliases must not name another entity."""
-    entity, etag = entities.create(work, data)
-    work.commit()
-    response.headers["ETag"] = etag
-    response.headers["Location"] = f"/entities/{entity.slug}"
-    return entity
-
-
-@router.patch(
-    "/entities/{slug}",
-    summary="Change an entity",
-    response_model=EntityPublic,
-    responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 503),
-)
-def update_entity(
-    response: Response,
-    work: WriteWork,
-    entity: EntityDep,
-    patch: Annotated[EntityUpdate, Body(media_type=MERGE_PATCH)],
-    if_match: IfMatch = None,
-) -> EntityPublic:
-    """Apply a JSON Merge Patch; needs `If-Match` with the current ETag."""
-    changes = patch.model_dump(mode="json", exclude_unset=True)
-    updated, etag = entities.update(work, entity, changes, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
-    return updated
-
-
-@router.delete(
-    "/entities/{slug}",
-    summary="Delete an entity",
-    status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
-)
-def delete_entity(work: AdminWork, entity: EntityDep, if_match: IfMatch = None) -> Response:
-    """Delete an entity no claim or source uses (409 otherwise); needs the admin scope."""
-    entities.delete(work, entity, if_match)
-    work.commit()
-    return Response(status_code=204)

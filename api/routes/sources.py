@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from api.errors import invalid_parameter, text_not_held
 from api.http import paging
-from api.http.auth import AdminWork, WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import (
-    MERGE_PATCH,
-    IfMatch,
-    SessionDep,
-    SettingsDep,
-    SourceDep,
-    SourceSlug,
-    canonical,
-)
+from api.http.deps import SessionDep, SettingsDep, SourceDep, SourceSlug, canonical
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
 from api.queries import catalog, history, names
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
 from api.routes.claims import answer_claims
+from api.routes.editable import Editable, add_edits
 from api.store.db import Reader
 from api.writes import sources
 from models.history import History
@@ -152,54 +144,22 @@ def source_history(
     return History(items=history.revisions(session, "source", found[0].slug))
 
 
-# --- writes ----------------------------------------------------------------------------
-
-
-@router.post(
-    "/sources",
-    summary="Create a source",
-    status_code=201,
-    response_model=SourcePublic,
-    responses=problem_responses(401, 403, 409, 413, 422, 503),
+add_edits(
+    router,
+    Editable(
+        collection="/sources",
+        item="/sources/{slug}",
+        noun="source",
+        create_model=SourceCreate,
+        update_model=SourceUpdate,
+        public_model=SourcePublic,
+        target=SourceDep,
+        create=sources.create,
+        update=sources.update,
+        delete=sources.delete,
+        key=lambda source: source.slug,
+        create_doc="Create a source; with `text`, the store holds it and claims can quote it.",
+        update_doc="Apply a JSON Merge Patch; needs `If-Match`. A held text never changes.",
+        delete_doc="Delete a source no claim cites (409 otherwise); needs the admin scope.",
+    ),
 )
-def create_source(response: Response, work: WriteWork, data: SourceCreate) -> SourcePublic:
-    """Create a source; with `text`, the store holds it and claims can quote it."""
-    source, etag = sources.create(work, data)
-    work.commit()
-    response.headers["ETag"] = etag
-    response.headers["Location"] = f"/sources/{source.slug}"
-    return source
-
-
-@router.patch(
-    "/sources/{slug}",
-    summary="Change a source",
-    response_model=SourcePublic,
-    responses=problem_responses(401, 403, 404, 412, 413, 422, 428, 503),
-)
-def update_source(
-    response: Response,
-    work: WriteWork,
-    source: SourceDep,
-    patch: Annotated[SourceUpdate, Body(media_type=MERGE_PATCH)],
-    if_match: IfMatch = None,
-) -> SourcePublic:
-    """Apply a JSON Merge Patch; needs `If-Match`. A held text never changes."""
-    changes = patch.model_dump(mode="json", exclude_unset=True)
-    updated, etag = sources.update(work, source, changes, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
-    return updated
-
-
-@router.delete(
-    "/sources/{slug}",
-    summary="Delete a source",
-    status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
-)
-def delete_source(work: AdminWork, source: SourceDep, if_match: IfMatch = None) -> Response:
-    """Delete a source no claim cites (409 otherwise); needs the admin scope."""
-    sources.delete(work, source, if_match)
-    work.commit()
-    return Response(status_code=204)

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+
+from api.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,20 @@ def for_driver(dialect: str, text: str) -> str:
     return _NAMED.sub(r"%(\1)s", text.replace("%", "%%"))
 
 
+class MissingDriverError(RuntimeError):
+    """The store's URL needs a database driver this installation does not have."""
+
+
 def normalize_url(raw: str) -> URL:
     """Accept the URL spellings users paste and pick the driver we ship for each engine."""
     url = make_url(raw)
     if url.drivername in {"postgres", "postgresql"}:
         url = url.set(drivername="postgresql+psycopg")
+    if url.drivername == "postgresql+psycopg" and find_spec("psycopg") is None:
+        raise MissingDriverError(
+            "PostgreSQL stores need the psycopg driver, an optional part of this package: "
+            "pip install 'sourced-claims[postgres]'"
+        )
     return url
 
 
@@ -229,6 +241,10 @@ class Store:
         self._read_engine: Engine | None = None
         # Called with the text of every statement the read path runs (tests count them).
         self.read_listeners: list[Callable[[str], None]] = []
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        return cls(settings.database_url, write_timeout=settings.write_timeout)
 
     def _create_engine(self) -> Engine:
         if self.url.get_backend_name() != "sqlite":
