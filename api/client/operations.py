@@ -1,0 +1,218 @@
+"""Every endpoint of the service, each defined once for both clients.
+
+A method here builds the `Call` for its endpoint and nothing else; `@Operation` and
+`@Pages` turn it into a blocking method on `ClaimsClient` and an awaitable one on
+`AsyncClaimsClient`. A new endpoint is one more method in this class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Unpack
+
+from api.client.answers import Tagged, model, nothing, revisions, tagged, text
+from api.client.calls import Call, create, delete, get, update
+from api.client.core import Operation, Pages
+from api.client.query import ClaimFilters, ClaimQuery
+from models import (
+    ClaimCreate,
+    ClaimPage,
+    ClaimPublic,
+    ClaimUpdate,
+    EntityCreate,
+    EntityPage,
+    EntityPublic,
+    EntityUpdate,
+    Health,
+    Retraction,
+    RevisionPublic,
+    SourceCreate,
+    SourcePage,
+    SourcePublic,
+    SourceUpdate,
+)
+from models.base import EntityKind, SourceKind
+
+Json = Mapping[str, Any]
+
+
+class Operations:
+    """The endpoints, as the two clients share them (`self` is the client, unused)."""
+
+    @Operation
+    def health(self) -> Call[Health]:
+        return get(model(Health), "health")
+
+    # --- claims -----------------------------------------------------------------------
+
+    @Operation
+    def list_claims(self, **filters: Unpack[ClaimQuery]) -> Call[ClaimPage]:
+        return get(model(ClaimPage), "claims", params=filters)
+
+    iter_claims = Pages(list_claims.build)
+
+    @Operation
+    def get_claim(self, claim_id: str) -> Call[ClaimPublic]:
+        """One claim; a retracted one raises `GoneError` carrying its `retraction`."""
+        return get(model(ClaimPublic), "claims", claim_id)
+
+    @Operation
+    def get_claim_with_etag(self, claim_id: str) -> Call[Tagged[ClaimPublic]]:
+        """The claim and its ETag, to pass as `if_match=` to an edit."""
+        return get(tagged(ClaimPublic), "claims", claim_id)
+
+    @Operation
+    def create_claim(
+        self, data: ClaimCreate | Json, *, reason: str | None = None
+    ) -> Call[ClaimPublic]:
+        """Create a claim; the service verifies its quote (and finds omitted offsets)."""
+        return create(ClaimPublic, "claims", data, reason)
+
+    @Operation
+    def update_claim(
+        self, claim_id: str, patch: ClaimUpdate | Json, *, if_match: str, reason: str | None = None
+    ) -> Call[ClaimPublic]:
+        """Apply a JSON Merge Patch (None removes a field) if the claim is still `if_match`."""
+        return update(ClaimPublic, ("claims", claim_id), patch, if_match, reason)
+
+    @Operation
+    def retract_claim(
+        self, claim_id: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> Call[Retraction]:
+        """Retract a claim (only if still `if_match`, when given); nothing is deleted."""
+        return delete(model(Retraction), ("claims", claim_id), if_match, reason)
+
+    @Operation
+    def claim_history(self, claim_id: str) -> Call[list[RevisionPublic]]:
+        """Every revision of the claim, oldest first (a retracted claim's too)."""
+        return get(revisions, "claims", claim_id, "history")
+
+    # --- entities ---------------------------------------------------------------------
+
+    @Operation
+    def list_entities(
+        self,
+        *,
+        kind: EntityKind | str | None = None,
+        q: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[EntityPage]:
+        params = {"kind": kind, "q": q, "limit": limit, "cursor": cursor}
+        return get(model(EntityPage), "entities", params=params)
+
+    @Pages
+    def iter_entities(
+        self,
+        *,
+        kind: EntityKind | str | None = None,
+        q: str | None = None,
+        limit: int | None = None,
+    ) -> Call[EntityPage]:
+        return get(model(EntityPage), "entities", params={"kind": kind, "q": q, "limit": limit})
+
+    @Operation
+    def get_entity(self, slug: str) -> Call[EntityPublic]:
+        """`slug` may be a name or alias; the answer carries the canonical slug."""
+        return get(model(EntityPublic), "entities", slug)
+
+    @Operation
+    def get_entity_with_etag(self, slug: str) -> Call[Tagged[EntityPublic]]:
+        return get(tagged(EntityPublic), "entities", slug)
+
+    @Operation
+    def create_entity(
+        self, data: EntityCreate | Json, *, reason: str | None = None
+    ) -> Call[EntityPublic]:
+        return create(EntityPublic, "entities", data, reason)
+
+    @Operation
+    def update_entity(
+        self, slug: str, patch: EntityUpdate | Json, *, if_match: str, reason: str | None = None
+    ) -> Call[EntityPublic]:
+        return update(EntityPublic, ("entities", slug), patch, if_match, reason)
+
+    @Operation
+    def delete_entity(
+        self, slug: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> Call[None]:
+        """Delete an entity nothing uses (`ConflictError` otherwise); needs an admin key."""
+        return delete(nothing, ("entities", slug), if_match, reason)
+
+    @Operation
+    def entity_history(self, slug: str) -> Call[list[RevisionPublic]]:
+        return get(revisions, "entities", slug, "history")
+
+    @Operation
+    def list_entity_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> Call[ClaimPage]:
+        return get(model(ClaimPage), "entities", slug, "claims", params=filters)
+
+    iter_entity_claims = Pages(list_entity_claims.build)
+
+    # --- sources ----------------------------------------------------------------------
+
+    @Operation
+    def list_sources(
+        self,
+        *,
+        kind: SourceKind | str | None = None,
+        publisher: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[SourcePage]:
+        params = {"kind": kind, "publisher": publisher, "limit": limit, "cursor": cursor}
+        return get(model(SourcePage), "sources", params=params)
+
+    @Pages
+    def iter_sources(
+        self,
+        *,
+        kind: SourceKind | str | None = None,
+        publisher: str | None = None,
+        limit: int | None = None,
+    ) -> Call[SourcePage]:
+        params = {"kind": kind, "publisher": publisher, "limit": limit}
+        return get(model(SourcePage), "sources", params=params)
+
+    @Operation
+    def get_source(self, slug: str) -> Call[SourcePublic]:
+        return get(model(SourcePublic), "sources", slug)
+
+    @Operation
+    def get_source_with_etag(self, slug: str) -> Call[Tagged[SourcePublic]]:
+        return get(tagged(SourcePublic), "sources", slug)
+
+    @Operation
+    def create_source(
+        self, data: SourceCreate | Json, *, reason: str | None = None
+    ) -> Call[SourcePublic]:
+        """Create a source; with `text`, the store holds it and claims can quote it."""
+        return create(SourcePublic, "sources", data, reason)
+
+    @Operation
+    def update_source(
+        self, slug: str, patch: SourceUpdate | Json, *, if_match: str, reason: str | None = None
+    ) -> Call[SourcePublic]:
+        return update(SourcePublic, ("sources", slug), patch, if_match, reason)
+
+    @Operation
+    def delete_source(
+        self, slug: str, *, if_match: str | None = None, reason: str | None = None
+    ) -> Call[None]:
+        """Delete a source no claim cites (`ConflictError` otherwise); needs an admin key."""
+        return delete(nothing, ("sources", slug), if_match, reason)
+
+    @Operation
+    def source_history(self, slug: str) -> Call[list[RevisionPublic]]:
+        return get(revisions, "sources", slug, "history")
+
+    @Operation
+    def list_source_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> Call[ClaimPage]:
+        return get(model(ClaimPage), "sources", slug, "claims", params=filters)
+
+    iter_source_claims = Pages(list_source_claims.build)
+
+    @Operation
+    def source_text(self, slug: str, start: int | None = None, end: int | None = None) -> Call[str]:
+        """The held text (or the span `start:end`), to check a quote against its offsets."""
+        return get(text, "sources", slug, "text", params={"start": start, "end": end})
