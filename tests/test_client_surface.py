@@ -78,7 +78,7 @@ def test_bound_methods_name_and_document_themselves() -> None:
 
 def test_an_operation_read_off_something_else_is_refused() -> None:
     with pytest.raises(TypeError, match="get_claim"):
-        Operations().get_claim  # type: ignore[misc]  # noqa: B018
+        Operations().get_claim  # type: ignore[call-overload]  # noqa: B018
 
 
 def test_both_clients_send_the_same_request_for_each_operation() -> None:

@@ -26,12 +26,12 @@ from api.client.errors import (
     PreconditionFailedError,
 )
 from api.client.query import ClaimFilters, ClaimQuery, FacetName, PageQuery, SortOrder
-from models.base import ClaimStatus, EntityKind, Role, SourceKind
+from models.base import ClaimSort, ClaimStatus, EntityKind, Facet, Role, SourceKind
 from models.claim import ClaimCreate, ClaimPublic, ClaimUpdate
 from models.entity import EntityCreate, EntityPublic, EntityUpdate
 from models.health import Health
 from models.history import History, Retraction, RevisionPublic
-from models.page import ClaimPage, ClaimSort, EntityPage, Facet, ListPage, SourcePage
+from models.page import ClaimPage, EntityPage, ListPage, SourcePage
 from models.problem import FieldError, Problem
 from models.source import SourceCreate, SourcePublic, SourceUpdate
 
