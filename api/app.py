@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.http.errors import install_error_handlers
 from api.http.limits import BodyLimit
+from api.http.methods import HeadAsGet
 from api.router import create_router
 from api.settings import Settings
 from api.store.db import Store
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.claims_store = store
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -38,12 +38,21 @@ FixturesDir = Annotated[
 
 
 def _settings(database_url: str | None, fixtures: Path | None = None) -> Settings:
+    """The settings, from the environment and the options; a line per bad one, exit 2."""
+    from pydantic import ValidationError
+
     overrides: dict[str, object] = {}
     if database_url:
         overrides["database_url"] = database_url
     if fixtures:
         overrides["fixtures_dir"] = fixtures
-    return Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            name = "CLAIMS_" + "_".join(str(part) for part in error["loc"][:1]).upper()
+            typer.echo(f"invalid setting {name}: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _store(settings: Settings) -> Store:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,9 +24,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "fixtures",
         description="Folder of the fixture files loaded by `claims load` and `claims serve`.",
     )
-    cors_origins: list[str] = Field(
+    cors_origins: Annotated[list[str], NoDecode] = Field(
         default=[],
-        description="Origins browsers may call the API from (JSON list, or `*`); empty "
+        description="Origins browsers may call the API from: a JSON list "
+        '(`["https://newsroom.example"]`), a comma-separated list, or `*`; unset or empty '
         "turns CORS off.",
     )
     max_body_bytes: int = Field(
@@ -44,3 +47,20 @@ class Settings(BaseSettings):
         description="Seconds a write waits for the store's write lock (SQLite allows one "
         "writer at a time) before it is refused with 503 and Retry-After.",
     )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """What the environment holds is text: empty is none, `[...]` is JSON, and
+        anything else a comma-separated list."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return []
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a JSON list of origins") from None
+        return [origin.strip() for origin in text.split(",") if origin.strip()]

@@ -109,7 +109,9 @@ class DatePrecision(StrEnum):
     day = "day"
 
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: `\d` would also take full-width and other scripts' digits, as sent.
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -119,7 +121,7 @@ def date_bounds(value: str) -> tuple[date, date]:
 
     Cached: a bulk load asks for the same few thousand dates a million times over.
     """
-    match = _PARTIAL_DATE.match(value)
+    match = _PARTIAL_DATE.fullmatch(value)
     if match is None:
         raise ValueError(
             f"{value!r} is not an ISO 8601 date of the form YYYY, YYYY-MM or YYYY-MM-DD"
@@ -152,6 +154,7 @@ PartialDate = Annotated[
     str,
     AfterValidator(_check_partial_date),
     Field(
+        pattern=PARTIAL_DATE_PATTERN,
         description="ISO 8601 date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
         examples=["2022-03-04"],
     ),

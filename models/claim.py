@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
 from models.base import ClaimStatus, EntityKind, PartialDate, Role, Slug, Speech, Verb
 from models.entity import EntityRef
-from models.input import InputModel, describe_fields
+from models.input import InputModel, describe_fields, patch_schema
 
 STATEMENT_DOC = "One neutral sentence saying what is claimed."
 CLAIMED_ON_DOC = "When the claimant made the claim: YYYY, YYYY-MM or YYYY-MM-DD."
@@ -230,33 +229,46 @@ class ClaimCreate(InputModel):
         return self
 
 
+class QuotePatch(InputModel):
+    """A merge patch of a claim's quote; a new `text` without offsets is found again."""
+
+    source: Slug | None = None
+    text: str | None = Field(default=None, min_length=1, max_length=10_000)
+    start: int | None = Field(default=None, ge=0, le=2**31)
+    end: int | None = Field(default=None, ge=0, le=2**31)
+
+
+class QuantityPatch(InputModel):
+    """A merge patch of a claim's quantity; null removes a field."""
+
+    value: float | None = Field(default=None, ge=-1e15, le=1e15)
+    unit: str | None = Field(default=None, max_length=200)
+    qualifier: str | None = Field(default=None, max_length=100)
+    text: str | None = Field(default=None, max_length=300)
+
+
 class ClaimUpdate(InputModel):
     """A JSON Merge Patch of a claim: the fields to change; null removes an optional one."""
 
-    statement: str | None = None
-    quote: dict[str, object] | None = None
+    model_config = ConfigDict(
+        json_schema_extra=patch_schema(
+            {
+                "status": "disputed",
+                "quote": {"text": "there are more than 300 applications to join the legion"},
+            }
+        )
+    )
+
+    statement: str | None = Field(default=None, min_length=1, max_length=1000)
+    quote: QuotePatch | None = None
     claimant: Slug | None = None
-    entities: list[EntityRoleInput] | None = None
-    attribution: list[HopInput] | None = None
-    claimed_on: str | None = None
-    event_date: str | None = None
+    entities: list[EntityRoleInput] | None = Field(default=None, max_length=100)
+    attribution: list[HopInput] | None = Field(default=None, min_length=1, max_length=20)
+    claimed_on: PartialDate | None = None
+    event_date: PartialDate | None = None
     status: ClaimStatus | None = None
     speech: Speech | None = None
-    quantity: dict[str, object] | None = None
-
-    @field_validator("quote", "quantity")
-    @classmethod
-    def _fields_are_plain_values(cls, value: dict[str, object] | None) -> dict[str, object] | None:
-        # Every field of a quote or a quantity is text, a finite number or null. Checked
-        # here because these patches are re-serialized before they are validated: a deeply
-        # nested value made that serializer fail (a 500), and NaN or Infinity (which
-        # Python's JSON parser accepts) became null, silently deleting the field.
-        for name, field in (value or {}).items():
-            if isinstance(field, dict | list):
-                raise ValueError(f"{name!r} must be text, a number or null, not a structure")
-            if isinstance(field, float) and not math.isfinite(field):
-                raise ValueError(f"{name!r} must be a finite number")
-        return value
+    quantity: QuantityPatch | None = None
 
 
 class BatchResult(BaseModel):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from models.base import EntityKind, Slug
-from models.input import InputModel
+from models.input import InputModel, patch_schema
 
 _LEGION: dict[str, Any] = {
     "slug": "freedom-of-russia-legion",
@@ -52,28 +52,30 @@ class EntityPublic(BaseModel):
     aliases: list[str] = Field(description="Other names, as written in the sources.")
 
 
+# A name as written: 1 to 300 characters, not all of them blank.
+Alias = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+
+
 class EntityCreate(InputModel):
     """A new entity; its slug, name and aliases must not be taken by another entity."""
 
     slug: Slug
     name: str = Field(min_length=1, max_length=200)
     kind: EntityKind
-    aliases: list[str] = Field(default=[], max_length=50)
+    aliases: list[Alias] = Field(default=[], max_length=50)
     description: str | None = Field(default=None, max_length=2000)
-
-    @field_validator("aliases")
-    @classmethod
-    def _aliases_are_names(cls, aliases: list[str]) -> list[str]:
-        for alias in aliases:
-            if not alias.strip() or len(alias) > 300:
-                raise ValueError("each alias is 1 to 300 characters")
-        return aliases
 
 
 class EntityUpdate(InputModel):
     """A JSON Merge Patch of an entity: the fields to change; null removes an optional one."""
 
-    name: str | None = None
+    model_config = ConfigDict(
+        json_schema_extra=patch_schema(
+            {"aliases": ["Legion", "Freedom of Russia", "Russian Legion", "FRL"]}
+        )
+    )
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: EntityKind | None = None
-    aliases: list[str] | None = None
-    description: str | None = None
+    aliases: list[Alias] | None = Field(default=None, max_length=50)
+    description: str | None = Field(default=None, max_length=2000)

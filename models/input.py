@@ -6,6 +6,7 @@ resource's create shape, then validated as a create, so one set of rules covers 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -57,7 +58,11 @@ class InputModel(BaseModel):
     """Base of every model a client sends."""
 
     model_config = ConfigDict(
-        extra="forbid", str_max_length=100_000, json_schema_extra=describe_fields
+        extra="forbid",
+        str_max_length=100_000,
+        # Python's JSON parser reads NaN and Infinity; JSON has neither.
+        allow_inf_nan=False,
+        json_schema_extra=describe_fields,
     )
 
     @field_validator("*", mode="before")
@@ -66,3 +71,13 @@ class InputModel(BaseModel):
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("must not contain a NUL character")
         return value
+
+
+def patch_schema(example: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    """The JSON schema of a merge patch: its fields described, and a real example."""
+
+    def write(schema: dict[str, Any]) -> None:
+        describe_fields(schema)
+        schema["examples"] = [example]
+
+    return write

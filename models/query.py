@@ -11,11 +11,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.base import ClaimSort, ClaimStatus, EntityKind, Facet, Role, SourceKind
+from models.base import (
+    PARTIAL_DATE_PATTERN,
+    ClaimSort,
+    ClaimStatus,
+    EntityKind,
+    Facet,
+    Role,
+    SourceKind,
+)
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_DATE_PATTERN = PARTIAL_DATE_PATTERN
 
 
 class PageParams(BaseModel):
@@ -43,12 +51,14 @@ class ClaimFilterParams(PageParams):
     )
     claimant: str | None = Field(
         default=None,
+        min_length=1,
         max_length=200,
         description="Claims asserted by this entity (slug, name or alias, any case).",
         examples=["oleksiy-arestovych"],
     )
     source: str | None = Field(
         default=None,
+        min_length=1,
         max_length=300,
         description="Claims whose attribution chain passes through this source (slug, name "
         "or title), or through any source of the publisher so named.",
@@ -102,6 +112,7 @@ class ClaimFilterParams(PageParams):
 class ClaimListParams(ClaimFilterParams):
     entity: str | None = Field(
         default=None,
+        min_length=1,
         max_length=200,
         description="Claims involving this entity (slug, name or alias, any case), in any "
         "role unless `role` narrows it.",
@@ -123,6 +134,7 @@ class SourceListParams(PageParams):
     kind: SourceKind | None = Field(default=None, description="Only sources of this kind.")
     publisher: str | None = Field(
         default=None,
+        min_length=1,
         max_length=200,
         description="Only sources published by this entity (slug, name or alias).",
         examples=["moscow-times"],

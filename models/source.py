@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from models.base import DatePrecision, PartialDate, Slug, SourceKind
 from models.entity import EntityRef
-from models.input import InputModel
+from models.input import InputModel, patch_schema
 
 
 class SourcePublic(BaseModel):
@@ -61,6 +64,21 @@ class SourcePublic(BaseModel):
     text_sha256: str | None = Field(description="SHA-256 of the held text, hex.")
 
 
+def _web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError("must be an http or https URL, such as https://example.org/story")
+    return value
+
+
+# Where a work can be read, kept as written.
+WebUrl = Annotated[
+    str,
+    AfterValidator(_web_url),
+    Field(max_length=2000, pattern=r"^https?://\S+$", examples=["https://example.org/story"]),
+]
+
+
 class SourceCreate(InputModel):
     """A new source; `text` makes it held, so claims can quote it."""
 
@@ -72,7 +90,7 @@ class SourceCreate(InputModel):
     date: PartialDate | None = None
     date_inferred: bool = False
     date_note: str | None = Field(default=None, max_length=1000)
-    url: str | None = Field(default=None, max_length=2000)
+    url: WebUrl | None = None
     text: str | None = Field(
         default=None, max_length=1_000_000, description="The full text, to hold it here."
     )
@@ -81,11 +99,17 @@ class SourceCreate(InputModel):
 class SourceUpdate(InputModel):
     """A JSON Merge Patch of a source; its slug and held text cannot change."""
 
-    name: str | None = None
-    title: str | None = None
+    model_config = ConfigDict(
+        json_schema_extra=patch_schema(
+            {"date": "2022-07-04", "date_inferred": False, "url": "https://example.org/story"}
+        )
+    )
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    title: str | None = Field(default=None, max_length=500)
     publisher: Slug | None = None
     kind: SourceKind | None = None
-    date: str | None = None
+    date: PartialDate | None = None
     date_inferred: bool | None = None
-    date_note: str | None = None
-    url: str | None = None
+    date_note: str | None = Field(default=None, max_length=1000)
+    url: WebUrl | None = None

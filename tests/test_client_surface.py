@@ -163,7 +163,8 @@ async def awaiting(client: AsyncClaimsClient) -> None:
     client.health()  # type: ignore[unused-coroutine]
     assert_type(await client.list_entity_claims("e", role="claimant"), ClaimPage)
     assert_type(client.iter_source_claims("s"), AsyncIterator[ClaimPublic])
-    await client.retract_claim("x", if_match=None, reason="r")
+    await client.retract_claim("x", if_match="*", reason="r")
+    await client.retract_claim("x")  # type: ignore[call-arg]
     client.iter_sources(cursor="c")  # type: ignore[call-arg]
 """
 

@@ -347,7 +347,9 @@ def test_injection_in_credentials_preconditions_and_reasons_is_refused(
             assert_problem(client.delete(f"/claims/{CLAIM}", headers=forged), 401)
             stale = admin | {"If-Match": value}
             assert_problem(client.delete(f"/claims/{CLAIM}", headers=stale), 412, "If-Match")
-            in_use = client.delete(f"/entities/{ENTITY}", params={"reason": value}, headers=admin)
+            in_use = client.delete(
+                f"/entities/{ENTITY}", params={"reason": value}, headers=admin | {"If-Match": "*"}
+            )
             assert_problem(in_use, 409)
 
 

@@ -89,7 +89,7 @@ def update(
 
 
 def delete(
-    decode: Decoder[_R], where: Sequence[str], if_match: str | None, reason: str | None
+    decode: Decoder[_R], where: Sequence[str], if_match: str, reason: str | None
 ) -> Call[_R]:
-    """A delete (or a claim's retraction), applied only if still at `if_match`, when given."""
+    """A delete (or a claim's retraction), applied only if still at `if_match`."""
     return Call("DELETE", path(*where), decode, {"reason": reason}, headers=guard(if_match))

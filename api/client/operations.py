@@ -77,9 +77,9 @@ class Operations:
 
     @Operation
     def retract_claim(
-        self, claim_id: str, *, if_match: str | None = None, reason: str | None = None
+        self, claim_id: str, *, if_match: str, reason: str | None = None
     ) -> Call[Retraction]:
-        """Retract a claim (only if still `if_match`, when given); nothing is deleted."""
+        """Retract a claim if it is still `if_match` (or `"*"`); nothing is deleted."""
         return delete(model(Retraction), ("claims", claim_id), if_match, reason)
 
     @Operation
@@ -133,9 +133,7 @@ class Operations:
         return update(EntityPublic, ("entities", slug), patch, if_match, reason)
 
     @Operation
-    def delete_entity(
-        self, slug: str, *, if_match: str | None = None, reason: str | None = None
-    ) -> Call[None]:
+    def delete_entity(self, slug: str, *, if_match: str, reason: str | None = None) -> Call[None]:
         """Delete an entity nothing uses (`ConflictError` otherwise); needs an admin key."""
         return delete(nothing, ("entities", slug), if_match, reason)
 
@@ -196,9 +194,7 @@ class Operations:
         return update(SourcePublic, ("sources", slug), patch, if_match, reason)
 
     @Operation
-    def delete_source(
-        self, slug: str, *, if_match: str | None = None, reason: str | None = None
-    ) -> Call[None]:
+    def delete_source(self, slug: str, *, if_match: str, reason: str | None = None) -> Call[None]:
         """Delete a source no claim cites (`ConflictError` otherwise); needs an admin key."""
         return delete(nothing, ("sources", slug), if_match, reason)
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import forbidden, unauthorized
 from api.http.deps import Reason, store_of
@@ -39,10 +40,22 @@ async def principal(request: Request) -> Principal | None:
     return found
 
 
+# Declares the scheme in the OpenAPI document (Swagger UI's Authorize button, and the
+# `security` of every write); the header itself is read by `principal`, which answers
+# a missing or malformed one with a problem rather than FastAPI's bare 403.
+BEARER = HTTPBearer(
+    scheme_name="ApiKey",
+    description="An API key made with `claims keys create`: `Authorization: Bearer sc_...`. "
+    "Writes need the write scope; deleting entities and sources needs admin.",
+    auto_error=False,
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+
 def require(scope: Scope) -> Any:
     """A dependency admitting only keys with at least `scope`."""
 
-    async def check(request: Request) -> Principal:
+    async def check(request: Request, _declared: Credentials) -> Principal:
         who = await principal(request)
         if who is None:
             raise unauthorized(f"This needs an API key with the {scope.value} scope.")

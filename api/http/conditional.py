@@ -11,6 +11,6 @@ from api.queries.versions import matches
 def tag_response(request: Request, response: Response, tag: str) -> None:
     """Set the ETag, or answer 304 when the client already holds this version."""
     held = request.headers.get("if-none-match")
-    if held is not None and matches(held, tag):
+    if held is not None and matches(held, tag, weak=True):
         raise NotModifiedError(tag)
     response.headers["ETag"] = tag

@@ -7,6 +7,8 @@ live in `api.errors`.
 from __future__ import annotations
 
 import logging
+import re
+from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
@@ -92,8 +94,18 @@ def _invalid_request(detail: str, field: str | None, found: list[FieldError]) ->
     )
 
 
+def _lacks_if_match(exc: RequestValidationError) -> bool:
+    return any(
+        error.get("type") == "missing" and tuple(error.get("loc", ())) == ("header", "if-match")
+        for error in exc.errors()
+    )
+
+
 async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if _lacks_if_match(exc):
+        # Required in the OpenAPI document, but its absence is a 428, not a bad request.
+        return render(errors.precondition_required())
     found = _field_errors(exc)
     detail = "; ".join(f"{e.field}: {e.message}" for e in found) or "Invalid request."
     return _invalid_request(detail, found[0].field if found else None, found)
@@ -119,10 +131,47 @@ def _unreadable_body(exc: StarletteHTTPException) -> str | None:
     return None
 
 
-async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the request's path is served with (not only one route's), HEAD where
+    GET is, and OPTIONS: read from the app's OpenAPI document, which lists them all."""
+    app = request.app
+    openapi = getattr(app, "openapi", None)
+    paths: dict[str, Any] = openapi().get("paths", {}) if callable(openapi) else {}
+    root = request.scope.get("root_path", "")
+    path = request.url.path
+    path = path[len(root) :] if root and path.startswith(root) else path
+    methods = {
+        method.upper()
+        for template, operations in paths.items()
+        if _template(template).fullmatch(path)
+        for method in operations
+        if method.upper() in _METHODS
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    methods.add("OPTIONS")
+    return sorted(methods)
+
+
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+@lru_cache(maxsize=256)
+def _template(template: str) -> re.Pattern[str]:
+    """A path template (`/claims/{claim_id}`) as a pattern matching its paths."""
+    parts = re.split(r"(\{[^}]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if isinstance(exc, ProblemHTTPError):
         return render(exc.error)
+    if exc.status_code == 405:
+        allow = ", ".join(allowed_methods(request))
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        exc.headers = {**(exc.headers or {}), "Allow": allow}
     unreadable = _unreadable_body(exc)
     if unreadable is not None:
         found = [FieldError(field="body", location="body", message=unreadable)]

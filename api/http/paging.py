@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import MutableMapping, Sequence
 from typing import Any
 from urllib.parse import quote, unquote_plus
@@ -59,12 +60,29 @@ def first_key(cursor: str | None) -> str | None:
     return str(key[0]) if key else None
 
 
+_INT64 = 2**63
+
+
 def _is(value: Any, kind: type) -> bool:
+    """Whether a cursor's key part is a `kind` the store can compare: a 64-bit integer,
+    a finite number, or text that a database can hold (no NUL, no lone surrogate)."""
     if isinstance(value, bool):
         return False
     if kind is float:
-        return isinstance(value, int | float)
+        return isinstance(value, int | float) and math.isfinite(value) and abs(value) < _INT64
+    if kind is int:
+        return isinstance(value, int) and -_INT64 <= value < _INT64
+    if kind is str:
+        return isinstance(value, str) and "\x00" not in value and _encodable(value)
     return isinstance(value, kind)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def next_link(

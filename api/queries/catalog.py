@@ -15,6 +15,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from api.errors import not_found
 from api.store import search
 from models.base import EntityKind, SourceKind, date_precision
 from models.entity import EntityPublic, EntityRef
@@ -53,7 +54,7 @@ def list_entities(
     statement = select(Entity)
     if kind is not None:
         statement = statement.where(col(Entity.kind) == kind.value)
-    for word in search.words_of(words):
+    for word in search.terms(words):
         statement = statement.where(
             or_(
                 col(Entity.description).icontains(word, autoescape=True),
@@ -150,9 +151,11 @@ def list_sources(
     return Page([_source_public(row[0], row[1]) for row in rows], after_last)
 
 
-def entity_row(session: Session, entity_id: int) -> Entity:
-    row = session.get(Entity, entity_id)
-    assert row is not None, f"no entity row {entity_id}"
+def entity_row(session: Session, entity_id: int, *, for_update: bool = False) -> Entity:
+    """The entity's row (`for_update`: locked until the transaction ends, as claims')."""
+    row = session.get(Entity, entity_id, with_for_update=for_update)
+    if row is None:  # deleted since its name was resolved
+        raise not_found("entity", str(entity_id))
     return row
 
 

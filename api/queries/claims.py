@@ -80,7 +80,9 @@ def check(params: ClaimFilterParams, *, has_entity: bool) -> None:
     if params.role is not None and not has_entity:
         raise invalid_parameter("role", "needs `entity` to say whose role it is")
     if params.q is not None and not search.words_of(params.q):
-        raise invalid_parameter("q", "has no words to search for")
+        raise invalid_parameter(
+            "q", "has no words to search for (common words such as 'the' are not indexed)"
+        )
     if params.sort is ClaimSort.relevance and params.q is None:
         raise invalid_parameter("sort", "relevance needs `q` to rank against")
     for name in ("since", "until"):
@@ -90,6 +92,14 @@ def check(params: ClaimFilterParams, *, has_entity: bool) -> None:
                 date_bounds(value)
             except ValueError as exc:
                 raise invalid_parameter(name, str(exc)) from None
+    if (
+        params.since
+        and params.until
+        and date_bounds(params.since)[0] > date_bounds(params.until)[1]
+    ):
+        raise invalid_parameter(
+            "until", f"{params.until} ends before since={params.since} begins: the window is empty"
+        )
 
 
 # --- claim lists ---------------------------------------------------------------------
@@ -180,10 +190,13 @@ def stored_claim(store: Store, claim_id: str) -> StoredClaim | None:
     return StoredClaim(body=row[2], version=int(row[0]), retracted=bool(row[1]))
 
 
-def claim_row(session: Session, claim_id: str) -> Claim | None:
-    row: Claim | None = session.execute(
-        select(Claim).where(col(Claim.public_id) == claim_id)
-    ).scalar_one_or_none()
+def claim_row(session: Session, claim_id: str, *, for_update: bool = False) -> Claim | None:
+    """The claim's row; `for_update` locks it until the transaction ends (PostgreSQL;
+    SQLite's writers hold the whole store), so writers of one claim take turns."""
+    statement = select(Claim).where(col(Claim.public_id) == claim_id)
+    if for_update:
+        statement = statement.with_for_update()
+    row: Claim | None = session.execute(statement).scalar_one_or_none()
     return row
 
 

@@ -25,7 +25,16 @@ def listed(header: str) -> list[str]:
     return [part.strip() for part in header.split(",") if part.strip()]
 
 
-def matches(header: str, current: str) -> bool:
-    """Whether `header` (`*` or a list of tags) names `current`."""
+def matches(header: str, current: str, *, weak: bool = False) -> bool:
+    """Whether `header` (`*` or a list of tags) names `current` (RFC 9110 section 8.8.3.2).
+
+    If-Match compares strongly: a weak tag (`W/"..."`) names no exact representation, so it
+    never matches. If-None-Match compares weakly: `W/"1-ab"` and `"1-ab"` are the same
+    version, as a cache behind a compressing proxy holds it.
+    """
     tags = listed(header)
-    return "*" in tags or current in tags
+    if "*" in tags:
+        return True
+    if not weak:
+        return current in tags
+    return current.removeprefix("W/") in {t.removeprefix("W/") for t in tags}

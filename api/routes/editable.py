@@ -60,7 +60,7 @@ def add_edits(router: APIRouter, spec: Editable[C, P]) -> None:
         return public
 
     def update(
-        response: Response, work: WriteWork, target: Any, patch: Any, if_match: IfMatch = None
+        response: Response, work: WriteWork, target: Any, patch: Any, if_match: IfMatch
     ) -> Any:
         changes = patch.model_dump(mode="json", exclude_unset=True)
         public, etag = spec.update(work, target, changes, if_match)
@@ -68,7 +68,7 @@ def add_edits(router: APIRouter, spec: Editable[C, P]) -> None:
         response.headers["ETag"] = etag
         return public
 
-    def delete(work: Any, target: Any, if_match: IfMatch = None) -> Any:
+    def delete(work: Any, target: Any, if_match: IfMatch) -> Any:
         record = spec.delete(work, target, if_match)
         work.commit()
         return record if record is not None else Response(status_code=204)

@@ -42,9 +42,32 @@ POSTGRES_DDL = [
 ]
 
 
+# The English stop words PostgreSQL's `english` configuration leaves out of its index
+# (Snowball's list, as PostgreSQL ships it). FTS5 indexes every word, so `q` drops these on
+# both engines: `q=the` is "no words to search for" everywhere, not a match on one engine
+# and nothing on the other.
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what
+    which who whom this that these those am is are was were be been being have has had
+    having do does did doing a an the and but if or because as until while of at by for
+    with about against between into through during before after above below to from up
+    down in out on off over under again further then once here there when where why how
+    all any both each few more most other some such no nor not only own same so than too
+    very s t can will just don should now
+    """.split()  # noqa: SIM905  (a word list reads better as text)
+)
+
+
+def terms(text: str | None) -> list[str]:
+    """Every word of a text, as written."""
+    return list(_WORD.findall(text or ""))
+
+
 def words_of(text: str | None) -> list[str]:
-    """The searchable words of a `q` parameter."""
-    return _WORD.findall(text or "")
+    """The words of a `q` parameter the full-text index can find: less the stop words."""
+    return [word for word in terms(text) if word.casefold() not in STOP_WORDS]
 
 
 def install(connection: Connection) -> None:

@@ -178,7 +178,7 @@ class References:
 
 def live_row(session: Session, claim_id: str) -> Claim:
     """The claim's row; a 404 if there is none, a 410 if it was retracted."""
-    row = claim_row(session, claim_id)
+    row = claim_row(session, claim_id, for_update=True)
     if row is None:
         raise not_found("claim", claim_id)
     if row.retracted_at is not None:
@@ -280,7 +280,7 @@ def retract(work: UnitOfWork, claim_id: str, if_match: str | None) -> Retraction
     row = live_row(work.session, claim_id)
     assert row.id is not None
     public = current_claim(work.session, row.id)
-    work.guard(if_match, tag_of(public, row.version), required=False)
+    work.guard(if_match, tag_of(public, row.version))
     work.bump(Claim, row.id, row.version)
     work.session.refresh(row)
     row.retracted_at = datetime.now(UTC)

@@ -60,7 +60,7 @@ def create(work: UnitOfWork, data: EntityCreate) -> tuple[EntityPublic, str]:
 def update(
     work: UnitOfWork, entity: Named, patch: Any, if_match: str | None
 ) -> tuple[EntityPublic, str]:
-    row = catalog.entity_row(work.session, entity.id)
+    row = catalog.entity_row(work.session, entity.id, for_update=True)
     before = catalog.entity_public(work.session, row)
     work.guard(if_match, tag_of(before, row.version))
     data = patched(
@@ -87,9 +87,9 @@ def update(
 
 
 def delete(work: UnitOfWork, entity: Named, if_match: str | None) -> None:
-    row = catalog.entity_row(work.session, entity.id)
+    row = catalog.entity_row(work.session, entity.id, for_update=True)
     public = catalog.entity_public(work.session, row)
-    work.guard(if_match, tag_of(public, row.version), required=False)
+    work.guard(if_match, tag_of(public, row.version))
     uses = sum(
         work.session.execute(
             select(func.count()).select_from(model).where(column == entity.id)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from api.errors import conflict, invalid_body
+from api.errors import conflict, invalid_body, not_found
 from api.queries import catalog, names
 from api.queries.names import Named
 from api.queries.versions import tag_of
@@ -67,8 +67,9 @@ def as_input(public: SourcePublic) -> dict[str, Any]:
 def update(
     work: UnitOfWork, source: Named, patch: Any, if_match: str | None
 ) -> tuple[SourcePublic, str]:
-    row = work.session.get(Source, source.id)
-    assert row is not None
+    row = work.session.get(Source, source.id, with_for_update=True)
+    if row is None:  # deleted since its name was resolved
+        raise not_found("source", source.slug)
     before = catalog.source_public(work.session, source.id)
     work.guard(if_match, tag_of(before, row.version))
     if isinstance(patch, dict) and "text" in patch:
@@ -86,10 +87,11 @@ def update(
 
 
 def delete(work: UnitOfWork, source: Named, if_match: str | None) -> None:
-    row = work.session.get(Source, source.id)
-    assert row is not None
+    row = work.session.get(Source, source.id, with_for_update=True)
+    if row is None:  # deleted since its name was resolved
+        raise not_found("source", source.slug)
     public = catalog.source_public(work.session, source.id)
-    work.guard(if_match, tag_of(public, row.version), required=False)
+    work.guard(if_match, tag_of(public, row.version))
     uses = work.session.execute(
         select(func.count())
         .select_from(AttributionHop)

@@ -57,12 +57,11 @@ class UnitOfWork:
             self.session.rollback()
             raise _refused(exc) from None
 
-    def guard(self, if_match: str | None, current: str, *, required: bool = True) -> None:
-        """Go on only if `If-Match` names the current version (or is `*`)."""
+    def guard(self, if_match: str | None, current: str) -> None:
+        """Go on only if `If-Match` names the current version (or is `*`): every change
+        to an existing resource says which version it changes."""
         if if_match is None:
-            if required:
-                raise precondition_required()
-            return
+            raise precondition_required()
         if not matches(if_match, current):
             raise precondition_failed(if_match, current)
 
