@@ -1,0 +1,1 @@
+"""Getting data in: fixtures, bulk loads and extraction of claims from new texts."""
