@@ -83,6 +83,7 @@ class Cue:
     lemma: str  # "say", "tell", "according to"...
     verb: Verb
     hedged: bool
+    participle: bool  # "saying", "claiming": the speaker is the subject of another verb
 
     @property
     def forward_only(self) -> bool:
@@ -121,5 +122,6 @@ def find_cues(text: str, start: int, end: int) -> list[Cue]:
             continue
         if word[:1].isupper() and lemma not in {"according to"} and match.start() > start:
             continue  # a capitalised "Said" or "Report" inside a sentence is a name
-        cues.append(Cue(match.start(), match.end(), lemma, verb, hedged))
+        participle = word.casefold().endswith("ing") and lemma not in _PHRASES
+        cues.append(Cue(match.start(), match.end(), lemma, verb, hedged, participle))
     return cues

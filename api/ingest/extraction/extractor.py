@@ -9,6 +9,7 @@ from api.ingest.extraction.dates import claim_date
 from api.ingest.extraction.direct import attribute_chain, quote_chains
 from api.ingest.extraction.findings import Finding
 from api.ingest.extraction.indirect import attribute_sentence
+from api.ingest.extraction.nesting import unnest
 from api.ingest.extraction.quotes import find_quotes
 from api.ingest.extraction.reading import Reading
 from api.ingest.extraction.recogniser import find_names
@@ -92,6 +93,8 @@ def read(text: str, *, source_date: str | None = None, trained: bool = True) -> 
             attribute_chain(reading, chains[chain_index])
             chain_index += 1
         attribute_sentence(reading, sentence)
+    for finding in reading.findings:
+        unnest(reading, finding)
     findings = sorted(reading.findings, key=lambda finding: (finding.start, finding.end))
     unique = [
         finding

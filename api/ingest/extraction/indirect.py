@@ -22,10 +22,12 @@ from api.ingest.extraction.framing import (
 )
 from api.ingest.extraction.reading import Reading
 from api.ingest.extraction.results import Hop
+from api.ingest.extraction.speakers import Speaker
 from models.base import Verb
 
 _CONNECTOR = re.compile(
-    r"(?:,\s*(?:but|and|while|whereas|although|as|which|who)\b|;|\s+but\b|,)\s*", re.IGNORECASE
+    r"(?:,[\"\u201d\u2019]?\s*(?:but|and|while|whereas|although|as|which|who)\b|;|\s+but\b|,)\s*",
+    re.IGNORECASE,
 )
 _OPENING_FILLER = re.compile(r"^[\s,]*(?:(?:but|and|however|meanwhile|yet|so)\b[\s,]*)*$", re.IGNORECASE)
 _AS_BEFORE_SPEAKER = re.compile(r",\s*as\s+", re.IGNORECASE)
@@ -38,16 +40,19 @@ def _subject_start(text: str, low: int, cue: Cue) -> int:
     """Where the clause holding this cue's speaker begins (after ", but", ";", ", which"...)."""
     start = low
     for match in _CONNECTOR.finditer(text, low, cue.start):
-        if match.group(0).strip(" ,") or match.end() < cue.start:
-            start = match.start()
+        if match.group(0).strip(" ,\"\u201d\u2019"):
+            start = match.end()
     return start
 
 
 def _clause_cut(text: str, low: int, cue: Cue) -> int:
     """Where the previous attribution's words stop, before this cue's clause."""
+    if cue.lemma == "according to":
+        comma = text.rfind(",", low, cue.start)
+        return comma if comma >= 0 else low
     cut = low
     for match in _CONNECTOR.finditer(text, low, cue.start):
-        if match.group(0).strip(" ,"):
+        if match.group(0).strip(" ,\"\u201d\u2019"):
             cut = match.start()
     return cut
 
@@ -72,13 +77,13 @@ def _backward_boundary(text: str, low: int, cue: Cue) -> int | None:
 def _according_to(reading: Reading, cue: Cue, sentence: tuple[int, int], low: int, others: list[Cue]) -> Hop | None:
     """Read "according to X"; returns X as an outer hop when it frames the sentence's other cues."""
     text = reading.text
-    _, end = sentence
+    sentence_start, end = sentence
     phrase_end_match = _SOURCE_PHRASE_END.search(text, cue.end, end)
     phrase_end = phrase_end_match.start() if phrase_end_match else end
     source = reading.resolver.resolve(cue.end, phrase_end)
     if source is None:
         return None
-    leading = _OPENING_FILLER.match(text[low : cue.start]) is not None
+    leading = _OPENING_FILLER.match(text[sentence_start : cue.start]) is not None
     if not leading and others:
         return Hop(source.name, Verb.reported)
     if leading:
@@ -104,18 +109,16 @@ def _add(
     cue: Cue,
     start: int,
     end: int,
-    speaker: object,
+    speaker: Speaker | None,
     frame: list[tuple[int, int]],
     intermediaries: list[Hop],
     cited: tuple[int, int] | None,
 ) -> bool:
-    from api.ingest.extraction.speakers import Speaker
-
     text = reading.text
     start, end = trim_content(text, start, end)
     if word_count(text, start, end) < MINIMUM_CONTENT_WORDS:
         return False
-    claimant = speaker if isinstance(speaker, Speaker) else None
+    claimant = speaker
     hops = list(intermediaries)
     cited_hops: list[Hop] = []
     if cited is not None:
@@ -188,6 +191,8 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
             if _add(reading, cue, content_start, content_end, None, frame, intermediaries, cited):
                 low = content_end
             continue
+        if cue.participle and reading.resolver.resolve(subject_start, cue.start) is None:
+            continue  # ", claiming the set": a participle with no one to credit
         has_subject = bool(text[subject_start : cue.start].strip(" ,;"))
         if has_subject and word_count(text, content_start, content_end) >= MINIMUM_CONTENT_WORDS:
             speaker = reading.resolver.resolve(subject_start, cue.start)
@@ -206,8 +211,7 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
             low = max(low, cue.end)
     if outer is not None:
         for finding in reading.findings[first_new:]:
-            finding.intermediaries.insert(0, outer)
             if finding.speaker is None:
-                from api.ingest.extraction.speakers import Speaker
-
                 finding.speaker = Speaker(outer.name, "organization", "named")
+            else:
+                finding.intermediaries.insert(0, outer)

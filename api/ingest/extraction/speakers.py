@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from api.ingest.extraction.kinds import guess_label
 from api.ingest.extraction.names import Name, capitalised_names
 
 _TITLES = re.compile(
@@ -20,6 +21,11 @@ _TITLES = re.compile(
     r"Senator|Sen|Governor|Gov|Judge|General|Gen|Colonel|Col|Captain|Capt|King|Queen|Prince|"
     r"Princess|Pope|Rev|Prime\s+Minister|Minister|Secretary|Commissioner|Chief)\.?\s+)+"
 )
+_TITLE_WORDS = frozenset(
+    """mr mrs ms dr sir dame lord lady prof professor president premier chancellor senator
+    governor judge general colonel captain king queen prince princess pope rev""".split()
+)
+LONGEST_PERSON_NAME = 4  # words
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they", "we"})
 THING_PRONOUNS = frozenset({"it"})
@@ -61,6 +67,17 @@ class Speaker:
 
 def _without_title(name: str) -> str:
     return _TITLES.sub("", name).strip()
+
+
+def person_core(name: str) -> str:
+    """A person's name without the titles and roles written before it: "Ukrainian Presidential
+    Adviser Oleksiy Arestovych" -> "Oleksiy Arestovych"."""
+    words = _without_title(name).split()
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].casefold().strip(".,") in PERSON_ROLES | _TITLE_WORDS:
+            words = words[index + 1 :]
+            break
+    return " ".join(words)
 
 
 def _name_words(name: str) -> list[str]:
@@ -110,23 +127,38 @@ class SpeakerResolver:
         self.names = sorted(names, key=lambda name: name.start)
         self.starts = [name.start for name in self.names]
         self.credits: list[Credit] = []
+        # Full names the recogniser may have missed ("Jan-Michael Gambill"), for surnames to
+        # be completed from.
+        cores = [
+            person_core(run.text)
+            for run in capitalised_names(text)
+            if guess_label(run.text) == "PERSON"
+        ]
+        self.person_names = [
+            core for core in cores if 2 <= len(core.split()) <= LONGEST_PERSON_NAME
+        ]
 
-    def canonical(self, name: Name) -> str:
-        """The fullest mention in the text that ends with the same words ("Gambill" ->
-        "Jan-Michael Gambill", "Mr Kemp" -> "David Kemp", "the Legion" -> "Freedom of Russia
-        Legion")."""
+    def canonical(self, name: Name) -> tuple[str, str]:
+        """The fullest mention in the text that ends with the same words, and its kind:
+        "Gambill" -> "Jan-Michael Gambill", "Mr Kemp" -> "David Kemp", "the Legion" ->
+        "Freedom of Russia Legion"."""
         words = _name_words(name.text)
+        best = person_core(name.text) if name.label == "PERSON" else _without_title(name.text)
+        best, kind = best or name.text, name.kind
         if not words:
-            return name.text
-        best = _without_title(name.text) or name.text
+            return best, kind
         best_length = len(words)
         for other in self.names:
-            if other.label != name.label:
-                continue
             other_words = _name_words(other.text)
-            if len(other_words) > best_length and other_words[-len(words) :] == words:
-                best, best_length = _without_title(other.text), len(other_words)
-        return best
+            if other.label == name.label and len(other_words) > best_length:
+                if other_words[-len(words) :] == words:
+                    best, best_length = _without_title(other.text), len(other_words)
+        if name.label in {"PERSON", "ORG"} and guess_label(name.text) == "PERSON":
+            for full in self.person_names:
+                full_words = [word.casefold() for word in _WORD.findall(full)]
+                if len(full_words) > best_length and full_words[-len(words) :] == words:
+                    best, best_length, kind = full, len(full_words), "person"
+        return best, kind
 
     def names_between(self, start: int, end: int) -> list[Name]:
         first = bisect.bisect_left(self.starts, start)
@@ -159,8 +191,8 @@ class SpeakerResolver:
         return None
 
     def _named(self, name: Name, how: str = "named") -> Speaker:
-        canonical = self.canonical(name)
-        return Speaker(canonical, name.kind, how if canonical == name.text else "partial")
+        canonical, kind = self.canonical(name)
+        return Speaker(canonical, kind, how if canonical == name.text else "partial")
 
     def _pronoun(self, pronoun: str, at: int) -> Speaker | None:
         if pronoun in PERSON_PRONOUNS:
@@ -175,19 +207,19 @@ class SpeakerResolver:
             name = self._nearest_before(at, {"ORG", "NORP", "GPE"})
         else:
             name = self._nearest_before(at, {"ORG", "GPE"})
-        return None if name is None else Speaker(self.canonical(name), name.kind, "pronoun")
+        return None if name is None else Speaker(self.canonical(name)[0], name.kind, "pronoun")
 
     def _role(self, words: list[str], at: int, description: str) -> Speaker | None:
         for word in reversed(words):
             if word in BODY_ROLES:
                 name = self._nearest_before(at, {"ORG", "GPE", "NORP"}, containing=word)
                 if name is not None:
-                    return Speaker(self.canonical(name), name.kind, "role")
+                    return Speaker(self.canonical(name)[0], name.kind, "role")
                 return Speaker(description, "group", "description")
             if word in SPOKES_ROLES:
                 name = self._nearest_before(at, {"ORG", "GPE", "NORP"})
                 if name is not None:
-                    return Speaker(self.canonical(name), name.kind, "role")
+                    return Speaker(self.canonical(name)[0], name.kind, "role")
                 return None
             if word in PERSON_ROLES:
                 last = self._last_credit(at, person=True)
@@ -195,7 +227,7 @@ class SpeakerResolver:
                 if last is not None:
                     return Speaker(last.name, last.kind, "role")
                 if name is not None:
-                    return Speaker(self.canonical(name), name.kind, "role")
+                    return Speaker(self.canonical(name)[0], name.kind, "role")
                 return Speaker(description, "person", "description")
         return None
 
@@ -222,7 +254,10 @@ class SpeakerResolver:
         capitalised = capitalised_names(phrase)
         if capitalised:  # a name the recogniser missed ("According to Time")
             name = capitalised[-1]
-            return Speaker(_without_title(name.text) or name.text, name.kind, "named")
+            if name.label == "PERSON":
+                shifted = Name(offset + name.start, offset + name.end, name.text, "PERSON", name.kind)
+                return self._named(shifted)
+            return Speaker(name.text, name.kind, "named")
         if len(words) == 1 and words[0] in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
             return self._pronoun(words[0], offset)
         if len(words) <= 6:
