@@ -68,9 +68,13 @@ class Tally:
 
     documents: int = 0
     empty_documents: int = 0
-    references: dict[str, int] = field(default_factory=lambda: {"all": 0, "direct": 0, "indirect": 0})
+    references: dict[str, int] = field(
+        default_factory=lambda: {"all": 0, "direct": 0, "indirect": 0}
+    )
     found: dict[str, int] = field(default_factory=lambda: {"all": 0, "direct": 0, "indirect": 0})
-    candidates: dict[str, int] = field(default_factory=lambda: {"all": 0, "direct": 0, "indirect": 0})
+    candidates: dict[str, int] = field(
+        default_factory=lambda: {"all": 0, "direct": 0, "indirect": 0}
+    )
     correct: dict[str, int] = field(default_factory=lambda: {"all": 0, "direct": 0, "indirect": 0})
     speaker_checked: int = 0
     speaker_right: int = 0
@@ -114,19 +118,25 @@ def lee_documents() -> list[Document]:
         text = lines[entry["line"]]
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if digest != entry["sha256"]:
-            raise SystemExit(f"{path} line {entry['line']} changed: its annotations no longer apply")
+            raise SystemExit(
+                f"{path} line {entry['line']} changed: its annotations no longer apply"
+            )
         references = [
             Reference(
                 item["start"],
                 item["end"],
                 item["speaker"],
-                frozenset({fold(item["speaker"]), *(fold(alias) for alias in item.get("aliases", []))}),
+                frozenset(
+                    {fold(item["speaker"]), *(fold(alias) for alias in item.get("aliases", []))}
+                ),
                 item["speech"],
             )
             for item in entry["attributions"]
         ]
         documents.append(
-            Document(f"lee:{entry['line']}", "lee_background", entry["split"], text, None, references)
+            Document(
+                f"lee:{entry['line']}", "lee_background", entry["split"], text, None, references
+            )
         )
     return documents
 
@@ -152,7 +162,9 @@ def seed_document() -> Document:
     return Document("seed", "seed_fixtures", "dev", text, "2022", references)
 
 
-def score(document: Document, candidates: tuple[Candidate, ...], tally: Tally, misses: list[str]) -> None:
+def score(
+    document: Document, candidates: tuple[Candidate, ...], tally: Tally, misses: list[str]
+) -> None:
     tally.documents += 1
     if not candidates:
         tally.empty_documents += 1
@@ -176,7 +188,9 @@ def score(document: Document, candidates: tuple[Candidate, ...], tally: Tally, m
             tally.found[key] += found
         snippet = document.text[reference.start : reference.end][:90]
         if not found or best is None:
-            misses.append(f"  missed {document.name} [{reference.speech}] {reference.speaker!r}: {snippet!r}")
+            misses.append(
+                f"  missed {document.name} [{reference.speech}] {reference.speaker!r}: {snippet!r}"
+            )
             continue
         tally.speaker_checked += 1
         if fold(best.claimant) in reference.accepted:
@@ -267,12 +281,15 @@ def print_table(rows: dict[str, dict[str, Any]], speed_figures: dict[str, float]
         f"speed, one process: {speed_figures['documents_per_second']:.1f} documents/s, "
         f"{speed_figures['words_per_second']:.0f} words/s = "
         f"{speed_figures['articles_of_800_words_per_second']:.1f} articles of 800 words/s "
-        f"({speed_figures['documents']} Lee documents, {speed_figures['words']} words, best of rounds)"
+        f"({speed_figures['documents']} Lee documents, {speed_figures['words']} words, "
+        "best of rounds)"
     )
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--names", choices=["trained", "rules"], default="trained")
     parser.add_argument(
@@ -293,10 +310,18 @@ def main(argv: Iterable[str] | None = None) -> None:
         for key in (f"{document.corpus}/{document.split}", f"all/{document.split}"):
             tallies.setdefault(key, Tally())
         found: list[str] = []
-        score(document, extraction.candidates, tallies[f"{document.corpus}/{document.split}"], found)
+        score(
+            document, extraction.candidates, tallies[f"{document.corpus}/{document.split}"], found
+        )
         score(document, extraction.candidates, tallies[f"all/{document.split}"], [])
         misses.setdefault(document.split, []).extend(found)
-    order = ["seed_fixtures/dev", "lee_background/dev", "lee_background/test", "all/dev", "all/test"]
+    order = [
+        "seed_fixtures/dev",
+        "lee_background/dev",
+        "lee_background/test",
+        "all/dev",
+        "all/test",
+    ]
     rows = {key: figures(tallies[key]) for key in order if key in tallies}
 
     lee_texts = gensim_data_file("test/test_data/lee_background.cor").read_text(encoding="utf-8")
@@ -312,7 +337,8 @@ def main(argv: Iterable[str] | None = None) -> None:
             print("\n".join(misses.get(split, [])))
     if arguments.json:
         arguments.json.write_text(
-            json.dumps({"names": arguments.names, "rows": rows, "speed": speed_figures}, indent=2) + "\n",
+            json.dumps({"names": arguments.names, "rows": rows, "speed": speed_figures}, indent=2)
+            + "\n",
             encoding="utf-8",
         )
 

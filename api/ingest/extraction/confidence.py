@@ -8,7 +8,13 @@ from __future__ import annotations
 from api.ingest.extraction.findings import Finding
 
 _BASE = {"direct": 0.9, "mixed": 0.75, "indirect": 0.7}
-_SPEAKER_PENALTY = {"named": 0.0, "partial": 0.02, "pronoun": 0.08, "role": 0.12, "description": 0.1}
+_SPEAKER_PENALTY = {
+    "named": 0.0,
+    "partial": 0.02,
+    "pronoun": 0.08,
+    "role": 0.12,
+    "description": 0.1,
+}
 _NO_SPEAKER_PENALTY = 0.35
 _INHERITED_PENALTY = 0.15
 _HEDGED_PENALTY = 0.05

@@ -55,7 +55,10 @@ for _base, (_forms, _verb, _hedged) in _REPORTING_VERBS.items():
     for _form in (_base, *_forms):
         _FORMS[_form] = (_base, _verb, _hedged)
 
-_AUXILIARY = r"(?:(?:has|have|had|is|are|was|were|will|would|also|later|earlier|initially|again|repeatedly|previously|then)\s+){0,3}"
+_AUXILIARY = (
+    r"(?:(?:has|have|had|is|are|was|were|will|would|also|later|earlier|initially|again|"
+    r"repeatedly|previously|then)\s+){0,3}"
+)
 _WORDS = "|".join(sorted((*_FORMS, *_PHRASES), key=len, reverse=True)).replace(" ", r"\s+")
 CUE_PATTERN = re.compile(rf"\b{_AUXILIARY}(?P<word>{_WORDS})\b", re.IGNORECASE)
 # "refused to say", "is said to be", "did not say": no statement is credited.
@@ -111,10 +114,12 @@ def find_cues(text: str, start: int, end: int) -> list[Cue]:
             continue
         if lemma not in _PHRASES and match.group(0) == word and _NOUN_BEFORE.search(before):
             continue
-        if word.casefold().endswith("ing") and not _PARTICIPLE_BEFORE.search(before):
-            if match.group(0) == word:  # "is forecasting" keeps its auxiliary
-                continue
-        if lemma == "tell" and re.search(r"\b(?:was|were|is|are|been|being|be)\s+$", match.group(0)[: -len(word)]):
+        bare = match.group(0) == word  # no auxiliary: "is forecasting" keeps one
+        if bare and word.casefold().endswith("ing") and not _PARTICIPLE_BEFORE.search(before):
+            continue
+        if lemma == "tell" and re.search(
+            r"\b(?:was|were|is|are|been|being|be)\s+$", match.group(0)[: -len(word)]
+        ):
             continue  # "were told to wear vests": the teller is not named
         if lemma == "accuse" and re.match(r"\s+of\b", after):
             continue  # "militants accused of ...": no accuser named

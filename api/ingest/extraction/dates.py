@@ -32,11 +32,16 @@ _MONTHS = {
     for name in names
 }
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_FULL_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_MONTH = rf"(?P<month>{_FULL_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _EXPRESSIONS = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
-    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>January|February|March|April|May|June|July|August|September|October|November|December)\b(?:\s+(?P<year2>\d{{4}})\b)?"
-    rf"|\b(?:in|since|during|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<month3>January|February|March|April|May|June|July|August|September|October|November|December)\b(?:\s+(?P<year3>\d{{4}})\b)?"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_FULL_MONTHS})\b"
+    rf"(?:\s+(?P<year2>\d{{4}})\b)?"
+    rf"|\b(?:in|since|during|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<month3>{_FULL_MONTHS})\b"
+    rf"(?:\s+(?P<year3>\d{{4}})\b)?"
     r"|\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\b(?P<relative>yesterday|today|tonight|last night|this morning|this afternoon|this evening|"
     r"earlier this week|this week|last week|earlier this month|this month|last month|"
@@ -135,7 +140,9 @@ def _resolve(match: re.Match[str], source: tuple[date, int] | None) -> str | Non
     return groups["year4"]
 
 
-def claim_date(text: str, regions: list[tuple[int, int]], cue_at: int, source_date: str | None) -> str | None:
+def claim_date(
+    text: str, regions: list[tuple[int, int]], cue_at: int, source_date: str | None
+) -> str | None:
     """The date the words in `regions` (the cue's frame) give, nearest the cue first."""
     source = _parse_source(source_date)
     found: list[tuple[int, str]] = []

@@ -9,7 +9,7 @@ left to the paraphrase rules, which call the result mixed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from api.ingest.extraction.cues import Cue, find_cues
 from api.ingest.extraction.findings import Finding
@@ -62,12 +62,16 @@ def _lead_in(reading: Reading, quote: Quote) -> tuple[bool, Frame | None]:
     before = text[start : quote.opening]
     if not before.strip():
         return True, None
-    cues = [cue for cue in find_cues(text, start, quote.opening) if cue.start not in reading.used_cues]
+    cues = [
+        cue for cue in find_cues(text, start, quote.opening) if cue.start not in reading.used_cues
+    ]
     for cue in reversed(cues):
         gap_start = cue.end
         intermediaries: list[Hop] = []
         if cue.lemma == "tell":
-            gap_start, hop = recipient_end(text, cue.end, quote.opening, reading.names_in(cue.end, quote.opening))
+            gap_start, hop = recipient_end(
+                text, cue.end, quote.opening, reading.names_in(cue.end, quote.opening)
+            )
             intermediaries = [hop] if hop else []
         if _LEAD_IN_GAP.fullmatch(text, gap_start, quote.opening):
             speaker = reading.resolver.resolve(start, cue.start)
@@ -83,7 +87,7 @@ def _trailing(reading: Reading, quote: Quote) -> Frame | None:
     start = quote.closing + 1
     _, sentence_end = reading.sentence_at(quote.closing)
     end = min(max(sentence_end, start), start + TRAILING_REACH)
-    next_mark = re.compile("[\"\u201c\u201d]").search(text, start, end)
+    next_mark = re.compile('["\u201c\u201d]').search(text, start, end)
     if next_mark:
         end = next_mark.start()
     cues = [cue for cue in find_cues(text, start, end) if cue.start not in reading.used_cues]
@@ -118,36 +122,33 @@ def attribute_chain(reading: Reading, chain: list[Quote]) -> None:
             frame = _trailing(reading, quote)
             if frame is not None:
                 break
-    inherited = frame is None
-    if frame is None:
+    if frame is not None:
+        reading.used_cues.add(frame.cue.start)
+        cue = frame.cue
+        template = Finding(
+            start=0,
+            end=0,
+            cue_start=cue.start,
+            cue_text=reading.text[cue.start : cue.end],
+            verb=cue.verb,
+            hedged=cue.hedged,
+            speaker=frame.speaker,
+            speech="direct",
+            frame=frame.regions,
+            intermediaries=frame.intermediaries,
+        )
+    else:
         previous = reading.last_finding(chain[0].opening)
         if previous is None or previous.speaker is None:
             return
-        cue_start, cue_text, verb, hedged = (
-            previous.cue_start,
-            previous.cue_text,
-            previous.verb,
-            previous.hedged,
-        )
-        speaker, regions, intermediaries = previous.speaker, previous.frame, previous.intermediaries
-    else:
-        reading.used_cues.add(frame.cue.start)
-        cue_start, cue_text = frame.cue.start, reading.text[frame.cue.start : frame.cue.end]
-        verb, hedged = frame.cue.verb, frame.cue.hedged
-        speaker, regions, intermediaries = frame.speaker, frame.regions, frame.intermediaries
+        template = replace(previous, speech="direct", inherited=True)
     for quote in chain:
         reading.add(
-            Finding(
+            replace(
+                template,
                 start=quote.start,
                 end=quote.end,
-                cue_start=cue_start,
-                cue_text=cue_text,
-                verb=verb,
-                hedged=hedged,
-                speaker=speaker,
-                speech="direct",
-                frame=regions,
-                intermediaries=list(intermediaries),
-                inherited=inherited,
+                intermediaries=list(template.intermediaries),
+                cited=list(template.cited),
             )
         )

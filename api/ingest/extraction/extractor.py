@@ -99,7 +99,8 @@ def read(text: str, *, source_date: str | None = None, trained: bool = True) -> 
     unique = [
         finding
         for index, finding in enumerate(findings)
-        if index == 0 or (finding.start, finding.end) != (findings[index - 1].start, findings[index - 1].end)
+        if index == 0
+        or (finding.start, finding.end) != (findings[index - 1].start, findings[index - 1].end)
     ]
     return Extraction(tuple(_candidate(reading, finding) for finding in unique), _capped(warnings))
 

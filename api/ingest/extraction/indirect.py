@@ -21,7 +21,7 @@ from api.ingest.extraction.framing import (
     word_count,
 )
 from api.ingest.extraction.reading import Reading
-from api.ingest.extraction.results import Hop
+from api.ingest.extraction.results import Hop, SpeechKind
 from api.ingest.extraction.speakers import Speaker
 from models.base import Verb
 
@@ -29,10 +29,12 @@ _CONNECTOR = re.compile(
     r"(?:,[\"\u201d\u2019]?\s*(?:but|and|while|whereas|although|as|which|who)\b|;|\s+but\b|,)\s*",
     re.IGNORECASE,
 )
-_OPENING_FILLER = re.compile(r"^[\s,]*(?:(?:but|and|however|meanwhile|yet|so)\b[\s,]*)*$", re.IGNORECASE)
+_OPENING_FILLER = re.compile(
+    r"^[\s,]*(?:(?:but|and|however|meanwhile|yet|so)\b[\s,]*)*$", re.IGNORECASE
+)
 _AS_BEFORE_SPEAKER = re.compile(r",\s*as\s+", re.IGNORECASE)
 _SOURCE_PHRASE_END = re.compile(r"[,.;:!?]")
-_QUOTE_MARK = re.compile("[\"\u201c\u201d]")
+_QUOTE_MARK = re.compile('["\u201c\u201d]')
 MINIMUM_CONTENT_WORDS = 3
 
 
@@ -40,7 +42,7 @@ def _subject_start(text: str, low: int, cue: Cue) -> int:
     """Where the clause holding this cue's speaker begins (after ", but", ";", ", which"...)."""
     start = low
     for match in _CONNECTOR.finditer(text, low, cue.start):
-        if match.group(0).strip(" ,\"\u201d\u2019"):
+        if match.group(0).strip(' ,"\u201d\u2019'):
             start = match.end()
     return start
 
@@ -52,18 +54,16 @@ def _clause_cut(text: str, low: int, cue: Cue) -> int:
         return comma if comma >= 0 else low
     cut = low
     for match in _CONNECTOR.finditer(text, low, cue.start):
-        if match.group(0).strip(" ,\"\u201d\u2019"):
+        if match.group(0).strip(' ,"\u201d\u2019'):
             cut = match.start()
     return cut
 
 
 def _backward_boundary(text: str, low: int, cue: Cue) -> int | None:
     """The comma that ends the content of "..., X said" or "..., as X told Y"."""
-    as_match = None
-    for as_match in _AS_BEFORE_SPEAKER.finditer(text, low, cue.start):
-        pass
-    if as_match is not None:
-        return as_match.start()
+    as_matches = list(_AS_BEFORE_SPEAKER.finditer(text, low, cue.start))
+    if as_matches:
+        return as_matches[-1].start()
     comma = text.rfind(",", low, cue.start)
     if comma < 0:
         return None
@@ -74,7 +74,9 @@ def _backward_boundary(text: str, low: int, cue: Cue) -> int | None:
     return comma
 
 
-def _according_to(reading: Reading, cue: Cue, sentence: tuple[int, int], low: int, others: list[Cue]) -> Hop | None:
+def _according_to(
+    reading: Reading, cue: Cue, sentence: tuple[int, int], low: int, others: list[Cue]
+) -> Hop | None:
     """Read "according to X"; returns X as an outer hop when it frames the sentence's other cues."""
     text = reading.text
     sentence_start, end = sentence
@@ -87,7 +89,7 @@ def _according_to(reading: Reading, cue: Cue, sentence: tuple[int, int], low: in
     if not leading and others:
         return Hop(source.name, Verb.reported)
     if leading:
-        content_start, regions, cited = skip_frame_words(text, phrase_end, end)
+        content_start, _, cited = skip_frame_words(text, phrase_end, end)
         content_end = end
         for other in others:
             if other.start > content_start:
@@ -130,7 +132,7 @@ def _add(
                 if claimant is not None:
                     hops.append(Hop(claimant.name, cue.verb))
                 claimant = origin
-    speech = "mixed" if _QUOTE_MARK.search(text, start, end) else "indirect"
+    speech: SpeechKind = "mixed" if _QUOTE_MARK.search(text, start, end) else "indirect"
     reading.used_cues.add(cue.start)
     reading.add(
         Finding(
@@ -196,7 +198,9 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
         has_subject = bool(text[subject_start : cue.start].strip(" ,;"))
         if has_subject and word_count(text, content_start, content_end) >= MINIMUM_CONTENT_WORDS:
             speaker = reading.resolver.resolve(subject_start, cue.start)
-            if _add(reading, cue, content_start, content_end, speaker, frame, intermediaries, cited):
+            if _add(
+                reading, cue, content_start, content_end, speaker, frame, intermediaries, cited
+            ):
                 low = content_end
             continue
         boundary = _backward_boundary(text, low, cue)

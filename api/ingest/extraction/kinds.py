@@ -44,6 +44,9 @@ def guess_label(name: str) -> str:
     """A label for a capitalised name found without a trained recogniser."""
     if _PUBLICATION.search(name) or _GOVERNMENT.search(name):
         return "ORG"
-    if re.search(r"\b(?:Group|Company|Corporation|Inc|Ltd|Union|Party|Legion|Club|Bank|Association|University|Institute|Organisation|Organization|Front|League|Foundation)\b", name):
+    if re.search(
+        r"\b(?:Group|Company|Corporation|Inc|Ltd|Union|Party|Legion|Club|Bank|Association|University|Institute|Organisation|Organization|Front|League|Foundation)\b",
+        name,
+    ):
         return "ORG"
     return "PERSON"

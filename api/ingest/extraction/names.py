@@ -18,15 +18,20 @@ _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _CAPITALISED_RUN = re.compile(
     r"\b[A-Z][\w'\u2019.-]*(?:(?:\s+(?:of|the|for|de|la|van|von|al|bin|da|del)){0,2}\s+[A-Z][\w'\u2019.-]*)*"
 )
-_NOT_A_NAME = frozenset(
-    """The A An But And In On At When While As If After Before During Since For From To With
-    He She They It We I You His Her Their Its Our This That These Those There Here Meanwhile
-    However Yesterday Today Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-    January February March April May June July August September October November December
-    Mr Mrs Ms Dr Some Many Most Other Another One Two Three Police According Under Speaking
-    Despite Only Now Then Also Even Still So Yet No Not All Both Each Every Why What Who How
-    Where Which Whose Soon Let Nor Or Well Earlier Later""".split()
-)
+# fmt: off
+_NOT_A_NAME = frozenset({
+    "The", "A", "An", "But", "And", "In", "On", "At", "When", "While", "As", "If", "After",
+    "Before", "During", "Since", "For", "From", "To", "With", "He", "She", "They", "It", "We",
+    "I", "You", "His", "Her", "Their", "Its", "Our", "This", "That", "These", "Those", "There",
+    "Here", "Meanwhile", "However", "Yesterday", "Today", "Tomorrow", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "Mr", "Mrs", "Ms", "Dr", "Some", "Many", "Most", "Other", "Another", "One", "Two", "Three",
+    "Police", "According", "Under", "Speaking", "Despite", "Only", "Now", "Then", "Also", "Even",
+    "Still", "So", "Yet", "No", "Not", "All", "Both", "Each", "Every", "Why", "What", "Who",
+    "How", "Where", "Which", "Whose", "Soon", "Let", "Nor", "Or", "Well", "Earlier", "Later"
+})
+# fmt: on
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,16 @@ def unnest(reading: Reading, finding: Finding) -> None:
     text = reading.text
     if finding.speaker is None:
         return
-    cues = [cue for cue in find_cues(text, finding.start, finding.end) if cue.lemma != "according to"]
+    cues = [
+        cue for cue in find_cues(text, finding.start, finding.end) if cue.lemma != "according to"
+    ]
     if not cues or cues[0].forward_only:
         return
     cue = cues[0]
-    if word_count(text, finding.start, cue.start) > INNER_SPEAKER_WORDS or cue.start == finding.start:
+    if (
+        word_count(text, finding.start, cue.start) > INNER_SPEAKER_WORDS
+        or cue.start == finding.start
+    ):
         return
     inner = reading.resolver.resolve(finding.start, cue.start)
     if inner is None or inner.how == "pronoun" or inner.name == finding.speaker.name:

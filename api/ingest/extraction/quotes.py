@@ -102,7 +102,9 @@ def find_quotes(text: str) -> tuple[list[Quote], list[str]]:
     for match in ANY_MARK.finditer(text):
         at = match.start()
         new_paragraph = paragraph
-        while new_paragraph + 1 < len(paragraph_starts) and paragraph_starts[new_paragraph + 1] <= at:
+        while (
+            new_paragraph + 1 < len(paragraph_starts) and paragraph_starts[new_paragraph + 1] <= at
+        ):
             new_paragraph += 1
         side = _side(text, at)
         if new_paragraph != paragraph:

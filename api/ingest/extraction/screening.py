@@ -7,11 +7,14 @@ import re
 
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    """the of and to a in is was that for on with said he it as by at from his be are has
-    have not but they were this an which or will had their she who been would says her we
-    its after there more than""".split()
-)
+# fmt: off
+_ENGLISH_FUNCTION_WORDS = frozenset({
+    "the", "of", "and", "to", "a", "in", "is", "was", "that", "for", "on", "with", "said", "he",
+    "it", "as", "by", "at", "from", "his", "be", "are", "has", "have", "not", "but", "they",
+    "were", "this", "an", "which", "or", "will", "had", "their", "she", "who", "been", "would",
+    "says", "her", "we", "its", "after", "there", "more", "than"
+})
+# fmt: on
 MINIMUM_WORDS_FOR_LANGUAGE = 20
 MINIMUM_ENGLISH_SHARE = 0.12
 MINIMUM_LETTER_SHARE = 0.5

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr st gen lt col sgt capt prof rev sen rep gov jan feb mar apr jun jul aug sep
-    sept oct nov dec inc co corp ltd jr sr no vs etc mt ft maj adm cmdr brig supt insp det
-    const u.s u.k u.n e.g i.e a.m p.m""".split()
-)
+# fmt: off
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "prof", "rev", "sen", "rep",
+    "gov", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "inc", "co", "corp", "ltd", "jr", "sr", "no", "vs", "etc", "mt", "ft", "maj", "adm", "cmdr",
+    "brig", "supt", "insp", "det", "const", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m"
+})
+# fmt: on
 _TERMINATOR = re.compile(r"[.!?\u2026]+(?:[\"\u201d\u2019')\]]+)?(?=\s)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"\u201c\u2018'(\[]?[A-Z0-9\u201c\"]")
 _LINE = re.compile(r"[^\n]+")

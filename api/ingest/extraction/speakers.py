@@ -21,32 +21,44 @@ _TITLES = re.compile(
     r"Senator|Sen|Governor|Gov|Judge|General|Gen|Colonel|Col|Captain|Capt|King|Queen|Prince|"
     r"Princess|Pope|Rev|Prime\s+Minister|Minister|Secretary|Commissioner|Chief)\.?\s+)+"
 )
-_TITLE_WORDS = frozenset(
-    """mr mrs ms dr sir dame lord lady prof professor president premier chancellor senator
-    governor judge general colonel captain king queen prince princess pope rev""".split()
-)
+# fmt: off
+_TITLE_WORDS = frozenset({
+    "mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president",
+    "premier", "chancellor", "senator", "governor", "judge", "general", "colonel", "captain",
+    "king", "queen", "prince", "princess", "pope", "rev"
+})
+# fmt: on
 LONGEST_PERSON_NAME = 4  # words
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they", "we"})
 THING_PRONOUNS = frozenset({"it"})
-PERSON_ROLES = frozenset(
-    """minister president premier chancellor leader chief commissioner secretary adviser
-    advisor director manager coach captain senator governor mayor ambassador general
-    commander officer controller executive chairman chairwoman""".split()
-)
+# fmt: off
+PERSON_ROLES = frozenset({
+    "minister", "president", "premier", "chancellor", "leader", "chief", "commissioner",
+    "secretary", "adviser", "advisor", "director", "manager", "coach", "captain", "senator",
+    "governor", "mayor", "ambassador", "general", "commander", "officer", "controller",
+    "executive", "chairman", "chairwoman"
+})
+# fmt: on
 SPOKES_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson"})
-BODY_ROLES = frozenset(
-    """government department ministry agency company embassy army group organisation
-    organization service council office party union legion unit court bureau
-    administration""".split()
-)
-COLLECTIVE_SPEAKERS = frozenset(
-    """police officials authorities residents sources source witnesses analysts experts critics
-    officers investigators doctors researchers scientists reports media commanders locals
-    protesters organisers organizers workers staff troops soldiers rebels militants diplomats
-    observers insiders aides lawyers prosecutors representatives representative villagers
-    others people fans supporters opponents officials' campaigners activists""".split()
-)
+# fmt: off
+BODY_ROLES = frozenset({
+    "government", "department", "ministry", "agency", "company", "embassy", "army", "group",
+    "organisation", "organization", "service", "council", "office", "party", "union", "legion",
+    "unit", "court", "bureau", "administration"
+})
+# fmt: on
+# fmt: off
+COLLECTIVE_SPEAKERS = frozenset({
+    "police", "officials", "authorities", "residents", "sources", "source", "witnesses",
+    "analysts", "experts", "critics", "officers", "investigators", "doctors", "researchers",
+    "scientists", "reports", "media", "commanders", "locals", "protesters", "organisers",
+    "organizers", "workers", "staff", "troops", "soldiers", "rebels", "militants", "diplomats",
+    "observers", "insiders", "aides", "lawyers", "prosecutors", "representatives",
+    "representative", "villagers", "others", "people", "fans", "supporters", "opponents",
+    "officials'", "campaigners", "activists"
+})
+# fmt: on
 _LEADING_FILLER = re.compile(
     r"^(?:(?:but|and|so|yet|meanwhile|however|also|then|now|yesterday|today|earlier|later|"
     r"the|a|an|one|some|several|two|three|many|his|her|their|its|our|those|these)\b[\s,]*)+",
@@ -107,7 +119,10 @@ def _collective_description(description: str) -> str | None:
     words = description.split()
     for index, word in enumerate(words[:4]):
         if word.casefold().strip(",.") in COLLECTIVE_SPEAKERS:
-            while index + 1 < len(words) and words[index + 1].casefold().strip(",.") in COLLECTIVE_SPEAKERS:
+            while (
+                index + 1 < len(words)
+                and words[index + 1].casefold().strip(",.") in COLLECTIVE_SPEAKERS
+            ):
                 index += 1
             head = " ".join(words[: index + 1]).strip(",.")
             rest = description[len(" ".join(words[: index + 1])) :]
@@ -150,9 +165,9 @@ class SpeakerResolver:
         best_length = len(words)
         for other in self.names:
             other_words = _name_words(other.text)
-            if other.label == name.label and len(other_words) > best_length:
-                if other_words[-len(words) :] == words:
-                    best, best_length = _without_title(other.text), len(other_words)
+            longer = other.label == name.label and len(other_words) > best_length
+            if longer and other_words[-len(words) :] == words:
+                best, best_length = _without_title(other.text), len(other_words)
         if name.label in {"PERSON", "ORG"} and guess_label(name.text) == "PERSON":
             for full in self.person_names:
                 full_words = [word.casefold() for word in _WORD.findall(full)]
@@ -170,13 +185,13 @@ class SpeakerResolver:
                 found.append(name)
         return found
 
-    def _nearest_before(self, at: int, labels: set[str], containing: str | None = None) -> Name | None:
+    def _nearest_before(
+        self, at: int, labels: set[str], containing: str | None = None
+    ) -> Name | None:
         index = bisect.bisect_left(self.starts, at) - 1
         while index >= 0:
             name = self.names[index]
-            if name.label in labels and (
-                containing is None or containing in name.text.casefold()
-            ):
+            if name.label in labels and (containing is None or containing in name.text.casefold()):
                 return name
             index -= 1
         return None
@@ -255,7 +270,9 @@ class SpeakerResolver:
         if capitalised:  # a name the recogniser missed ("According to Time")
             name = capitalised[-1]
             if name.label == "PERSON":
-                shifted = Name(offset + name.start, offset + name.end, name.text, "PERSON", name.kind)
+                shifted = Name(
+                    offset + name.start, offset + name.end, name.text, "PERSON", name.kind
+                )
                 return self._named(shifted)
             return Speaker(name.text, name.kind, "named")
         if len(words) == 1 and words[0] in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
