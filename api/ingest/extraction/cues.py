@@ -121,6 +121,8 @@ def find_cues(text: str, start: int, end: int) -> list[Cue]:
             r"\b(?:was|were|is|are|been|being|be)\s+$", match.group(0)[: -len(word)]
         ):
             continue  # "were told to wear vests": the teller is not named
+        if lemma == "add" and re.match(r"\s+(?:another\s+)?\d", after):
+            continue  # "added 72 runs": a score, not a statement
         if lemma == "accuse" and re.match(r"\s+of\b", after):
             continue  # "militants accused of ...": no accuser named
         if lemma in {"say", "believe", "expect", "report", "fear"} and _PASSIVE_AFTER.match(after):

@@ -21,6 +21,7 @@ from api.ingest.extraction.speakers import Speaker
 
 _LEAD_IN_GAP = re.compile(r"[\s:,\u2014\u2013-]*(?:that\s*)?", re.IGNORECASE)
 _SPEAKER_AFTER_CUE = re.compile(r"[^,.;:!?\"\u201c\u201d]{1,80}")
+SHORTEST_UTTERANCE = 3  # words; fewer is a scare quote or a quoted phrase, not speech
 TRAILING_REACH = 100  # characters after a closing mark in which its cue may stand
 TRAILING_WORDS = 8  # words between a closing mark and its cue ('," one Legion representative said')
 
@@ -58,6 +59,8 @@ def _lead_in_start(reading: Reading, quote: Quote) -> int:
 def _lead_in(reading: Reading, quote: Quote) -> tuple[bool, Frame | None]:
     """Whether the quotation opens an utterance, and the cue before it if any."""
     text = reading.text
+    if len(text[quote.start : quote.end].split()) < SHORTEST_UTTERANCE:
+        return False, None  # '"nasty" conditions': a word quoted inside a paraphrase
     start = _lead_in_start(reading, quote)
     before = text[start : quote.opening]
     if not before.strip():

@@ -22,7 +22,7 @@ from api.ingest.extraction.framing import (
 )
 from api.ingest.extraction.reading import Reading
 from api.ingest.extraction.results import Hop, SpeechKind
-from api.ingest.extraction.speakers import Speaker
+from api.ingest.extraction.speakers import PRONOUN_REACH, Speaker
 from models.base import Verb
 
 _CONNECTOR = re.compile(
@@ -152,6 +152,25 @@ def _add(
     return True
 
 
+def _credit_to_previous(reading: Reading, finding: Finding) -> None:
+    """ "..., which could mean X": a hedge with no subject of its own is the inference of
+    whoever was credited just before, in the same paragraph."""
+    previous = None
+    for earlier in reversed(reading.findings):
+        if earlier.cue_start < finding.cue_start and earlier is not finding:
+            previous = earlier
+            break
+    if previous is None or previous.speaker is None:
+        return
+    if "\n" in reading.text[previous.cue_start : finding.cue_start]:
+        return
+    if finding.cue_start - previous.cue_start > PRONOUN_REACH:
+        return
+    finding.speaker = previous.speaker
+    finding.intermediaries = list(previous.intermediaries)
+    finding.inherited = True
+
+
 def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
     """Find the paraphrased attributions of one sentence (quoted speech already taken out)."""
     text = reading.text
@@ -164,6 +183,7 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
     if not cues:
         return
     first_new = len(reading.findings)
+    subjectless: set[int] = set()  # findings of "could mean", which has no speaker of its own
     outer: Hop | None = None
     low = start
     for index, cue in enumerate(cues):
@@ -191,6 +211,7 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
         frame = [(subject_start, cue.end), *regions]
         if cue.forward_only:
             if _add(reading, cue, content_start, content_end, None, frame, intermediaries, cited):
+                subjectless.add(id(reading.findings[-1]))
                 low = content_end
             continue
         if cue.participle and reading.resolver.resolve(subject_start, cue.start) is None:
@@ -213,9 +234,10 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
         frame = [(boundary, min(end, content_start + 40))]
         if _add(reading, cue, low, boundary, speaker, frame, intermediaries, None):
             low = max(low, cue.end)
-    if outer is not None:
-        for finding in reading.findings[first_new:]:
-            if finding.speaker is None:
-                finding.speaker = Speaker(outer.name, "organization", "named")
-            else:
-                finding.intermediaries.insert(0, outer)
+    for finding in reading.findings[first_new:]:
+        if outer is not None and finding.speaker is None:
+            finding.speaker = Speaker(outer.name, "organization", "named")
+        elif outer is not None:
+            finding.intermediaries.insert(0, outer)
+        elif finding.speaker is None and id(finding) in subjectless:
+            _credit_to_previous(reading, finding)

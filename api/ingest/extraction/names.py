@@ -15,9 +15,11 @@ from api.ingest.extraction.kinds import RECOGNISED_LABELS, guess_label, kind_of
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|The)\s+")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
+_NAME_WORD = r"[A-Z](?:[\w'\u2019-]+|\.(?:[A-Z]\.)*)?"  # "O'Brien", "Jan-Michael", "U.S."
 _CAPITALISED_RUN = re.compile(
-    r"\b[A-Z][\w'\u2019.-]*(?:(?:\s+(?:of|the|for|de|la|van|von|al|bin|da|del)){0,2}\s+[A-Z][\w'\u2019.-]*)*"
+    rf"\b{_NAME_WORD}(?:(?:\s+(?:of|the|for|de|la|van|von|al|bin|da|del)){{0,2}}\s+{_NAME_WORD})*"
 )
+_FIRST_PERSON = re.compile(r"^I(?:['\u2019]\w+)?$")
 # fmt: off
 _NOT_A_NAME = frozenset({
     "The", "A", "An", "But", "And", "In", "On", "At", "When", "While", "As", "If", "After",
@@ -88,6 +90,6 @@ def capitalised_names(text: str) -> list[Name]:
         while start < len(text) and text[start].isspace():
             start += 1
         name = cleaned_name(text, start, match.end(), guess_label(match.group(0)))
-        if name is not None and name.text not in _NOT_A_NAME:
+        if name is not None and name.text not in _NOT_A_NAME and not _FIRST_PERSON.match(words[0]):
             names.append(name)
     return names

@@ -4,12 +4,15 @@ outer one a hop before it, and the content narrows to what the inner speaker sai
 
 from __future__ import annotations
 
+import re
+
 from api.ingest.extraction.cues import find_cues
 from api.ingest.extraction.findings import Finding
 from api.ingest.extraction.framing import recipient_end, skip_frame_words, trim_content, word_count
 from api.ingest.extraction.reading import Reading
 from api.ingest.extraction.results import Hop
 
+_ASIDE = re.compile(r"\b(?:as|I|I've|we|you)\b", re.IGNORECASE)
 INNER_SPEAKER_WORDS = 8  # words from the content's start to the inner cue
 MINIMUM_INNER_WORDS = 3
 
@@ -30,6 +33,8 @@ def unnest(reading: Reading, finding: Finding) -> None:
         or cue.start == finding.start
     ):
         return
+    if _ASIDE.search(text, finding.start, cue.start):
+        return  # "as I've said before": the speaker's own aside, not a second speaker
     inner = reading.resolver.resolve(finding.start, cue.start)
     if inner is None or inner.how == "pronoun" or inner.name == finding.speaker.name:
         return

@@ -64,7 +64,9 @@ _LEADING_FILLER = re.compile(
     r"the|a|an|one|some|several|two|three|many|his|her|their|its|our|those|these)\b[\s,]*)+",
     re.IGNORECASE,
 )
+_BACK_REFERENCE = re.compile(r"^(?:those|these|the)\s+(?P<noun>\w+)$", re.IGNORECASE)
 _WORD = re.compile(r"[\w'\u2019-]+")
+BACK_REFERENCE_REACH = 3000  # characters back to the description "those representatives" repeats
 PRONOUN_REACH = 900  # characters back to the last speaker a pronoun may stand for
 
 
@@ -246,6 +248,17 @@ class SpeakerResolver:
                 return Speaker(description, "person", "description")
         return None
 
+    def _earlier_description(self, phrase: str, at: int) -> str | None:
+        """ "those representatives" -> the "Legion representatives" named before."""
+        back_reference = _BACK_REFERENCE.match(phrase)
+        if back_reference is None:
+            return None
+        noun = back_reference.group("noun")
+        window = self.text[max(0, at - BACK_REFERENCE_REACH) : at]
+        pattern = rf"\b(?:[A-Z][\w'\u2019-]*\s+)+{re.escape(noun)}\b"
+        named = list(re.finditer(pattern, window))
+        return named[-1].group(0) if named else None
+
     def _segment(self, start: int, end: int) -> Speaker | None:
         """The speaker named by one comma-free stretch of words."""
         raw = self.text[start:end]
@@ -263,10 +276,15 @@ class SpeakerResolver:
             return None
         collective = _collective_description(description)
         if collective is not None:
-            return Speaker(collective, "group", "description")
+            earlier = self._earlier_description(phrase, offset)
+            return Speaker(earlier or collective, "group", "description")
         if names:
             return self._named(names[-1])
         capitalised = capitalised_names(phrase)
+        role_words = PERSON_ROLES | _TITLE_WORDS | SPOKES_ROLES | BODY_ROLES
+        capitalised = [
+            name for name in capitalised if not set(_name_words(name.text)) <= role_words
+        ]
         if capitalised:  # a name the recogniser missed ("According to Time")
             name = capitalised[-1]
             if name.label == "PERSON":
