@@ -48,12 +48,10 @@ def quote_chains(quotes: list[Quote]) -> list[list[Quote]]:
 
 
 def _lead_in_start(reading: Reading, quote: Quote) -> int:
+    """The sentence start, or the end of a quotation closed earlier in the same sentence."""
     sentence_start, _ = reading.sentence_at(quote.opening)
-    start = sentence_start
-    for other in reading.quotes:
-        if other.closing is not None and start <= other.closing < quote.opening:
-            start = other.closing + 1
-    return start
+    closing = reading.closing_before(quote.opening)
+    return max(sentence_start, closing + 1) if closing is not None else sentence_start
 
 
 def _lead_in(reading: Reading, quote: Quote) -> tuple[bool, Frame | None]:

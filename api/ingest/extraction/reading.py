@@ -29,11 +29,17 @@ class Reading:
     def __post_init__(self) -> None:
         self._sentence_starts = [start for start, _ in self.sentences]
         self._quoted_starts: list[int] = []
+        self._closings = [quote.closing for quote in self.quotes if quote.closing is not None]
 
     def sentence_at(self, at: int) -> tuple[int, int]:
         """The sentence holding offset `at` (or the one before it, between sentences)."""
         index = max(0, bisect.bisect_right(self._sentence_starts, at) - 1)
         return self.sentences[index] if self.sentences else (0, len(self.text))
+
+    def closing_before(self, at: int) -> int | None:
+        """The last closing quotation mark before `at`."""
+        index = bisect.bisect_left(self._closings, at) - 1
+        return self._closings[index] if index >= 0 else None
 
     def mark_quoted(self, start: int, end: int) -> None:
         index = bisect.bisect_left(self._quoted_starts, start)

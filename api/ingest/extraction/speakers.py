@@ -146,14 +146,20 @@ class SpeakerResolver:
         self.credits: list[Credit] = []
         # Full names the recogniser may have missed ("Jan-Michael Gambill"), for surnames to
         # be completed from.
-        cores = [
-            person_core(run.text)
-            for run in capitalised_names(text)
-            if guess_label(run.text) == "PERSON"
-        ]
-        self.person_names = [
-            core for core in cores if 2 <= len(core.split()) <= LONGEST_PERSON_NAME
-        ]
+        # Every mention, and every full person name the recogniser may have missed ("Jan-Michael
+        # Gambill"), by last word: shorter mentions are completed from them.
+        # Distinct names are few even in a long text, so each look-up stays short.
+        self._full_names: dict[str, dict[tuple[str, tuple[str, ...]], str]] = {}
+        for name in self.names:
+            words = tuple(_name_words(name.text))
+            if words:
+                known = self._full_names.setdefault(words[-1], {})
+                known.setdefault((name.label, words), _without_title(name.text))
+        for run in capitalised_names(text):
+            core = person_core(run.text)
+            words = tuple(word.casefold() for word in _WORD.findall(core))
+            if guess_label(run.text) == "PERSON" and 2 <= len(words) <= LONGEST_PERSON_NAME:
+                self._full_names.setdefault(words[-1], {}).setdefault(("person", words), core)
 
     def canonical(self, name: Name) -> tuple[str, str]:
         """The fullest mention in the text that ends with the same words, and its kind:
@@ -165,16 +171,14 @@ class SpeakerResolver:
         if not words:
             return best, kind
         best_length = len(words)
-        for other in self.names:
-            other_words = _name_words(other.text)
-            longer = other.label == name.label and len(other_words) > best_length
-            if longer and other_words[-len(words) :] == words:
-                best, best_length = _without_title(other.text), len(other_words)
-        if name.label in {"PERSON", "ORG"} and guess_label(name.text) == "PERSON":
-            for full in self.person_names:
-                full_words = [word.casefold() for word in _WORD.findall(full)]
-                if len(full_words) > best_length and full_words[-len(words) :] == words:
-                    best, best_length, kind = full, len(full_words), "person"
+        known = self._full_names.get(words[-1], {})
+        for (label, other_words), other_text in known.items():
+            if len(other_words) <= best_length or list(other_words[-len(words) :]) != words:
+                continue
+            if label == name.label:
+                best, best_length = other_text, len(other_words)
+            elif label == "person" and guess_label(name.text) == "PERSON":
+                best, best_length, kind = other_text, len(other_words), "person"
         return best, kind
 
     def names_between(self, start: int, end: int) -> list[Name]:
