@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from api.ingest.extraction.cues import Cue, find_cues
 from api.ingest.extraction.findings import Finding
-from api.ingest.extraction.framing import recipient_end
+from api.ingest.extraction.framing import after_recipient
 from api.ingest.extraction.quotes import Quote
 from api.ingest.extraction.reading import Reading
 from api.ingest.extraction.results import Hop
@@ -67,13 +67,8 @@ def _lead_in(reading: Reading, quote: Quote) -> tuple[bool, Frame | None]:
         cue for cue in find_cues(text, start, quote.opening) if cue.start not in reading.used_cues
     ]
     for cue in reversed(cues):
-        gap_start = cue.end
-        intermediaries: list[Hop] = []
-        if cue.lemma == "tell":
-            gap_start, hop = recipient_end(
-                text, cue.end, quote.opening, reading.names_in(cue.end, quote.opening)
-            )
-            intermediaries = [hop] if hop else []
+        names = reading.names_in(cue.end, quote.opening)
+        cue, gap_start, intermediaries = after_recipient(text, cue, quote.opening, names)
         if _LEAD_IN_GAP.fullmatch(text, gap_start, quote.opening):
             speaker = reading.resolver.resolve(start, cue.start)
             return True, Frame(cue, speaker, [(start, quote.opening)], intermediaries)
@@ -100,10 +95,8 @@ def _trailing(reading: Reading, quote: Quote) -> Frame | None:
     intermediaries: list[Hop] = []
     if text[start : cue.start].strip(" ,.\u2014\u2013-"):
         speaker = reading.resolver.resolve(start, cue.start)
-        after = cue.end
-        if cue.lemma == "tell":
-            after, hop = recipient_end(text, cue.end, end, reading.names_in(cue.end, end))
-            intermediaries = [hop] if hop else []
+        names = reading.names_in(cue.end, end)
+        cue, after, intermediaries = after_recipient(text, cue, end, names)
     else:
         named = _SPEAKER_AFTER_CUE.match(text, cue.end, end)
         after = named.end() if named else cue.end

@@ -6,7 +6,9 @@ starts or stops.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from api.ingest.extraction.cues import Cue
 from api.ingest.extraction.names import Name
 from api.ingest.extraction.results import Hop
 from models.base import EntityKind, Verb
@@ -24,7 +26,8 @@ _TEMPORAL_AFTER_CUE = re.compile(
     r"\s*,?\s*(?:(?:on|in|at|during|late|early|earlier|last|this|the)\s+)*"
     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|yesterday|today|"
-    r"tonight|week|month|year|night|morning|afternoon|evening)\b(?:\s+\d{1,2}\b)?\s*)+"
+    r"tonight|week|month|year|night|morning|afternoon|evening)\b(?:\s+\d{1,2}\b)?"
+    r"(?:,?\s+\d{4}\b)?\s*)+"
     r"(?:\s*(?:in\s+a\s+statement|in\s+an\s+interview|on\s+(?:television|radio)))?,?",
     re.IGNORECASE,
 )
@@ -54,6 +57,20 @@ def recipient_end(text: str, at: int, limit: int, names: list[Name]) -> tuple[in
         hop = Hop(name.text, Verb.reported) if name.kind in _PASSING_KINDS else None
         return name.end, hop
     return at, None
+
+
+def after_recipient(
+    text: str, cue: Cue, limit: int, names: list[Name]
+) -> tuple[Cue, int, list[Hop]]:
+    """For "told": the cue widened over a generic recipient ("told reporters"), where the
+    words after the recipient start, and the hop a named recipient adds ("told The
+    Guardian"). Other cues come back as they are."""
+    if cue.lemma != "tell":
+        return cue, cue.end, []
+    end, hop = recipient_end(text, cue.end, limit, names)
+    if hop is not None:
+        return cue, end, [hop]
+    return replace(cue, end=max(cue.end, end)), end, []
 
 
 def skip_frame_words(

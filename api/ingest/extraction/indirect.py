@@ -14,8 +14,8 @@ import re
 from api.ingest.extraction.cues import Cue, find_cues
 from api.ingest.extraction.findings import Finding
 from api.ingest.extraction.framing import (
+    after_recipient,
     is_report_source,
-    recipient_end,
     skip_frame_words,
     trim_content,
     word_count,
@@ -196,11 +196,8 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
             low = max(low, cue.end)
             continue
         subject_start = low if cue.forward_only else _subject_start(text, low, cue)
-        after = cue.end
-        intermediaries: list[Hop] = []
-        if cue.lemma == "tell":
-            after, hop = recipient_end(text, cue.end, end, reading.names_in(cue.end, end))
-            intermediaries = [hop] if hop else []
+        names = reading.names_in(cue.end, end)
+        cue, after, intermediaries = after_recipient(text, cue, end, names)
         content_start, regions, cited = skip_frame_words(text, after, end)
         content_end = end
         for other in following:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from api.ingest.extraction.kinds import RECOGNISED_LABELS, guess_label, kind_of
+from models.base import EntityKind
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|The)\s+")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -49,9 +50,14 @@ class Name:
 
 def cleaned_name(text: str, start: int, end: int, label: str) -> Name | None:
     """A Name for text[start:end], without a leading "the" or a trailing "'s"."""
+    if text[max(0, start - 4) : start] == "The " and kind_of(text[start:end], label) == (
+        EntityKind.publication
+    ):
+        start -= 4  # the recogniser leaves "The" out of "The Guardian"
     span = text[start:end]
     article = _LEADING_ARTICLE.match(span)
-    if article and label != "PERSON":
+    keeps_article = span.startswith("The ") and kind_of(span, label) == EntityKind.publication
+    if article and label != "PERSON" and not keeps_article:  # "The Guardian" keeps its "The"
         start += article.end()
     possessive = _POSSESSIVE.search(text[start:end])
     if possessive:

@@ -8,7 +8,12 @@ import re
 
 from api.ingest.extraction.cues import find_cues
 from api.ingest.extraction.findings import Finding
-from api.ingest.extraction.framing import recipient_end, skip_frame_words, trim_content, word_count
+from api.ingest.extraction.framing import (
+    after_recipient,
+    skip_frame_words,
+    trim_content,
+    word_count,
+)
 from api.ingest.extraction.reading import Reading
 from api.ingest.extraction.results import Hop
 
@@ -38,14 +43,13 @@ def unnest(reading: Reading, finding: Finding) -> None:
     inner = reading.resolver.resolve(finding.start, cue.start)
     if inner is None or inner.how == "pronoun" or inner.name == finding.speaker.name:
         return
-    after = cue.end
-    if cue.lemma == "tell":
-        after, _ = recipient_end(text, cue.end, finding.end, reading.names_in(cue.end, finding.end))
+    names = reading.names_in(cue.end, finding.end)
+    cue, after, inner_hops = after_recipient(text, cue, finding.end, names)
     content_start, _, _ = skip_frame_words(text, after, finding.end)
     start, end = trim_content(text, content_start, finding.end)
     if word_count(text, start, end) < MINIMUM_INNER_WORDS:
         return
-    finding.intermediaries.append(Hop(finding.speaker.name, finding.verb))
+    finding.intermediaries.extend([Hop(finding.speaker.name, finding.verb), *inner_hops])
     finding.speaker = inner
     finding.verb = cue.verb
     finding.hedged = finding.hedged or cue.hedged

@@ -25,7 +25,14 @@ _TITLES = re.compile(
 _TITLE_WORDS = frozenset({
     "mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president",
     "premier", "chancellor", "senator", "governor", "judge", "general", "colonel", "captain",
-    "king", "queen", "prince", "princess", "pope", "rev"
+    "king", "queen", "prince", "princess", "pope", "rev", "scientist", "researcher", "analyst",
+    "economist", "expert", "lawyer", "doctor", "inspector", "detective", "sergeant",
+    "constable", "superintendent", "spokesman", "spokeswoman", "spokesperson", "deputy",
+    "acting", "opposition", "candidate", "skipper", "player", "pilot", "author", "writer",
+    "reporter", "correspondent", "principal", "headmaster", "headmistress", "sheriff",
+    "bishop", "archbishop", "rabbi", "imam", "admiral", "lieutenant", "corporal", "treasurer",
+    "attorney", "solicitor", "congressman", "congresswoman", "mp", "dean", "coroner",
+    "magistrate", "justice", "surgeon",
 })
 # fmt: on
 LONGEST_PERSON_NAME = 4  # words
@@ -177,7 +184,7 @@ class SpeakerResolver:
                 continue
             if label == name.label:
                 best, best_length = other_text, len(other_words)
-            elif label == "person" and guess_label(name.text) == "PERSON":
+            elif label == "person" and len(words) == 1 and guess_label(name.text) == "PERSON":
                 best, best_length, kind = other_text, len(other_words), "person"
         return best, kind
 
