@@ -74,6 +74,7 @@ _NOUN_BEFORE = re.compile(
     r"despite|after|amid|citing|weather|fire|storm|official)\s+$|(?:['\u2019]s|s')\s+$",
     re.IGNORECASE,
 )
+_NOT_CUES_ALONE = frozenset({"state", "report", "note", "stress", "forecast", "claim", "add"})
 _PARTICIPLE_BEFORE = re.compile(r"(?:,|\b(?:while|before|after|when|by))\s+$", re.IGNORECASE)
 
 
@@ -117,10 +118,13 @@ def find_cues(text: str, start: int, end: int) -> list[Cue]:
         bare = match.group(0) == word  # no auxiliary: "is forecasting" keeps one
         if bare and word.casefold().endswith("ing") and not _PARTICIPLE_BEFORE.search(before):
             continue
-        if lemma == "tell" and re.search(
+        passive = re.search(
             r"\b(?:was|were|is|are|been|being|be)\s+$", match.group(0)[: -len(word)]
-        ):
-            continue  # "were told to wear vests": the teller is not named
+        )
+        if passive and not word.casefold().endswith("ing"):
+            continue  # "were told to wear vests", "are predicted": the source is not named
+        if bare and word.casefold() in _NOT_CUES_ALONE:
+            continue  # "state television", "a note": these base forms are nouns in news
         if lemma == "add" and re.match(r"\s+(?:another\s+)?\d", after):
             continue  # "added 72 runs": a score, not a statement
         if lemma == "accuse" and re.match(r"\s+of\b", after):

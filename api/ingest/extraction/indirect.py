@@ -35,6 +35,7 @@ _OPENING_FILLER = re.compile(
 _AS_BEFORE_SPEAKER = re.compile(r",\s*as\s+", re.IGNORECASE)
 _SOURCE_PHRASE_END = re.compile(r"[,.;:!?]")
 _QUOTE_MARK = re.compile('["\u201c\u201d]')
+_STARTS_WITH_CUE = re.compile(r"(?:said|says|say|told|reported|claimed)\b", re.IGNORECASE)
 MINIMUM_CONTENT_WORDS = 3
 
 
@@ -120,6 +121,8 @@ def _add(
     start, end = trim_content(text, start, end)
     if word_count(text, start, end) < MINIMUM_CONTENT_WORDS:
         return False
+    if _STARTS_WITH_CUE.match(text, start, end):
+        return False  # "news reports said ...": the noun "reports" is no cue; "said" is
     claimant = speaker
     hops = list(intermediaries)
     cited_hops: list[Hop] = []

@@ -49,6 +49,7 @@ PERSON_ROLES = frozenset({
 # fmt: on
 SPOKES_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson"})
 # fmt: off
+COMPANY_ROLES = frozenset({"company", "firm", "airline", "bank", "carrier", "insurer", "club"})
 BODY_ROLES = frozenset({
     "government", "department", "ministry", "agency", "company", "embassy", "army", "group",
     "organisation", "organization", "service", "council", "office", "party", "union", "legion",
@@ -68,13 +69,15 @@ COLLECTIVE_SPEAKERS = frozenset({
 # fmt: on
 _LEADING_FILLER = re.compile(
     r"^(?:(?:but|and|so|yet|meanwhile|however|also|then|now|yesterday|today|earlier|later|"
-    r"the|a|an|one|some|several|two|three|many|his|her|their|its|our|those|these)\b[\s,]*)+",
+    r"the|a|an|one|some|several|two|three|many|his|her|their|its|our|those|these|"
+    r"in\s+a\s+statement|in\s+an\s+interview)\b[\s,]*)+",
     re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(r"^(?:those|these|the)\s+(?P<noun>\w+)$", re.IGNORECASE)
 _WORD = re.compile(r"[\w'\u2019-]+")
 BACK_REFERENCE_REACH = 3000  # characters back to the description "those representatives" repeats
 PRONOUN_REACH = 900  # characters back to the last speaker a pronoun may stand for
+ROLE_REACH = 3000  # characters back to the person a role ("the minister") may stand for
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,10 @@ def person_core(name: str) -> str:
     """A person's name without the titles and roles written before it: "Ukrainian Presidential
     Adviser Oleksiy Arestovych" -> "Oleksiy Arestovych"."""
     words = _without_title(name).split()
+    titles = PERSON_ROLES | _TITLE_WORDS
     for index in range(len(words) - 1, -1, -1):
-        if words[index].casefold().strip(".,") in PERSON_ROLES | _TITLE_WORDS:
+        parts = words[index].casefold().strip(".,").split("-")  # "Lieutenant-General"
+        if all(part in titles for part in parts):
             words = words[index + 1 :]
             break
     return " ".join(words)
@@ -237,8 +242,24 @@ class SpeakerResolver:
             name = self._nearest_before(at, {"ORG", "GPE"})
         return None if name is None else Speaker(self.canonical(name)[0], name.kind, "pronoun")
 
+    def _holder_of(self, role: str, at: int) -> Name | None:
+        """The nearest person named with this role before them ("Health Minister Tom Rivers")."""
+        index = bisect.bisect_left(self.starts, at) - 1
+        while index >= 0 and at - self.names[index].start <= ROLE_REACH:
+            name = self.names[index]
+            before = self.text[max(0, name.start - 40) : name.end].casefold()
+            if name.label == "PERSON" and role in before:
+                return name
+            index -= 1
+        return None
+
     def _role(self, words: list[str], at: int, description: str) -> Speaker | None:
         for word in reversed(words):
+            if word in COMPANY_ROLES:
+                name = self._nearest_before(at, {"ORG"})
+                if name is not None:
+                    return Speaker(self.canonical(name)[0], name.kind, "role")
+                return Speaker(description, "organization", "description")
             if word in BODY_ROLES:
                 name = self._nearest_before(at, {"ORG", "GPE", "NORP"}, containing=word)
                 if name is not None:
@@ -250,6 +271,9 @@ class SpeakerResolver:
                     return Speaker(self.canonical(name)[0], name.kind, "role")
                 return None
             if word in PERSON_ROLES:
+                holder = self._holder_of(word, at)
+                if holder is not None:
+                    return Speaker(self.canonical(holder)[0], holder.kind, "role")
                 last = self._last_credit(at, person=True)
                 name = self._nearest_before(at, {"PERSON"})
                 if last is not None:
@@ -289,6 +313,9 @@ class SpeakerResolver:
         if collective is not None:
             earlier = self._earlier_description(phrase, offset)
             return Speaker(earlier or collective, "group", "description")
+        only_adjectives = all(name.label in {"NORP", "GPE"} for name in names)
+        if names and only_adjectives and words[-1] in BODY_ROLES | SPOKES_ROLES:
+            return Speaker(description, "group", "description")  # "the Israeli army"
         if names:
             return self._named(names[-1])
         capitalised = capitalised_names(phrase)
