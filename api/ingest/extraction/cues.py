@@ -56,7 +56,8 @@ for _base, (_forms, _verb, _hedged) in _REPORTING_VERBS.items():
         _FORMS[_form] = (_base, _verb, _hedged)
 
 _AUXILIARY = (
-    r"(?:(?:has|have|had|is|are|was|were|will|would|also|later|earlier|initially|again|"
+    r"(?:(?:has|have|had|is|are|was|were|been|being|be|will|would|also|later|earlier|"
+    r"initially|again|"
     r"repeatedly|previously|then)\s+){0,3}"
 )
 _WORDS = "|".join(sorted((*_FORMS, *_PHRASES), key=len, reverse=True)).replace(" ", r"\s+")
@@ -123,6 +124,8 @@ def find_cues(text: str, start: int, end: int) -> list[Cue]:
         )
         if passive and not word.casefold().endswith("ing"):
             continue  # "were told to wear vests", "are predicted": the source is not named
+        if bare and word.casefold() == lemma and lemma != "say" and before.endswith("to "):
+            continue  # "called on to explain": an infinitive states nothing yet
         if bare and word.casefold() in _NOT_CUES_ALONE:
             continue  # "state television", "a note": these base forms are nouns in news
         if lemma == "add" and re.match(r"\s+(?:another\s+)?\d", after):

@@ -17,7 +17,7 @@ _GENERIC_RECIPIENTS = re.compile(
     r"\s*(?:(?:the|a|an)\s+)?(?:reporters|journalists|the\s+press|press|parliament|"
     r"(?:a\s+)?news\s+conference|(?:a\s+)?press\s+conference|(?:a\s+)?briefing|listeners|"
     r"viewers|supporters|a\s+rally|the\s+nation|a\s+[\w\s]{0,20}?nation|radio|television|"
-    r"him|her|them|us|me)\b",
+    r"him|her|them|us|me|(?:the\s+)?(?:[A-Z][\w-]*\s+)*news\s+agency)\b",
     re.IGNORECASE,
 )
 _CITING = re.compile(r"\s*,?\s*citing\s+(?P<source>[^,.;]{2,80}?)\s*,", re.IGNORECASE)

@@ -36,6 +36,7 @@ _AS_BEFORE_SPEAKER = re.compile(r",\s*as\s+", re.IGNORECASE)
 _SOURCE_PHRASE_END = re.compile(r"[,.;:!?]")
 _QUOTE_MARK = re.compile('["\u201c\u201d]')
 _STARTS_WITH_CUE = re.compile(r"(?:said|says|say|told|reported|claimed)\b", re.IGNORECASE)
+_PASSIVE_AGENT = re.compile(r"by\s", re.IGNORECASE)
 MINIMUM_CONTENT_WORDS = 3
 
 
@@ -123,6 +124,10 @@ def _add(
         return False
     if _STARTS_WITH_CUE.match(text, start, end):
         return False  # "news reports said ...": the noun "reports" is no cue; "said" is
+    if speaker is None and not cue.hedged and cited is None:
+        return False  # "a crash that claimed the life of ...": no one to credit
+    if _PASSIVE_AGENT.match(text, start, end):
+        return False  # "graves maintained by the Commission"
     claimant = speaker
     hops = list(intermediaries)
     cited_hops: list[Hop] = []

@@ -118,6 +118,20 @@ class Credit:
     at: int
 
 
+def _role_word(word: str) -> str:
+    """The role a word names: "governor-general" -> "governor", "Premier" -> "premier"."""
+    parts = word.casefold().strip(".,").split("-")
+    roles = PERSON_ROLES | _TITLE_WORDS | SPOKES_ROLES | BODY_ROLES | COMPANY_ROLES
+    if all(part in roles for part in parts):
+        return next((part for part in parts if part in PERSON_ROLES), parts[0])
+    return word.casefold()
+
+
+def _is_role(word: str) -> bool:
+    roles = PERSON_ROLES | _TITLE_WORDS | SPOKES_ROLES | BODY_ROLES | COMPANY_ROLES
+    return _role_word(word) in roles
+
+
 def _is_appositive_role(words: list[str]) -> bool:
     """ "the incident controller for the region", "a former executive at Gazprombank"."""
     return (
@@ -254,7 +268,8 @@ class SpeakerResolver:
         return None
 
     def _role(self, words: list[str], at: int, description: str) -> Speaker | None:
-        for word in reversed(words):
+        for written in reversed(words):
+            word = _role_word(written)
             if word in COMPANY_ROLES:
                 name = self._nearest_before(at, {"ORG"})
                 if name is not None:
@@ -318,11 +333,9 @@ class SpeakerResolver:
             return Speaker(description, "group", "description")  # "the Israeli army"
         if names:
             return self._named(names[-1])
-        capitalised = capitalised_names(phrase)
-        role_words = PERSON_ROLES | _TITLE_WORDS | SPOKES_ROLES | BODY_ROLES
         capitalised = [
-            name for name in capitalised if not set(_name_words(name.text)) <= role_words
-        ]
+            name for name in capitalised_names(phrase) if not _is_role(name.text.split()[-1])
+        ]  # "The Queensland Premier" is a role, not a name
         if capitalised:  # a name the recogniser missed ("According to Time")
             name = capitalised[-1]
             if name.label == "PERSON":
