@@ -85,7 +85,7 @@ def read(text: str, *, source_date: str | None = None, trained: bool = True) -> 
     names, recogniser_warning = find_names(text, trained=trained)
     if recogniser_warning:
         warnings.append(recogniser_warning)
-    reading = Reading(text, sentences, names, quotes, SpeakerResolver(text, names), source_date)
+    reading = Reading(text, sentences, quotes, SpeakerResolver(text, names), source_date)
     chains = quote_chains(quotes)
     chain_index = 0
     for sentence in sentences:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 OPENING_MARKS = "\u201c\u201e\u00ab"  # “ „ «
 CLOSING_MARKS = "\u201d\u00bb"  # ” »
-STRAIGHT_MARK = '"'
 ANY_MARK = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 PARAGRAPH_BREAK = re.compile(r"\n\s*")
 LETTER = re.compile(r"[^\W\d_]")

@@ -18,7 +18,6 @@ class Reading:
 
     text: str
     sentences: list[tuple[int, int]]
-    names: list[Name]
     quotes: list[Quote]
     resolver: SpeakerResolver
     source_date: str | None
