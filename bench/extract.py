@@ -254,11 +254,29 @@ def speed(texts: list[str], trained: bool, rounds: int) -> dict[str, float]:
     }
 
 
+def long_text_times(texts: list[str], trained: bool) -> dict[str, float]:
+    """Seconds for 100 kB and 1 MB of the Lee stories run together: time should grow about
+    tenfold, not a hundredfold."""
+    corpus = "\n\n".join(texts)
+    times = {}
+    for size in (100_000, 1_000_000):
+        text = (corpus * (size // len(corpus) + 1))[:size]
+        began = time.perf_counter()
+        read(text, trained=trained)
+        times[f"seconds_for_{size}_characters"] = time.perf_counter() - began
+    times["ratio"] = (
+        times["seconds_for_1000000_characters"] / times["seconds_for_100000_characters"]
+    )
+    return times
+
+
 def show(value: float | None) -> str:
     return "  -  " if value is None else f"{value:5.2f}"
 
 
-def print_table(rows: dict[str, dict[str, Any]], speed_figures: dict[str, float]) -> None:
+def print_table(
+    rows: dict[str, dict[str, Any]], speed_figures: dict[str, float], long: dict[str, float]
+) -> None:
     header = (
         f"{'reference/split':26} {'docs':>4} {'empty':>5} {'refs':>4} {'cands':>5}  "
         f"{'P':>5} {'R':>5} {'F1':>5}  {'dirP':>5} {'dirR':>5} {'dirF1':>5}  "
@@ -284,6 +302,12 @@ def print_table(rows: dict[str, dict[str, Any]], speed_figures: dict[str, float]
         f"({speed_figures['documents']} Lee documents, {speed_figures['words']} words, "
         "best of rounds)"
     )
+    if long:
+        print(
+            f"long texts: {long['seconds_for_100000_characters']:.1f} s for 100 kB, "
+            f"{long['seconds_for_1000000_characters']:.1f} s for 1 MB "
+            f"(x{long['ratio']:.1f} for ten times the text)"
+        )
 
 
 def main(argv: Iterable[str] | None = None) -> None:
@@ -299,6 +323,9 @@ def main(argv: Iterable[str] | None = None) -> None:
         help="list misses, wrong speakers and false alarms (dev only unless 'all')",
     )
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds over the corpus")
+    parser.add_argument(
+        "--skip-long", action="store_true", help="skip timing 100 kB and 1 MB texts (~40 s)"
+    )
     arguments = parser.parse_args(list(argv) if argv is not None else None)
     trained = arguments.names == "trained"
 
@@ -327,8 +354,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     lee_texts = gensim_data_file("test/test_data/lee_background.cor").read_text(encoding="utf-8")
     speed_texts = [line for line in lee_texts.split("\n") if line.strip()]
     speed_figures = speed(speed_texts, trained, arguments.rounds)
+    long = {} if arguments.skip_long else long_text_times(speed_texts, trained)
     print(f"names read by: {arguments.names}")
-    print_table(rows, speed_figures)
+    print_table(rows, speed_figures, long)
     if arguments.misses != "none":
         for split in ("dev", "test"):
             if split == "test" and arguments.misses != "all":
@@ -337,7 +365,10 @@ def main(argv: Iterable[str] | None = None) -> None:
             print("\n".join(misses.get(split, [])))
     if arguments.json:
         arguments.json.write_text(
-            json.dumps({"names": arguments.names, "rows": rows, "speed": speed_figures}, indent=2)
+            json.dumps(
+                {"names": arguments.names, "rows": rows, "speed": speed_figures, "long": long},
+                indent=2,
+            )
             + "\n",
             encoding="utf-8",
         )
