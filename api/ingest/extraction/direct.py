@@ -23,6 +23,7 @@ _LEAD_IN_GAP = re.compile(r"[\s:,\u2014\u2013-]*(?:that\s*)?", re.IGNORECASE)
 _SPEAKER_AFTER_CUE = re.compile(r"[^,.;:!?\"\u201c\u201d]{1,80}")
 SHORTEST_UTTERANCE = 3  # words; fewer is a scare quote or a quoted phrase, not speech
 TRAILING_REACH = 100  # characters after a closing mark in which its cue may stand
+DATE_REACH = 30  # characters after '," he said' where "on Monday" may stand
 TRAILING_WORDS = 8  # words between a closing mark and its cue ('," one Legion representative said')
 
 
@@ -101,7 +102,7 @@ def _trailing(reading: Reading, quote: Quote) -> Frame | None:
         named = _SPEAKER_AFTER_CUE.match(text, cue.end, end)
         after = named.end() if named else cue.end
         speaker = reading.resolver.resolve(cue.end, after) if named else None
-    return Frame(cue, speaker, [(start, max(after, cue.end) + 30)], intermediaries)
+    return Frame(cue, speaker, [(start, max(after, cue.end) + DATE_REACH)], intermediaries)
 
 
 def attribute_chain(reading: Reading, chain: list[Quote]) -> None:

@@ -38,6 +38,7 @@ _QUOTE_MARK = re.compile('["\u201c\u201d]')
 _STARTS_WITH_CUE = re.compile(r"(?:said|says|say|told|reported|claimed)\b", re.IGNORECASE)
 _PASSIVE_AGENT = re.compile(r"by\s", re.IGNORECASE)
 MINIMUM_CONTENT_WORDS = 3
+DATE_REACH_AFTER_CUE = 40  # characters after a closing cue where "on Monday" may stand
 
 
 def _subject_start(text: str, low: int, cue: Cue) -> int:
@@ -118,6 +119,9 @@ def _add(
     intermediaries: list[Hop],
     cited: tuple[int, int] | None,
 ) -> bool:
+    """Record one paraphrase unless its content is too short or no one can be credited;
+    a named source it cites ("citing Legion representatives") becomes the claimant, with
+    the citing speaker as the hop before it. Whether anything was recorded."""
     text = reading.text
     start, end = trim_content(text, start, end)
     if word_count(text, start, end) < MINIMUM_CONTENT_WORDS:
@@ -148,6 +152,7 @@ def _add(
             end=end,
             cue_start=cue.start,
             cue_text=text[cue.start : cue.end],
+            # a cited origin said it; the cue's own verb went on the citing speaker's hop
             verb=Verb.said if cited is not None and claimant is not speaker else cue.verb,
             hedged=cue.hedged,
             speaker=claimant,
@@ -236,7 +241,7 @@ def attribute_sentence(reading: Reading, sentence: tuple[int, int]) -> None:
             speaker = reading.resolver.resolve(boundary, cue.start)
         else:
             speaker = reading.resolver.resolve(after, end)
-        frame = [(boundary, min(end, content_start + 40))]
+        frame = [(boundary, min(end, content_start + DATE_REACH_AFTER_CUE))]
         if _add(reading, cue, low, boundary, speaker, frame, intermediaries, None):
             low = max(low, cue.end)
     for finding in reading.findings[first_new:]:
