@@ -1,0 +1,154 @@
+"""When a claim was made, from the words around its cue ("said on Monday", "in June", "last
+week", "at a March 4 press conference"), resolved against the article's date at the precision
+the words and that date allow: YYYY, YYYY-MM or YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from models.base import date_bounds
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_FULL_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_MONTH = rf"(?P<month>{_FULL_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_EXPRESSIONS = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_FULL_MONTHS})\b"
+    rf"(?:\s+(?P<year2>\d{{4}})\b)?"
+    rf"|\b(?:in|since|during|by)\s+(?:(?:early|late|mid-?)\s*)?(?P<month3>{_FULL_MONTHS})\b"
+    rf"(?:\s+(?P<year3>\d{{4}})\b)?"
+    r"|\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(?P<relative>yesterday|today|tonight|last night|this morning|this afternoon|this evening|"
+    r"earlier this week|this week|last week|earlier this month|this month|last month|"
+    r"earlier this year|this year|last year)\b"
+    r"|\bin\s+(?P<year4>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def _parse_source(source_date: str | None) -> tuple[date, int] | None:
+    """The source's first day and how many of year, month, day it gives (1..3)."""
+    if source_date is None:
+        return None
+    try:
+        first, _ = date_bounds(source_date)
+    except ValueError:
+        return None
+    return first, source_date.count("-") + 1
+
+
+def _month(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _span_of_days(first: date, last: date) -> str:
+    """The finest YYYY / YYYY-MM that holds both days."""
+    if (first.year, first.month) == (last.year, last.month):
+        return _month(first.year, first.month)
+    return f"{first.year:04d}" if first.year == last.year else f"{last.year:04d}"
+
+
+def _year_for(month: int, source: tuple[date, int] | None) -> int | None:
+    if source is None:
+        return None
+    day, precision = source
+    if precision >= 2 and month > day.month:
+        return day.year - 1  # "in November" read in a March article: the November before
+    return day.year
+
+
+def _relative(word: str, source: tuple[date, int] | None) -> str | None:
+    if source is None:
+        return None
+    day, precision = source
+    word = " ".join(word.casefold().split())
+    if word in {"this year", "earlier this year"}:
+        return f"{day.year:04d}"
+    if word == "last year":
+        return f"{day.year - 1:04d}"
+    if precision < 2:
+        return None
+    if word in {"this month", "earlier this month"}:
+        return _month(day.year, day.month)
+    if word == "last month":
+        previous = day.replace(day=1) - timedelta(days=1)
+        return _month(previous.year, previous.month)
+    if precision < 3:
+        return None
+    if word in {"yesterday", "last night"}:
+        return (day - timedelta(days=1)).isoformat()
+    if word in {"today", "tonight", "this morning", "this afternoon", "this evening"}:
+        return day.isoformat()
+    monday = day - timedelta(days=day.weekday())
+    if word == "last week":
+        monday -= timedelta(days=7)
+        return _span_of_days(monday, monday + timedelta(days=6))
+    return _span_of_days(monday, day)  # this week, earlier this week
+
+
+def _resolve(match: re.Match[str], source: tuple[date, int] | None) -> str | None:
+    groups = match.groupdict()
+    month_name = groups["month"] or groups["month2"]
+    if month_name:
+        month = _MONTHS[month_name.casefold().rstrip(".")]
+        day_number = int(groups["day"] or groups["day2"])
+        explicit = groups["year"] or groups["year2"]
+        year = int(explicit) if explicit else _year_for(month, source)
+        if year is None:
+            return None
+        try:
+            return date(year, month, day_number).isoformat()
+        except ValueError:
+            return _month(year, month)
+    if groups["month3"]:
+        month = _MONTHS[groups["month3"].casefold()]
+        year = int(groups["year3"]) if groups["year3"] else _year_for(month, source)
+        return None if year is None else _month(year, month)
+    if groups["weekday"]:
+        if source is None or source[1] < 3:
+            return None
+        day = source[0]
+        back = (day.weekday() - _WEEKDAYS.index(groups["weekday"].casefold())) % 7
+        return (day - timedelta(days=back)).isoformat()
+    if groups["relative"]:
+        return _relative(groups["relative"], source)
+    return groups["year4"]
+
+
+def claim_date(
+    text: str, regions: list[tuple[int, int]], cue_at: int, source_date: str | None
+) -> str | None:
+    """The date the words in `regions` (the cue's frame) give, nearest the cue first."""
+    source = _parse_source(source_date)
+    found: list[tuple[int, str]] = []
+    for start, end in regions:
+        for match in _EXPRESSIONS.finditer(text, start, end):
+            resolved = _resolve(match, source)
+            if resolved is not None:
+                found.append((abs(match.start() - cue_at), resolved))
+    return min(found)[1] if found else None

