@@ -16,7 +16,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,postgres]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,extract]"
 	touch $@ $(VENV)/.installed-run
 
 ## run: install, fill a SQLite store from fixtures/ on first run, serve on :8000
@@ -49,7 +49,7 @@ load: $(VENV)/.installed-run
 
 ## bench: the benchmark of bench/README.md (needs wrk: apt-get install wrk); not part of test
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,extract,bench]"
 	$(BIN)/python bench/run.py
 
 clean:
