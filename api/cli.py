@@ -91,15 +91,30 @@ def check(fixtures: FixturesDir = None) -> None:
 
 
 @cli.command()
-def load(database_url: DatabaseUrl = None, fixtures: FixturesDir = None) -> None:
-    """Create the store if needed and sync it with the fixtures, in one transaction."""
+def load(
+    database_url: DatabaseUrl = None,
+    fixtures: FixturesDir = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Also overwrite resources changed through the API since (each overwrite "
+            "is a revision).",
+        ),
+    ] = False,
+) -> None:
+    """Create the store if needed and sync it with the fixtures, in one transaction.
+
+    Every change is recorded as a revision by `fixtures`; a resource last changed through
+    the API is kept as it is unless --force.
+    """
     from api.ingest.fixtures import load as load_fixtures
 
     settings = _settings(database_url, fixtures)
     verified = _verified(settings)
     store = _store(settings)
     try:
-        report = load_fixtures(store, verified)
+        report = load_fixtures(store, verified, force=force)
     finally:
         store.dispose()
     typer.echo(f"loaded into {store.url.render_as_string(hide_password=True)}: {report.summary()}")

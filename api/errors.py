@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from models.history import Retraction
 from models.problem import PROBLEM_TYPE_BASE, Problem
 
 
@@ -149,12 +150,21 @@ def precondition_failed(sent: str | None = None, current: str | None = None) -> 
     return ProblemError("precondition-failed", detail, field="If-Match")
 
 
-def retracted(claim: str, at: str | None, by: str | None, reason: str | None) -> ProblemError:
+def retracted(record: Retraction, etag: str | None = None) -> ProblemError:
+    """A retracted claim: the answer carries its retraction record, and the ETag to send
+    back to restore it."""
+    at = record.model_dump(mode="json")["at"]
+    why = f": {record.reason}" if record.reason else "."
     return ProblemError(
         "retracted",
-        f"Claim {claim!r} was retracted by {by} at {at}" + (f": {reason}" if reason else "."),
-        extra={"retraction": {"claim": claim, "at": at, "by": by, "reason": reason}},
+        f"Claim {record.claim!r} was retracted by {record.by} at {at}{why}",
+        extra={"retraction": record.model_dump(mode="json")},
+        headers={"ETag": etag} if etag else None,
     )
+
+
+def not_retracted(claim: str) -> ProblemError:
+    return ProblemError("conflict", f"Claim {claim!r} is not retracted; there is nothing to undo.")
 
 
 def text_not_held(slug: str) -> ProblemError:

@@ -152,12 +152,12 @@ def _check_partial_date(value: str) -> str:
 
 PartialDate = Annotated[
     str,
-    AfterValidator(_check_partial_date),
     Field(
         pattern=PARTIAL_DATE_PATTERN,
         description="ISO 8601 date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
         examples=["2022-03-04"],
     ),
+    AfterValidator(_check_partial_date),
 ]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
 

@@ -9,6 +9,7 @@ from pydantic.config import JsonDict
 
 from models.base import ClaimStatus, EntityKind, PartialDate, Role, Slug, Speech, Verb
 from models.entity import EntityRef
+from models.history import RetractionNote
 from models.input import InputModel, describe_fields, patch_schema
 
 STATEMENT_DOC = "One neutral sentence saying what is claimed."
@@ -107,6 +108,7 @@ _CLAIM_EXAMPLE: JsonDict = {
         "qualifier": "more than",
         "text": "more than 300",
     },
+    "retraction": None,
 }
 
 
@@ -128,6 +130,10 @@ class ClaimPublic(BaseModel):
     status: ClaimStatus = Field(description=STATUS_DOC)
     speech: Speech = Field(description=SPEECH_DOC)
     quantity: QuantityPublic | None = Field(description="A figure the claim states, if any.")
+    retraction: RetractionNote | None = Field(
+        description="Who retracted the claim, when and why; null while it stands. Lists show "
+        "retracted claims only with `include=retracted`."
+    )
 
 
 # --- what clients send ----------------------------------------------------------------

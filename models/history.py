@@ -28,10 +28,15 @@ class History(BaseModel):
     next: str | None = Field(default=None, description="Always null: one page holds it all.")
 
 
-class Retraction(BaseModel):
-    """The record a retracted claim answers with: who withdrew it, when and why."""
+class RetractionNote(BaseModel):
+    """Who withdrew a claim, when and why: part of a retracted claim's JSON."""
 
-    claim: str = Field(description="Id of the retracted claim.")
     at: datetime = Field(description="When it was retracted (UTC).")
     by: str = Field(description="Name of the API key that retracted it.")
     reason: str | None = Field(description="Why, as the writer said.")
+
+
+class Retraction(RetractionNote):
+    """The record a retracted claim answers with (410): which claim, who, when and why."""
+
+    claim: str = Field(description="Id of the retracted claim.")

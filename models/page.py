@@ -43,8 +43,14 @@ class ClaimPage(ListPage[ClaimPublic]):
     facets: dict[str, list[FacetValue]] | None = Field(
         default=None,
         description="For each `facet` asked for, the commonest values in the filtered set "
-        "and their counts, most common first.",
+        "and their counts, most common first, at most `facet_size` of them.",
         examples=[{"status": [{"value": "reported", "label": None, "count": 20}]}],
+    )
+    facets_omitted: dict[str, int] | None = Field(
+        default=None,
+        description="For each facet, how many of its values were left out of `facets` by "
+        "`facet_size`: 0 means the list is complete.",
+        examples=[{"status": 0, "entity": 19}],
     )
 
 

@@ -23,6 +23,8 @@ from models.base import (
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 500
 _DATE_PATTERN = PARTIAL_DATE_PATTERN
 
 
@@ -95,8 +97,16 @@ class ClaimFilterParams(PageParams):
         default=[],
         max_length=4,
         description="Repeat to get, for the whole filtered set, counts of its commonest "
-        "claimants, sources, statuses or entities.",
+        "claimants, sources, statuses or entities (`facet_size` of each; `facets_omitted` "
+        "says how many values were left out).",
         examples=[["status", "claimant"]],
+    )
+    facet_size: int = Field(
+        default=DEFAULT_FACET_SIZE,
+        ge=1,
+        le=MAX_FACET_SIZE,
+        description=f"How many values each facet lists, 1 to {MAX_FACET_SIZE}.",
+        examples=[10],
     )
     include: Literal["retracted"] | None = Field(
         default=None,

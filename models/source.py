@@ -74,8 +74,8 @@ def _web_url(value: str) -> str:
 # Where a work can be read, kept as written.
 WebUrl = Annotated[
     str,
-    AfterValidator(_web_url),
     Field(max_length=2000, pattern=r"^https?://\S+$", examples=["https://example.org/story"]),
+    AfterValidator(_web_url),
 ]
 
 

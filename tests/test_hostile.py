@@ -71,10 +71,12 @@ BODY_WRITES: dict[tuple[str, str], tuple[str, bytes]] = {
     ),
     ("PATCH", "/sources/{slug}"): (MERGE_PATCH, b'{"title": "Changed"}'),
 }
+# Writes that read no body.
 DELETES = [
     ("DELETE", "/claims/{claim_id}"),
     ("DELETE", "/entities/{slug}"),
     ("DELETE", "/sources/{slug}"),
+    ("POST", "/claims/{claim_id}/restore"),
 ]
 WRITES = list(BODY_WRITES) + DELETES
 # The reads that take query parameters (writes take only a free-text `reason`).

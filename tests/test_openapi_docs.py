@@ -35,6 +35,7 @@ def test_every_route_is_documented(spec: dict[str, Any]) -> None:
         "/sources/{slug}",
         "/sources/{slug}/claims",
         "/claims/{claim_id}/history",
+        "/claims/{claim_id}/restore",
         "/entities/{slug}/history",
         "/sources/{slug}/history",
         "/claims:batch",

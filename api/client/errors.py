@@ -69,11 +69,13 @@ class ConflictError(ClaimsAPIError):
 
 
 class GoneError(ClaimsAPIError):
-    """410: the claim was retracted; `retraction` says who withdrew it, when and why."""
+    """410: the claim was retracted; `retraction` says who withdrew it, when and why, and
+    `etag` is the version to pass as `if_match` to `restore_claim`."""
 
     def __init__(self, problem: Problem, response: httpx.Response | None = None) -> None:
         super().__init__(problem, response)
         self.retraction: Retraction | None = _retraction_of(response)
+        self.etag: str | None = response.headers.get("etag") if response is not None else None
 
 
 class PreconditionFailedError(ClaimsAPIError):

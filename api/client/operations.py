@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from api.client.answers import Tagged, model, nothing, revisions, tagged, text
-from api.client.calls import Call, create, delete, get, update
+from api.client.calls import Call, create, delete, get, guard, path, update
 from api.client.core import Operation, Pages
 from api.client.query import ClaimFilters, ClaimQuery
 from models import (
@@ -81,6 +81,19 @@ class Operations:
     ) -> Call[Retraction]:
         """Retract a claim if it is still `if_match` (or `"*"`); nothing is deleted."""
         return delete(model(Retraction), ("claims", claim_id), if_match, reason)
+
+    @Operation
+    def restore_claim(
+        self, claim_id: str, *, if_match: str, reason: str | None = None
+    ) -> Call[ClaimPublic]:
+        """Undo a retraction, if the claim is still at `if_match` (the `GoneError`'s `etag`)."""
+        return Call(
+            "POST",
+            path("claims", claim_id, "restore"),
+            model(ClaimPublic),
+            {"reason": reason},
+            headers=guard(if_match),
+        )
 
     @Operation
     def claim_history(self, claim_id: str) -> Call[list[RevisionPublic]]:

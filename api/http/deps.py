@@ -203,16 +203,17 @@ async def source_named(request: Request, response: Response, slug: SourceSlug) -
 def canonical(request: Request, response: Response, found: Named, spelled: str) -> None:
     """Point at the resource's own URL, under the slug, when the path spelled it otherwise.
 
-    The URL is built from the route that answered (and the root path of a mounted app),
-    so a host serving several copies of the router links into the copy that was asked.
+    The URL is the one asked for, up to the resource: a host serving several copies of
+    the router (under prefixes, or mounted) gets a link into the copy that was asked.
     """
     if found.slug == spelled:
         return
     route = request.scope.get("route")
-    template = route.path if isinstance(route, APIRoute) else request.url.path
-    collection = template.split("/{slug}")[0]
-    root = request.scope.get("root_path", "")
-    response.headers["Link"] = f'<{root}{collection}/{found.slug}>; rel="canonical"'
+    template = route.path if isinstance(route, APIRoute) else "/{slug}"
+    after_slug = template.split("{slug}", 1)[1].count("/")  # segments after it: /history
+    segments = request.url.path.split("/")
+    resource = "/".join(segments[: len(segments) - after_slug - 1])
+    response.headers["Link"] = f'<{resource}/{found.slug}>; rel="canonical"'
 
 
 EntityDep = Annotated[Named, Depends(entity_named)]

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -189,6 +189,13 @@ async def _on_store_busy(_request: Request, exc: Exception) -> JSONResponse:
     return render(errors.store_busy(str(exc)))
 
 
+async def _on_integrity(_request: Request, exc: Exception) -> JSONResponse:
+    """A uniqueness or reference race that a use case's checks could not see (another
+    writer committed the same id in between): the store refused it, so nothing changed."""
+    assert isinstance(exc, IntegrityError)
+    return render(errors.conflict(f"The store refused the change: {exc.orig}"))
+
+
 def _is_lock_timeout(exc: OperationalError) -> bool:
     """A write that waited out the write timeout for a lock another connection held:
     SQLite's busy_timeout, or PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
@@ -261,6 +268,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(StoreBusyError, _on_store_busy)
     app.add_exception_handler(OperationalError, _on_operational)
+    app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_middleware(AnswerUnhandled)
 
 

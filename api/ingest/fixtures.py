@@ -8,18 +8,20 @@ and a failed load leaves the store as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from api.errors import ProblemError
-from api.queries import names
+from api.queries import catalog, names
 from api.store import documents
 from api.store.db import Store
 from api.store.migrate import ensure_current
@@ -28,13 +30,14 @@ from api.writes.claims import claim_values, sync_claim_links
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork, sync_fields
 from models.base import Principal, Scope
+from models.claim import ClaimPublic
 from models.fixture import (
     ClaimFixture,
     EntityFixture,
     FixtureSet,
     SourceFixture,
 )
-from models.tables import Claim, Entity, EntityName, Source, SourceText
+from models.tables import Claim, Entity, EntityName, Revision, Source, SourceText
 
 # Who a load's revisions are by.
 LOADER = Principal("fixtures", Scope.admin)
@@ -73,9 +76,13 @@ class VerifiedFixtures:
 
 @dataclass
 class LoadReport:
+    """What a load did, per table: created, updated, unchanged, and kept (changed through
+    the API since, so left as they are; `force` overwrites them)."""
+
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
 
     def count(self, table: str, outcome: str) -> None:
         tally = getattr(self, outcome)
@@ -88,9 +95,11 @@ class LoadReport:
     def summary(self) -> str:
         parts = []
         for table in ("entity", "source", "claim"):
+            kept = self.kept.get(table, 0)
             parts.append(
                 f"{table}: {self.created.get(table, 0)} created, "
                 f"{self.updated.get(table, 0)} updated, {self.unchanged.get(table, 0)} unchanged"
+                + (f", {kept} kept as edited through the API" if kept else "")
             )
         return "; ".join(parts)
 
@@ -231,30 +240,6 @@ def read_and_verify(directory: Path) -> VerifiedFixtures:
 
 # --- writing -------------------------------------------------------------------------
 
-T = TypeVar("T", bound=SQLModel)
-
-
-def _upsert(
-    session: Session,
-    existing: dict[str, T],
-    key: str,
-    model: type[T],
-    values: dict[str, Any],
-    report: LoadReport,
-) -> T:
-    row = existing.get(key)
-    table = str(model.__tablename__)
-    if row is None:
-        row = model(**values)
-        session.add(row)
-        existing[key] = row
-        report.count(table, "created")
-    elif sync_fields(row, values):
-        report.count(table, "updated")
-    else:
-        report.count(table, "unchanged")
-    return row
-
 
 def _entity_values(entity: EntityFixture) -> dict[str, Any]:
     return {
@@ -282,7 +267,7 @@ def source_values(
     }
 
 
-def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> bool:
+def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> None:
     wanted = names.spellings(fixture.slug, fixture.name, fixture.aliases)
     have = {
         row.folded: row
@@ -290,145 +275,211 @@ def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> boo
             select(EntityName).where(col(EntityName.entity_id) == entity.id)
         ).scalars()
     }
-    changed = False
     for folded, row in have.items():
         if folded not in wanted:
             session.delete(row)
-            changed = True
     session.flush()
     for folded, (spelled, is_alias) in wanted.items():
         assert entity.id is not None
         name = EntityName(entity_id=entity.id, text=spelled, folded=folded, is_alias=is_alias)
         if folded in have:
-            changed |= sync_fields(have[folded], name.model_dump(exclude={"id"}))
+            sync_fields(have[folded], name.model_dump(exclude={"id"}))
         else:
             session.add(name)
-            changed = True
-    return changed
 
 
-def load(store: Store, verified: VerifiedFixtures) -> LoadReport:
-    """Write a verified fixture set in one transaction; identical input changes nothing."""
+def load(store: Store, verified: VerifiedFixtures, *, force: bool = False) -> LoadReport:
+    """Write a verified fixture set in one transaction; identical input changes nothing.
+
+    The policy, so that history never tells something no longer true: every change a load
+    makes is a revision (actor `fixtures`), and a resource whose last change was made
+    through the API is kept as it is, unless `force`, which overwrites it (and says so
+    in its revision).
+    """
     ensure_current(store)
     try:
-        return _write(store, verified)
+        return _Load(store, verified, force).run()
     except (IntegrityError, ProblemError) as exc:
         problem = f"the store rejected the fixtures, nothing was written: {exc}"
         raise FixtureError([problem]) from None
 
 
-def _write(store: Store, verified: VerifiedFixtures) -> LoadReport:
-    report = LoadReport()
-    fixtures = verified.fixtures
-    with store.write_session() as session, session.begin():
-        work = UnitOfWork(session, LOADER, "claims load")
-        # Only the rows the fixtures name (they reference nothing else): a load costs the
-        # same on a store of a million claims as on an empty one.
-        slugs = [e.slug for e in fixtures.entities]
-        entities = {
-            row.slug: row for row in session.exec(select(Entity).where(col(Entity.slug).in_(slugs)))
-        }
-        # Entities whose name or kind changed: every claim they figure in needs a new
-        # document, not only the fixtures' own claims.
-        renamed = {
-            row.id
-            for entity_fixture in fixtures.entities
-            if (row := entities.get(entity_fixture.slug)) is not None
-            and (row.name, row.kind) != (entity_fixture.name, entity_fixture.kind.value)
-        }
-        for entity_fixture in fixtures.entities:
-            entity = _upsert(
-                session,
-                entities,
-                entity_fixture.slug,
-                Entity,
-                _entity_values(entity_fixture),
-                report,
-            )
-            session.flush()
-            if _sync_names(session, entity, entity_fixture) and report.unchanged.get("entity"):
-                report.unchanged["entity"] -= 1
-                report.count("entity", "updated")
-        entity_ids = {slug: row.id for slug, row in entities.items() if row.id is not None}
+class _Load:
+    """One load: entities, then sources, then claims, each synced and recorded."""
 
-        source_slugs = [s.slug for s in fixtures.sources]
-        sources = {
-            row.slug: row
-            for row in session.exec(select(Source).where(col(Source.slug).in_(source_slugs)))
-        }
-        for source_fixture in fixtures.sources:
-            text = verified.texts.get(source_fixture.slug)
-            publisher = entity_ids[source_fixture.publisher] if source_fixture.publisher else None
-            source = _upsert(
-                session,
-                sources,
-                source_fixture.slug,
-                Source,
-                source_values(source_fixture, publisher, text),
-                report,
+    def __init__(self, store: Store, verified: VerifiedFixtures, force: bool) -> None:
+        self.store = store
+        self.fixtures = verified.fixtures
+        self.texts = verified.texts
+        self.force = force
+        self.report = LoadReport()
+
+    def run(self) -> LoadReport:
+        with self.store.write_session() as session, session.begin():
+            self.work = UnitOfWork(
+                session, LOADER, "claims load --force" if self.force else "claims load"
             )
-            session.flush()
+            entity_ids, renamed = self._entities()
+            source_ids = self._sources(entity_ids)
+            self._claims(entity_ids, source_ids, renamed)
+        return self.report
+
+    @property
+    def session(self) -> Session:
+        return self.work.session
+
+    def _kept(self, resource: str, keys: list[str]) -> set[str]:
+        """Keys whose last change came through the API, which this load leaves alone."""
+        if self.force or not keys:
+            return set()
+        last = (
+            select(func.max(col(Revision.id)))
+            .where(col(Revision.resource) == resource, col(Revision.resource_key).in_(keys))
+            .group_by(col(Revision.resource_key))
+        )
+        rows = self.session.execute(
+            select(col(Revision.resource_key), col(Revision.actor)).where(
+                col(Revision.id).in_(last)
+            )
+        )
+        return {key for key, actor in rows if actor != LOADER.name}
+
+    def _outcome(
+        self,
+        resource: str,
+        key: str,
+        row: Entity | Source | Claim,
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+    ) -> None:
+        """Count the change, and record it as a revision at the row's next version."""
+        if before == after:
+            self.report.count(resource, "unchanged")
+            return
+        if before is not None:
+            row.version += 1
+        self.report.count(resource, "created" if before is None else "updated")
+        self.work.record(resource, key, "create" if before is None else "update", before, after)
+
+    def _entities(self) -> tuple[dict[str, int], set[int]]:
+        slugs = [e.slug for e in self.fixtures.entities]
+        rows = {
+            row.slug: row
+            for row in self.session.execute(
+                select(Entity).where(col(Entity.slug).in_(slugs))
+            ).scalars()
+        }
+        kept = self._kept("entity", slugs)
+        renamed: set[int] = set()
+        for fixture in self.fixtures.entities:
+            row = rows.get(fixture.slug)
+            if row is not None and fixture.slug in kept:
+                self.report.count("entity", "kept")
+                continue
+            before = _shown(catalog.entity_public(self.session, row)) if row else None
+            if row is None:
+                row = rows[fixture.slug] = Entity(**_entity_values(fixture))
+                self.session.add(row)
+            else:
+                sync_fields(row, _entity_values(fixture))
+            self.work.flush()
+            _sync_names(self.session, row, fixture)
+            self.work.flush()
+            after = _shown(catalog.entity_public(self.session, row))
+            if before and (before["name"], before["kind"]) != (after["name"], after["kind"]):
+                assert row.id is not None
+                renamed.add(row.id)  # every claim it figures in shows its name and kind
+            self._outcome("entity", fixture.slug, row, before, after)
+        return {slug: row.id for slug, row in rows.items() if row.id is not None}, renamed
+
+    def _sources(self, entity_ids: dict[str, int]) -> dict[str, int]:
+        slugs = [s.slug for s in self.fixtures.sources]
+        rows = {
+            row.slug: row
+            for row in self.session.execute(
+                select(Source).where(col(Source.slug).in_(slugs))
+            ).scalars()
+        }
+        kept = self._kept("source", slugs)
+        for fixture in self.fixtures.sources:
+            row = rows.get(fixture.slug)
+            if row is not None and fixture.slug in kept:
+                self.report.count("source", "kept")
+                continue
+            text = self.texts.get(fixture.slug)
+            publisher = entity_ids[fixture.publisher] if fixture.publisher else None
+            values = source_values(fixture, publisher, text)
+            before = None
+            if row is None:
+                row = rows[fixture.slug] = Source(**values)
+                self.session.add(row)
+            else:
+                assert row.id is not None
+                before = _shown(catalog.source_public(self.session, row.id))
+                sync_fields(row, values)
+            self.work.flush()
+            assert row.id is not None
             if text is not None:
-                assert source.id is not None
-                held = session.get(SourceText, source.id)
+                held = self.session.get(SourceText, row.id)
                 if held is None:
-                    session.add(SourceText(source_id=source.id, text=text))
+                    self.session.add(SourceText(source_id=row.id, text=text))
                 elif held.text != text:
                     held.text = text
-        source_ids = {slug: row.id for slug, row in sources.items() if row.id is not None}
+            after = _shown(catalog.source_public(self.session, row.id))
+            self._outcome("source", fixture.slug, row, before, after)
+        return {slug: row.id for slug, row in rows.items() if row.id is not None}
 
-        claim_ids = [c.id for c in fixtures.claims]
-        claims = {
+    def _claims(
+        self, entity_ids: dict[str, int], source_ids: dict[str, int], renamed: set[int]
+    ) -> None:
+        ids = [c.id for c in self.fixtures.claims]
+        rows = {
             row.public_id: row
-            for row in session.exec(select(Claim).where(col(Claim.public_id).in_(claim_ids)))
+            for row in self.session.execute(
+                select(Claim).where(col(Claim.public_id).in_(ids))
+            ).scalars()
         }
-        ordered = sorted(fixtures.claims, key=lambda c: (c.quote.source, c.quote.start, c.id))
-        for claim_fixture in ordered:
+        connection = self.session.connection()
+        shown_before = documents.load(connection, [r.id for r in rows.values() if r.id])
+        kept = self._kept("claim", ids)
+        written: list[Claim] = []
+        ordered = sorted(self.fixtures.claims, key=lambda c: (c.quote.source, c.quote.start, c.id))
+        for fixture in ordered:
+            row = rows.get(fixture.id)
+            if row is not None and fixture.id in kept:
+                self.report.count("claim", "kept")
+                continue
             values = claim_values(
-                claim_fixture,
-                source_ids[claim_fixture.quote.source],
-                entity_ids[claim_fixture.claimant],
+                fixture, source_ids[fixture.quote.source], entity_ids[fixture.claimant]
             )
-            before = report.unchanged.get("claim", 0)
-            existing = claims.get(claim_fixture.id)
-            old = {name: getattr(existing, name) for name in values} if existing else {}
-            claim = _upsert(session, claims, claim_fixture.id, Claim, values, report)
-            session.flush()
-            links_changed = sync_claim_links(session, claim, claim_fixture, entity_ids, source_ids)
-            if links_changed and report.unchanged.get("claim", 0) > before:
-                report.unchanged["claim"] -= 1
-                report.count("claim", "updated")
-            _record_load(work, claim, old, values, links_changed, existing is None)
-        session.flush()
-        connection = session.connection()
-        touched = {row.id for row in claims.values() if row.id is not None}
+            if row is None:
+                row = rows[fixture.id] = Claim(**values)
+                self.session.add(row)
+            else:
+                sync_fields(row, values)
+            self.work.flush()
+            sync_claim_links(self.session, row, fixture, entity_ids, source_ids)
+            written.append(row)
+        self.work.flush()
+        touched = {row.id for row in written if row.id is not None}
         for entity_id in renamed:
-            if entity_id is not None:
-                touched.update(documents.claims_of(connection, entity_id))
-        documents.refresh(connection, touched)
-    return report
+            touched.update(documents.claims_of(connection, entity_id))
+        shown_after = documents.refresh(connection, touched)
+        for row in written:
+            assert row.id is not None
+            before = shown_before.get(row.id)
+            self._outcome(
+                "claim",
+                row.public_id,
+                row,
+                _shown(ClaimPublic.model_validate(before)) if before else None,
+                json.loads(shown_after[row.id]),
+            )
 
 
-def _record_load(
-    work: UnitOfWork,
-    claim: Claim,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    links_changed: bool,
-    created: bool,
-) -> None:
-    """A load is a change like any other: it bumps the version and leaves a revision."""
-    if not created and old == new and not links_changed:
-        return
-    if not created:
-        claim.version += 1
-    before = None if created else dict(old)
-    after = dict(new)
-    if links_changed and not created:
-        assert before is not None
-        before["entities and attribution"] = "as before"
-        after["entities and attribution"] = "as in the fixtures"
-    work.record("claim", claim.public_id, "create" if created else "update", before, after)
+def _shown(public: BaseModel) -> dict[str, Any]:
+    """A resource as a revision records it: the JSON readers get."""
+    return public.model_dump(mode="json")
 
 
 __all__ = [

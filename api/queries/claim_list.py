@@ -30,8 +30,6 @@ from api.store import search
 from api.store.db import Sql, for_driver
 from models.base import ClaimSort, Facet, Role
 
-FACET_SIZE = 10
-
 # The types of a cursor's sort key in each order (the claim id always last).
 KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
     None: (int,),
@@ -323,11 +321,16 @@ _FACETS = {
 @lru_cache(maxsize=256)
 def _facet_text(shape: _Shape, facet: Facet) -> str:
     grouped = _FACETS[facet].format(ids=_ids_text(shape))
-    text = f"{grouped} ORDER BY n DESC, value LIMIT {FACET_SIZE}"
+    # `values` counts every distinct value, so an answer can say how many it left out.
+    text = (
+        f'SELECT value, label, n, count(*) OVER () AS "values" FROM ({grouped}) g '
+        "ORDER BY n DESC, value LIMIT :facet_size"
+    )
     return for_driver(shape.dialect, text)
 
 
-def facet(filters: ClaimFilters, which: Facet, *, dialect: str) -> Sql:
-    """(value, label, count) of the filtered set's commonest values, most common first."""
+def facet(filters: ClaimFilters, which: Facet, *, dialect: str, size: int) -> Sql:
+    """(value, label, count, distinct values in all) of the filtered set's `size`
+    commonest values, most common first."""
     shape = _shape(filters, None, dialect)
-    return Sql(_facet_text(shape, which), _params(filters, dialect))
+    return Sql(_facet_text(shape, which), _params(filters, dialect) | {"facet_size": size})

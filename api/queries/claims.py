@@ -113,6 +113,7 @@ class ClaimPageResult:
     last: list[Any] | None  # the sort key of the last item, when more follow
     count: int | None
     facets: dict[str, list[dict[str, Any]]] | None
+    facets_omitted: dict[str, int] | None
 
     def json(self, next_link: str | None) -> bytes:
         """The page as `ClaimPage` serialises it (fields in order, unset extras left out)."""
@@ -121,6 +122,7 @@ class ClaimPageResult:
             parts += [',"count":', str(self.count)]
         if self.facets is not None:
             parts += [',"facets":', _json(self.facets)]
+            parts += [',"facets_omitted":', _json(self.facets_omitted)]
         parts.append("}")
         return "".join(parts).encode()
 
@@ -145,21 +147,22 @@ def claims_page(
         if params.count == "exact":
             found = reader.first(claim_list.count(filters, dialect=dialect))
             count = int(found[0]) if found else 0
-        facets = None
+        facets: dict[str, list[dict[str, Any]]] | None = None
+        omitted: dict[str, int] | None = None
         if params.facet:
-            facets = {
-                facet.value: [
-                    {"value": value, "label": label, "count": n}
-                    for value, label, n in reader.rows(
-                        claim_list.facet(filters, facet, dialect=dialect)
-                    )
+            facets, omitted = {}, {}
+            for facet in dict.fromkeys(params.facet):
+                rows_of = reader.rows(
+                    claim_list.facet(filters, facet, dialect=dialect, size=params.facet_size)
+                )
+                facets[facet.value] = [
+                    {"value": value, "label": label, "count": n} for value, label, n, _ in rows_of
                 ]
-                for facet in dict.fromkeys(params.facet)
-            }
+                omitted[facet.value] = int(rows_of[0][3]) - len(rows_of) if rows_of else 0
     more = len(rows) > params.limit
     rows = rows[: params.limit]
     last = list(rows[-1][:n_keys]) if more and rows else None
-    return ClaimPageResult([row[n_keys] for row in rows], last, count, facets)
+    return ClaimPageResult([row[n_keys] for row in rows], last, count, facets, omitted)
 
 
 def _json(value: Any) -> str:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.exc import IntegrityError
 
-from api.errors import invalid_parameter, not_found, unsupported_media_type
+from api.errors import (
+    ProblemError,
+    invalid_parameter,
+    not_found,
+    retracted,
+    unsupported_media_type,
+)
 from api.http import paging
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import SessionDep, read, settings_of, store_of
+from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
 from api.queries import claim_list, history
@@ -29,7 +37,7 @@ from api.store.db import Store
 from api.writes import batch, claims
 from api.writes.unit import UnitOfWork
 from models.claim import BatchResult, ClaimCreate, ClaimPublic, ClaimUpdate
-from models.history import History, Retraction
+from models.history import History, Retraction, RetractionNote
 from models.page import ClaimPage
 from models.query import ClaimFilterParams, ClaimListParams
 
@@ -108,21 +116,40 @@ async def list_claims(request: Request) -> Response:
 )
 async def get_claim(request: Request, claim_id: ClaimId) -> Response:
     """One claim with its verbatim quote, claimant, entities and attribution chain. A
-    retracted claim answers 410 with its retraction record."""
+    retracted claim answers 410 with its retraction record, and the ETag that restoring
+    it (`POST /claims/{claim_id}/restore`) needs."""
     store = store_of(request)
     claim = await read(store, stored_claim, store, claim_id)
     if claim is None:
         raise not_found("claim", claim_id)
+    etag = tag(claim.body, claim.version)
     if claim.retracted:
-        await read(store, _raise_retracted, store, claim_id, whole_set=True)
+        note = RetractionNote.model_validate_json(_retraction_json(claim.body))
+        raise retracted(Retraction(claim=claim_id, **note.model_dump()), etag)
     response = Response(claim.body, media_type="application/json")
-    tag_response(request, response, tag(claim.body, claim.version))
+    tag_response(request, response, etag)
     return response
 
 
-def _raise_retracted(store: Store, claim_id: str) -> None:
-    with store.session() as session:
-        claims.live_row(session, claim_id)
+def _retraction_json(body: str) -> str:
+    return json.dumps(json.loads(body)["retraction"])
+
+
+@router.post(
+    "/claims/{claim_id}/restore",
+    summary="Restore a retracted claim",
+    response_model=ClaimPublic,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
+)
+def restore_claim(
+    response: Response, work: WriteWork, claim_id: ClaimId, if_match: IfMatch
+) -> ClaimPublic:
+    """Undo a retraction: the claim is listed and served again, as it was. Needs
+    `If-Match` with the ETag its 410 answer carries; recorded as a `restore` revision."""
+    claim, etag = claims.restore(work, claim_id, if_match)
+    work.commit()
+    response.headers["ETag"] = etag
+    return claim
 
 
 @router.get(
@@ -220,6 +247,18 @@ async def create_claims_batch(request: Request, work: WriteWork) -> Response:
 
 
 def _create_batch(work: UnitOfWork, body: bytes, key: str | None) -> batch.BatchAnswer:
-    answer = batch.create_claims(work, body, key)
-    work.commit()
+    try:
+        answer = batch.create_claims(work, body, key)
+        work.commit()
+    except (ProblemError, IntegrityError) as refused:
+        conflicted = isinstance(refused, IntegrityError) or refused.kind.name == "conflict"
+        if key is None or not conflicted:
+            raise
+        # A retry racing the first request with the same key: the first one won (its
+        # claims now exist), so this one gets its answer, as if it had come later.
+        work.session.rollback()
+        earlier = batch.replay(work, body, key)
+        if earlier is None:
+            raise
+        return earlier
     return answer

@@ -87,7 +87,7 @@ def add_edits(router: APIRouter, spec: Editable[C, P]) -> None:
          _typed(delete, target=spec.target, work=WriteWork if retracts else AdminWork),
          "retract" if retracts else "delete", "Retract" if retracts else "Delete",
          spec.delete_doc, 200 if retracts else 204, spec.retraction_model,
-         (401, 403, 404, *gone, 409, 412, 422, 503)),
+         (401, 403, 404, *gone, 409, 412, 422, 428, 503)),
     ]  # fmt: skip
     for path, method, handler, name, verb, doc, status, answer, refusals in routes:
         router.add_api_route(

@@ -11,13 +11,15 @@ kept in `claim_document`, written in the same transaction as whatever changed it
 - a bulk load: documents are rendered from the input as the rows go in (`api.ingest.bulk`).
 
 `claim_data` is the one place the JSON's shape is built, from plain values; `render`
-turns it into text. A change to `ClaimPublic` needs a migration that calls `rebuild`.
+turns it into text. A change to `ClaimPublic` needs a migration that empties
+`claim_document`; the upgrade then renders every document again (`fill_missing`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -49,6 +51,7 @@ def claim_data(
     status: str,
     speech: str,
     quantity: tuple[float | None, str | None, str | None, str | None] | None,
+    retraction: tuple[datetime, str | None, str | None] | None = None,
 ) -> dict[str, Any]:
     """A claim as plain data in the `ClaimPublic` shape, entities in their canonical order
     (about, claimant, mentioned; then by slug)."""
@@ -73,6 +76,9 @@ def claim_data(
             "text": quantity[3],
         }
         if quantity is not None and (value is not None or quantity[3] is not None)
+        else None,
+        "retraction": {"at": retraction[0], "by": retraction[1], "reason": retraction[2]}
+        if retraction is not None
         else None,
     }
 
@@ -110,6 +116,9 @@ _CLAIMS: Any = (
         col(Claim.quantity_unit),
         col(Claim.quantity_qualifier),
         col(Claim.quantity_text),
+        col(Claim.retracted_at),
+        col(Claim.retracted_by),
+        col(Claim.retraction_reason),
     )
     .join(_claimant, col(_claimant.id) == col(Claim.claimant_id))
     .join(_quoted, col(_quoted.id) == col(Claim.quote_source_id))
@@ -168,6 +177,9 @@ def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]
                     row.quantity_qualifier,
                     row.quantity_text,
                 ),
+                retraction=(row.retracted_at, row.retracted_by, row.retraction_reason)
+                if row.retracted_at is not None
+                else None,
             )
     return found
 
@@ -224,21 +236,25 @@ def refresh_entity(connection: Connection, entity_id: int) -> dict[int, str]:
     return refresh(connection, claims_of(connection, entity_id))
 
 
-def rebuild(connection: Connection) -> int:
-    """Every claim's document, in batches (for migrations and repairs); returns how many
-    claims it read."""
+def fill_missing(connection: Connection) -> int:
+    """Render the document of every claim that has none, in batches; returns how many.
+
+    Migrations never render documents themselves (the code of the day may read columns a
+    later migration adds): one that changes the documents' shape drops them, and the
+    upgrade ends by filling in what is missing (`api.store.migrate.upgrade`).
+    """
     done, after = 0, 0
+    claim = Claim.__table__  # type: ignore[attr-defined]
     while True:
-        ids: list[int] = [
-            i
-            for i in connection.execute(
-                select(col(Claim.id))
-                .where(col(Claim.id) > after)
-                .order_by(col(Claim.id))
+        ids: list[int] = list(
+            connection.execute(
+                select(claim.c.id)
+                .where(claim.c.id > after)
+                .where(~select(_table.c.claim_id).where(_table.c.claim_id == claim.c.id).exists())
+                .order_by(claim.c.id)
                 .limit(BATCH * 4)
             ).scalars()
-            if i is not None
-        ]
+        )
         if not ids:
             return done
         refresh(connection, ids)

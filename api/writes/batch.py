@@ -48,20 +48,30 @@ def lines(body: bytes) -> list[tuple[int, Any]]:
     return parsed
 
 
+def replay(work: UnitOfWork, body: bytes, key: str | None) -> BatchAnswer | None:
+    """The answer an earlier request with this Idempotency-Key got, if there was one (a
+    422 if that request had another body)."""
+    if key is None:
+        return None
+    earlier = work.session.execute(
+        select(IdempotentAnswer).where(
+            col(IdempotentAnswer.key_name) == work.who.name,
+            col(IdempotentAnswer.idempotency_key) == key,
+        )
+    ).scalar_one_or_none()
+    if earlier is None:
+        return None
+    if earlier.request_digest != hashlib.sha256(body).hexdigest():
+        raise idempotency_key_reused()
+    return BatchAnswer(earlier.status, earlier.body, replayed=True)
+
+
 def create_claims(work: UnitOfWork, body: bytes, key: str | None) -> BatchAnswer:
     """Create every claim of the batch, or (on any bad line) none."""
     digest = hashlib.sha256(body).hexdigest()
-    if key is not None:
-        earlier = work.session.execute(
-            select(IdempotentAnswer).where(
-                col(IdempotentAnswer.key_name) == work.who.name,
-                col(IdempotentAnswer.idempotency_key) == key,
-            )
-        ).scalar_one_or_none()
-        if earlier is not None:
-            if earlier.request_digest != digest:
-                raise idempotency_key_reused()
-            return BatchAnswer(earlier.status, earlier.body, replayed=True)
+    earlier = replay(work, body, key)
+    if earlier is not None:
+        return earlier
     refs = claims.References(work)
     created = []
     for number, item in lines(body):

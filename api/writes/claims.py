@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from api.errors import conflict, invalid_body, not_found, retracted
+from api.errors import conflict, invalid_body, not_found, not_retracted, retracted
 from api.queries import catalog, names
 from api.queries.claims import claim_row, current_claim
 from api.queries.versions import tag_of
@@ -176,19 +176,28 @@ class References:
 # --- use cases -------------------------------------------------------------------------
 
 
-def live_row(session: Session, claim_id: str) -> Claim:
-    """The claim's row; a 404 if there is none, a 410 if it was retracted."""
+def claim_for_change(session: Session, claim_id: str) -> Claim:
+    """The claim's row, locked for this write; a 404 if there is none."""
     row = claim_row(session, claim_id, for_update=True)
     if row is None:
         raise not_found("claim", claim_id)
-    if row.retracted_at is not None:
-        raise retraction_of(row)
     return row
 
 
-def retraction_of(row: Claim) -> Exception:
-    at = row.retracted_at.isoformat() if row.retracted_at else None
-    return retracted(row.public_id, at, row.retracted_by, row.retraction_reason)
+def live_row(session: Session, claim_id: str) -> Claim:
+    """The claim's row, locked for this write; a 410 if it was retracted."""
+    row = claim_for_change(session, claim_id)
+    if row.retracted_at is not None:
+        raise retracted(retraction_of(row))
+    return row
+
+
+def retraction_of(row: Claim) -> Retraction:
+    assert row.retracted_at is not None
+    assert row.retracted_by is not None
+    return Retraction(
+        claim=row.public_id, at=row.retracted_at, by=row.retracted_by, reason=row.retraction_reason
+    )
 
 
 def create(
@@ -214,7 +223,7 @@ def create(
     sync_claim_links(work.session, row, fixture, refs.entities, refs.sources)
     work.flush()
     public = _refreshed(work, row.id)
-    work.record("claim", data.id, "create", None, public.model_dump(mode="json"))
+    work.record("claim", data.id, "create", None, _shown(public))
     return public, tag_of(public, row.version)
 
 
@@ -245,7 +254,8 @@ def claim_as_input(public: ClaimPublic) -> dict[str, Any]:
 def update(
     work: UnitOfWork, claim_id: str, patch: Any, if_match: str | None
 ) -> tuple[ClaimPublic, str]:
-    """Apply a merge patch guarded by `If-Match`; the claim and its new tag."""
+    """Apply a merge patch guarded by `If-Match`; the claim and its tag. A patch that
+    changes nothing is no change: no new version, no revision."""
     row = live_row(work.session, claim_id)
     assert row.id is not None
     before = current_claim(work.session, row.id)
@@ -260,6 +270,8 @@ def update(
     data = patched(ClaimCreate, current, patch, key="id", what="a claim")
     refs = References(work)
     fixture = refs.located(data)
+    if _same_claim(fixture, claim_as_input(before)):
+        return before, tag_of(before, row.version)
     version = work.bump(Claim, row.id, row.version)
     work.session.refresh(row)
     values = claim_values(
@@ -270,25 +282,52 @@ def update(
     sync_claim_links(work.session, row, fixture, refs.entities, refs.sources)
     work.flush()
     after = _refreshed(work, row.id)
-    work.record(
-        "claim", claim_id, "update", before.model_dump(mode="json"), after.model_dump(mode="json")
-    )
+    work.record("claim", claim_id, "update", _shown(before), _shown(after))
     return after, tag_of(after, version)
 
 
+def _same_claim(fixture: ClaimFixture, current: dict[str, Any]) -> bool:
+    """Whether a patched claim says exactly what the claim says now (names as slugs)."""
+    return fixture == ClaimFixture.model_validate(current)
+
+
 def retract(work: UnitOfWork, claim_id: str, if_match: str | None) -> Retraction:
+    """Withdraw a claim: it leaves lists and answers 410; nothing is deleted."""
     row = live_row(work.session, claim_id)
     assert row.id is not None
-    public = current_claim(work.session, row.id)
-    work.guard(if_match, tag_of(public, row.version))
+    before = current_claim(work.session, row.id)
+    work.guard(if_match, tag_of(before, row.version))
     work.bump(Claim, row.id, row.version)
     work.session.refresh(row)
     row.retracted_at = datetime.now(UTC)
     row.retracted_by = work.who.name
     row.retraction_reason = work.reason
-    work.record("claim", claim_id, "retract", {"retracted": False}, {"retracted": True})
     work.flush()
-    return Retraction(claim=claim_id, at=row.retracted_at, by=work.who.name, reason=work.reason)
+    after = _refreshed(work, row.id)
+    work.record("claim", claim_id, "retract", _shown(before), _shown(after))
+    return retraction_of(row)
+
+
+def restore(work: UnitOfWork, claim_id: str, if_match: str | None) -> tuple[ClaimPublic, str]:
+    """Undo a retraction: the claim stands again, as it was; its history keeps both."""
+    row = claim_for_change(work.session, claim_id)
+    assert row.id is not None
+    if row.retracted_at is None:
+        raise not_retracted(claim_id)
+    before = current_claim(work.session, row.id)
+    work.guard(if_match, tag_of(before, row.version))
+    version = work.bump(Claim, row.id, row.version)
+    work.session.refresh(row)
+    row.retracted_at = row.retracted_by = row.retraction_reason = None
+    work.flush()
+    after = _refreshed(work, row.id)
+    work.record("claim", claim_id, "restore", _shown(before), _shown(after))
+    return after, tag_of(after, version)
+
+
+def _shown(claim: ClaimPublic) -> dict[str, Any]:
+    """A claim as a revision records it: the JSON readers get."""
+    return claim.model_dump(mode="json")
 
 
 def _refreshed(work: UnitOfWork, row_id: int) -> ClaimPublic:

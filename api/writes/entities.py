@@ -63,13 +63,10 @@ def update(
     row = catalog.entity_row(work.session, entity.id, for_update=True)
     before = catalog.entity_public(work.session, row)
     work.guard(if_match, tag_of(before, row.version))
-    data = patched(
-        EntityCreate,
-        before.model_dump(mode="json", exclude_none=True),
-        patch,
-        key="slug",
-        what="an entity",
-    )
+    current = before.model_dump(mode="json", exclude_none=True)
+    data = patched(EntityCreate, current, patch, key="slug", what="an entity")
+    if data == EntityCreate.model_validate(current):
+        return before, tag_of(before, row.version)  # nothing changes: no new version
     version = work.bump(Entity, entity.id, row.version)
     work.session.refresh(row)
     shown = (row.name, row.kind)

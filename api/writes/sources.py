@@ -75,6 +75,8 @@ def update(
     if isinstance(patch, dict) and "text" in patch:
         raise invalid_body("body.text", "a held text cannot change: claims are verified against it")
     data = patched(SourceCreate, as_input(before), patch, key="slug", what="a source")
+    if data == SourceCreate.model_validate(as_input(before)):
+        return before, tag_of(before, row.version)  # nothing changes: no new version
     version = work.bump(Source, source.id, row.version)
     work.session.refresh(row)
     sync_fields(row, _values(work, data, "body"))

@@ -1,0 +1,56 @@
+"""Rewrite the answers shown in README.md from the service itself.
+
+Each ```console `$ curl -s 'localhost:8000/...'` example is followed by its answer;
+tests/test_readme.py checks that every answer is still what the service says. When the
+service's answers change on purpose, run `.venv/bin/python docs/examples.py` to write the
+new ones, then read the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from test_readme import EXAMPLE  # noqa: E402
+
+from api import Settings, Store, create_app  # noqa: E402
+from api.ingest.fixtures import load, read_and_verify  # noqa: E402
+
+
+def main() -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Store(f"sqlite:///{scratch}/claims.db")
+        load(store, read_and_verify(ROOT / "fixtures"))
+        app = create_app(Settings(database_url="sqlite://"), store=store)
+        client = TestClient(app, base_url="http://localhost:8000")
+
+        def answer(match: re.Match[str]) -> str:
+            response = client.get(match["url"].removeprefix("localhost:8000"))
+            body = (
+                json.dumps(response.json(), indent=2, ensure_ascii=False)
+                if match["kind"] == "json"
+                else response.text
+            )
+            start, end = match.span("body")
+            whole = match.group(0)
+            offset = match.start()
+            return whole[: start - offset] + body + whole[end - offset :]
+
+        updated = EXAMPLE.sub(answer, text)
+        store.dispose()
+    readme.write_text(updated, encoding="utf-8")
+    print("README.md examples:", "unchanged" if updated == text else "rewritten")
+
+
+if __name__ == "__main__":
+    main()
