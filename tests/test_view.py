@@ -3,6 +3,8 @@ and how the JSON of a source links to it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +74,21 @@ def test_the_page_answers_under_every_spelling(client: TestClient, spelling: str
     assert page.headers["link"] == ", ".join(links)
     assert page.text.startswith("<!doctype html>")
     assert client.get(f"/sources/{spelling}/view").text == client.get(VIEW).text
+
+
+def test_the_page_may_run_only_its_own_script_and_style(client: TestClient) -> None:
+    """The policy names the inline script and style by hash: nothing else runs or loads."""
+    page = client.get(VIEW)
+    policy = dict(
+        part.strip().split(" ", 1) for part in page.headers["content-security-policy"].split(";")
+    )
+    assert policy["default-src"] == "'none'"
+    for tag, directive in (("script", "script-src"), ("style", "style-src")):
+        inline = re.findall(rf"<{tag}>(.*?)</{tag}>", page.text, re.S)
+        assert len(inline) == 1
+        digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+        assert policy[directive] == f"'sha256-{digest}'"
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)
 
 
 def test_the_embedded_data_lists_every_live_claim_with_its_document(client: TestClient) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.errors import text_not_held
-from api.http.article import render_page
+from api.http.article import policy, render_page
 from api.http.deps import SourceDep, store_of
 from api.http.links import add_link, item_path
 from api.queries.article import held_article
@@ -24,7 +24,7 @@ def view_source(request: Request, source: SourceDep) -> HTMLResponse:
     article = held_article(store_of(request), source.id, source.slug)
     if article is None:
         raise text_not_held(source.slug)
-    page = HTMLResponse(render_page(article))
+    page = HTMLResponse(render_page(article), headers={"Content-Security-Policy": policy()})
     if request.path_params.get("slug") != source.slug:
         add_link(page.headers, f'<{item_path(request, source.slug, "/view")}>; rel="canonical"')
     add_link(

@@ -8,6 +8,6 @@ with the inline `article.css` and `article.js`.
 
 from __future__ import annotations
 
-from api.http.article.page import render_page
+from api.http.article.page import policy, render_page
 
-__all__ = ["render_page"]
+__all__ = ["policy", "render_page"]

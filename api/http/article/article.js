@@ -13,6 +13,7 @@
   var entityFilter = document.getElementById("filter-entity");
   var counter = document.getElementById("filter-count");
   var active = null;
+  var returning = false;
 
   function el(tag, text, className) {
     var node = document.createElement(tag);
@@ -144,7 +145,11 @@
     body.removeAttribute("data-claim");
     empty.hidden = false;
     panel.classList.add("empty");
-    if (refocus && was && !was.classList.contains("off")) was.focus({ preventScroll: true });
+    if (refocus && was && !was.classList.contains("off")) {
+      returning = true;  // back on the highlight, with its details closed
+      was.focus({ preventScroll: true });
+      returning = false;
+    }
   }
 
   function markAt(target) {
@@ -159,7 +164,7 @@
   });
   document.addEventListener("focusin", function (event) {
     var mark = markAt(event.target);
-    if (mark) show(mark);
+    if (mark && !returning) show(mark);
   });
   document.addEventListener("click", function (event) {
     var mark = markAt(event.target);
@@ -170,7 +175,9 @@
       hide(panel.contains(document.activeElement));
       event.preventDefault();
     } else if ((event.key === "Enter" || event.key === " ") && markAt(event.target)) {
+      // Into the details, to reach their links; Escape comes back to the highlight.
       show(markAt(event.target));
+      body.focus();
       event.preventDefault();
     }
   });

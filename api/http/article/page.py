@@ -7,6 +7,8 @@ the router is mounted at; its links are relative to `/sources/{slug}/view`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -22,9 +24,26 @@ PALETTE = 12  # claimant colours k0..k11 in article.css; more claimants reuse th
 
 
 @cache
-def _asset(name: str) -> str:
-    """An inline asset, read on first use (importing `api` does no I/O)."""
-    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+def _inline(name: str) -> str:
+    """An asset as it sits in its element, read on first use (importing `api` does no
+    I/O); the policy's hashes are of exactly this text."""
+    return "\n" + resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def policy() -> str:
+    """The page's Content-Security-Policy: its own inline style and script (by hash)
+    and nothing else, so markup that slipped through escaping could neither run nor
+    load anything, and the page fetches nothing at all."""
+
+    def digest(name: str) -> str:
+        return base64.b64encode(hashlib.sha256(_inline(name).encode()).digest()).decode()
+
+    return (
+        f"default-src 'none'; script-src 'sha256-{digest('article.js')}'; "
+        f"style-src 'sha256-{digest('article.css')}'; img-src data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    )
 
 
 def render_page(
@@ -43,7 +62,7 @@ def render_page(
             '<link rel="icon" href="data:,">\n',  # no request for /favicon.ico
             f"<title>{text(heading)}: claims highlighted</title>\n",
             f'<link rel="alternate" type="application/json" href="../{attribute(article.slug)}">\n',
-            f"<style>\n{_asset('article.css')}</style>\n</head>\n<body>\n",
+            f"<style>{_inline('article.css')}</style>\n</head>\n<body>\n",
             _header(article, heading, len(claims)),
             _filters(claims, colours),
             '<main class="reader">\n<div class="stack">\n',
@@ -52,7 +71,7 @@ def render_page(
             _details(),
             "</main>\n",
             f'<script type="application/json" id="claims-data">{script_json(data)}</script>\n',
-            f"<script>\n{_asset('article.js')}</script>\n</body>\n</html>\n",
+            f"<script>{_inline('article.js')}</script>\n</body>\n</html>\n",
         ]
     )
 
@@ -65,7 +84,8 @@ def _header(article: HeldArticle, heading: str, count: int) -> str:
         f'<a href="../{slug}"><code>{text(article.slug)}</code></a> '
         f'(<a href="../{slug}/text">plain text</a>, '
         f'<a href="../{slug}/claims">claims as JSON</a>). '
-        "Hover or focus a highlight (Tab) to read its claim; Escape closes it.</p>\n"
+        "Hover or focus a highlight (Tab) to read its claim, Enter to move into it; "
+        "Escape closes it.</p>\n"
         "</header>\n"
     )
 
@@ -150,6 +170,6 @@ def _details() -> str:
         '<aside class="details" id="details" aria-labelledby="details-heading">\n'
         '<h2 id="details-heading">Claim</h2>\n'
         '<p id="details-empty">Hover, select or focus a highlight to read its claim.</p>\n'
-        '<div id="details-body" aria-live="polite"></div>\n'
+        '<div id="details-body" aria-live="polite" tabindex="-1"></div>\n'
         "</aside>\n"
     )
