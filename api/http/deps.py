@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from api.errors import invalid_parameter
+from api.http.links import add_link, item_path
 from api.queries import names
 from api.queries.names import Named
 from api.settings import Settings
@@ -201,19 +202,11 @@ async def source_named(request: Request, response: Response, slug: SourceSlug) -
 
 
 def canonical(request: Request, response: Response, found: Named, spelled: str) -> None:
-    """Point at the resource's own URL, under the slug, when the path spelled it otherwise.
-
-    The URL is the one asked for, up to the resource: a host serving several copies of
-    the router (under prefixes, or mounted) gets a link into the copy that was asked.
-    """
+    """Point at the resource's own URL, under the slug, when the path spelled it otherwise
+    (built by `api.http.links.item_path`, so it links into the copy of the router asked)."""
     if found.slug == spelled:
         return
-    route = request.scope.get("route")
-    template = route.path if isinstance(route, APIRoute) else "/{slug}"
-    after_slug = template.split("{slug}", 1)[1].count("/")  # segments after it: /history
-    segments = request.url.path.split("/")
-    resource = "/".join(segments[: len(segments) - after_slug - 1])
-    response.headers["Link"] = f'<{resource}/{found.slug}>; rel="canonical"'
+    add_link(response.headers, f'<{item_path(request, found.slug)}>; rel="canonical"')
 
 
 EntityDep = Annotated[Named, Depends(entity_named)]

@@ -12,6 +12,7 @@ from api.http import paging
 from api.http.conditional import tag_response
 from api.http.deps import SessionDep, SettingsDep, SourceDep, SourceSlug, canonical
 from api.http.errors import problem_responses
+from api.http.links import add_link, item_path
 from api.http.params import parse_query, query_docs
 from api.queries import catalog, history, names
 from api.queries.claims import Scope
@@ -68,8 +69,15 @@ def get_source(
     request: Request, response: Response, session: SessionDep, source: SourceDep
 ) -> SourcePublic:
     """One source: its publisher, kind, date and how precisely it is known. Its name or
-    title works too: the answer carries the slug, with a `Link: rel="canonical"`."""
+    title works too: the answer carries the slug, with a `Link: rel="canonical"`.
+
+    When the store holds the source's text, the `Link` header also points at the page
+    that shows it annotated, every claim's quote highlighted and explained on hover or
+    focus: `Link: </sources/{slug}/view>; rel="alternate"; type="text/html"`."""
     public = catalog.source_public(session, source.id)
+    if public.text_held:
+        view = item_path(request, source.slug, "/view")
+        add_link(response.headers, f'<{view}>; rel="alternate"; type="text/html"')
     tag_response(request, response, tag_of(public, catalog.source_version(session, source.id)))
     return public
 
