@@ -37,6 +37,10 @@ TAGS = [
     {"name": "claims", "description": "What was claimed, by whom, where and when."},
     {"name": "entities", "description": "People, organisations, places... claims involve."},
     {"name": "sources", "description": "Works that report claims, and the texts held."},
+    {
+        "name": "candidates",
+        "description": "The review queue: claims the extractor proposes, to accept or reject.",
+    },
     {"name": "health", "description": "Liveness and readiness."},
 ]
 
@@ -99,7 +103,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             "name": "sourced-claims",
             "docs": "/docs",
             "openapi": "/openapi.json",
-            "endpoints": ["/claims", "/entities", "/sources", "/health"],
+            "endpoints": ["/claims", "/entities", "/sources", "/candidates", "/health"],
         }
 
     return app

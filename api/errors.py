@@ -35,6 +35,7 @@ KINDS: dict[str, Kind] = {
         Kind("invalid-request", 422, "Invalid request"),
         Kind("invalid-parameter", 422, "Invalid parameter"),
         Kind("invalid-body", 422, "Invalid request body"),
+        Kind("missing-entity", 422, "Entity does not exist"),
         Kind("unknown-reference", 404, "Unknown reference"),
         Kind("not-found", 404, "Not found"),
         Kind("text-not-held", 404, "Text not held"),
@@ -124,6 +125,26 @@ def invalid_body(
         f"{field}: {message}.{_hint(suggestions or ())}",
         field=field,
         suggestions=suggestions or None,
+    )
+
+
+def missing_entities(missing: Sequence[Mapping[str, str]]) -> ProblemError:
+    """Names a candidate gives that no entity answers to; each is a mapping with the
+    candidate's `field`, the `name`, the `kind` and the `slug` it would be created with."""
+    first = missing[0]
+    detail = (
+        f"{first['field']}: no entity is named {first['name']!r}. Send "
+        f'"create_entities": true to create it (a {first["kind"]}, slug {first["slug"]!r}), '
+        "create it first, or name an existing entity in the body."
+    )
+    if len(missing) > 1:
+        others = ", ".join(f"{m['name']!r} ({m['field']})" for m in missing[1:])
+        detail += f" Also missing: {others}."
+    return ProblemError(
+        "missing-entity",
+        detail,
+        field=first["field"],
+        extra={"missing": [dict(m) for m in missing]},
     )
 
 

@@ -5,6 +5,14 @@ These are plain pydantic models, importable without the server or a database lib
 """
 
 from models.base import ClaimSort, Facet
+from models.candidate import (
+    AcceptCandidate,
+    CandidatePage,
+    CandidatePublic,
+    CandidateState,
+    Extracted,
+    RejectCandidate,
+)
 from models.claim import (
     ClaimCreate,
     ClaimEntityPublic,
@@ -22,6 +30,10 @@ from models.problem import FieldError, Problem
 from models.source import SourceCreate, SourcePublic, SourceUpdate
 
 __all__ = [
+    "AcceptCandidate",
+    "CandidatePage",
+    "CandidatePublic",
+    "CandidateState",
     "ClaimCreate",
     "ClaimEntityPublic",
     "ClaimPage",
@@ -33,6 +45,7 @@ __all__ = [
     "EntityPublic",
     "EntityRef",
     "EntityUpdate",
+    "Extracted",
     "Facet",
     "FacetValue",
     "FieldError",
@@ -43,6 +56,7 @@ __all__ = [
     "Problem",
     "QuantityPublic",
     "QuotePublic",
+    "RejectCandidate",
     "Retraction",
     "RevisionPublic",
     "SourceCreate",

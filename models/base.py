@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -160,6 +161,15 @@ PartialDate = Annotated[
     AfterValidator(_check_partial_date),
 ]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
+
+
+def slugify(text: str, max_length: int = 120) -> str:
+    """A slug made from a name or a file name ("Ukraine's Interfax" -> "ukraines-interfax"):
+    accents dropped, apostrophes removed, other runs of non-alphanumerics made one hyphen.
+    Empty when nothing alphanumeric is left."""
+    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['\u2019]", "", flat.lower()))
+    return "-".join(words)[:max_length].strip("-")
 
 
 def normalize_name(text: str) -> str:

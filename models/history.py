@@ -12,7 +12,10 @@ class RevisionPublic(BaseModel):
     """One change to a resource, as the revision log recorded it."""
 
     number: int = Field(description="1 for the creation, then one more per change.")
-    action: str = Field(description="create, update, retract or delete.")
+    action: str = Field(
+        description="create, update, retract or delete; extract (a source read for "
+        "candidates), accept or reject (a candidate reviewed)."
+    )
     at: datetime = Field(description="When the change was committed (UTC).")
     actor: str = Field(description="Name of the API key that made it, or `fixtures`.")
     reason: str | None = Field(description="Why, as the writer said.")

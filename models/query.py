@@ -20,6 +20,7 @@ from models.base import (
     Role,
     SourceKind,
 )
+from models.candidate import CandidateState
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -148,4 +149,18 @@ class SourceListParams(PageParams):
         max_length=200,
         description="Only sources published by this entity (slug, name or alias).",
         examples=["moscow-times"],
+    )
+
+
+class CandidateListParams(PageParams):
+    source: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="Only candidates read from this source (slug, name or title), or from any "
+        "source of the publisher so named.",
+        examples=["harbour-fire"],
+    )
+    state: CandidateState | None = Field(
+        default=None, description="Only candidates in this state: pending, accepted or rejected."
     )

@@ -40,6 +40,12 @@ def test_every_route_is_documented(spec: dict[str, Any]) -> None:
         "/sources/{slug}/history",
         "/claims:batch",
         "/sources/{slug}/text",
+        "/sources/{slug}/extract",
+        "/candidates",
+        "/candidates/{candidate_id}",
+        "/candidates/{candidate_id}/history",
+        "/candidates/{candidate_id}/accept",
+        "/candidates/{candidate_id}/reject",
         "/health",
     }
     for path, method, op in operations(spec):

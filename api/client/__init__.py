@@ -27,6 +27,14 @@ from api.client.errors import (
 )
 from api.client.query import ClaimFilters, ClaimQuery, FacetName, PageQuery, SortOrder
 from models.base import ClaimSort, ClaimStatus, EntityKind, Facet, Role, SourceKind
+from models.candidate import (
+    AcceptCandidate,
+    CandidatePage,
+    CandidatePublic,
+    CandidateState,
+    Extracted,
+    RejectCandidate,
+)
 from models.claim import ClaimCreate, ClaimPublic, ClaimUpdate
 from models.entity import EntityCreate, EntityPublic, EntityUpdate
 from models.health import Health
@@ -40,8 +48,12 @@ from models.source import SourceCreate, SourcePublic, SourceUpdate
 __all__ = [
     "DEFAULT_TIMEOUT",
     "MERGE_PATCH",
+    "AcceptCandidate",
     "AsyncClaimsClient",
     "AuthError",
+    "CandidatePage",
+    "CandidatePublic",
+    "CandidateState",
     "ClaimCreate",
     "ClaimFilters",
     "ClaimPage",
@@ -58,6 +70,7 @@ __all__ = [
     "EntityPage",
     "EntityPublic",
     "EntityUpdate",
+    "Extracted",
     "Facet",
     "FacetName",
     "FieldError",
@@ -70,6 +83,7 @@ __all__ = [
     "PageQuery",
     "PreconditionFailedError",
     "Problem",
+    "RejectCandidate",
     "Retraction",
     "RevisionPublic",
     "Role",

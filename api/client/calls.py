@@ -93,3 +93,16 @@ def delete(
 ) -> Call[_R]:
     """A delete (or a claim's retraction), applied only if still at `if_match`."""
     return Call("DELETE", path(*where), decode, {"reason": reason}, headers=guard(if_match))
+
+
+def action(
+    decode: Decoder[_R],
+    where: Sequence[str],
+    data: Body | None,
+    if_match: str | None,
+    reason: str | None,
+) -> Call[_R]:
+    """A POST to one of a resource's actions (`/candidates/7/accept`), with an optional
+    JSON body, applied only if the resource is still at `if_match` when one is given."""
+    sent = None if data is None else body(data)
+    return Call("POST", path(*where), decode, {"reason": reason}, sent, guard(if_match))

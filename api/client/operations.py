@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from api.client.answers import Tagged, model, nothing, revisions, tagged, text
-from api.client.calls import Call, create, delete, get, guard, path, update
+from api.client.calls import Call, action, create, delete, get, guard, path, update
 from api.client.core import Operation, Pages
 from api.client.query import ClaimFilters, ClaimQuery
 from models import (
+    AcceptCandidate,
+    CandidatePage,
+    CandidatePublic,
     ClaimCreate,
     ClaimPage,
     ClaimPublic,
@@ -23,6 +26,7 @@ from models import (
     EntityPage,
     EntityPublic,
     EntityUpdate,
+    Extracted,
     Health,
     Retraction,
     RevisionPublic,
@@ -32,6 +36,7 @@ from models import (
     SourceUpdate,
 )
 from models.base import EntityKind, SourceKind
+from models.candidate import CandidateState
 
 Json = Mapping[str, Any]
 
@@ -225,3 +230,70 @@ class Operations:
     def source_text(self, slug: str, start: int | None = None, end: int | None = None) -> Call[str]:
         """The held text (or the span `start:end`), to check a quote against its offsets."""
         return get(text, "sources", slug, "text", params={"start": start, "end": end})
+
+    # --- candidates -------------------------------------------------------------------
+
+    @Operation
+    def extract_source(self, slug: str, *, reason: str | None = None) -> Call[Extracted]:
+        """Read a source's held text for claims and queue them for review; the source's
+        pending candidates are replaced, accepted and rejected ones kept."""
+        return action(model(Extracted), ("sources", slug, "extract"), None, None, reason)
+
+    @Operation
+    def list_candidates(
+        self,
+        *,
+        source: str | None = None,
+        state: CandidateState | str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[CandidatePage]:
+        """One page of candidates, in the order they were extracted."""
+        params = {"source": source, "state": state, "limit": limit, "cursor": cursor}
+        return get(model(CandidatePage), "candidates", params=params)
+
+    @Pages
+    def iter_candidates(
+        self,
+        *,
+        source: str | None = None,
+        state: CandidateState | str | None = None,
+        limit: int | None = None,
+    ) -> Call[CandidatePage]:
+        params = {"source": source, "state": state, "limit": limit}
+        return get(model(CandidatePage), "candidates", params=params)
+
+    @Operation
+    def get_candidate(self, candidate_id: int) -> Call[CandidatePublic]:
+        return get(model(CandidatePublic), "candidates", str(candidate_id))
+
+    @Operation
+    def get_candidate_with_etag(self, candidate_id: int) -> Call[Tagged[CandidatePublic]]:
+        """The candidate and its ETag, to pass as `if_match=` when accepting or rejecting."""
+        return get(tagged(CandidatePublic), "candidates", str(candidate_id))
+
+    @Operation
+    def accept_candidate(
+        self,
+        candidate_id: int,
+        changes: AcceptCandidate | Json | None = None,
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> Call[ClaimPublic]:
+        """Create the claim the candidate proposes, amended by `changes` (a merge patch of
+        it; `create_entities=True` creates the entities it names that do not exist)."""
+        where = ("candidates", str(candidate_id), "accept")
+        return action(model(ClaimPublic), where, changes, if_match, reason)
+
+    @Operation
+    def reject_candidate(
+        self, candidate_id: int, reason: str, *, if_match: str
+    ) -> Call[CandidatePublic]:
+        """Turn the candidate down; `reason` is kept with it and in its history."""
+        where = ("candidates", str(candidate_id), "reject")
+        return action(model(CandidatePublic), where, {"reason": reason}, if_match, None)
+
+    @Operation
+    def candidate_history(self, candidate_id: int) -> Call[list[RevisionPublic]]:
+        return get(revisions, "candidates", str(candidate_id), "history")

@@ -12,14 +12,16 @@ To change how names resolve, change this module: nothing else looks names up.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from api.errors import invalid_body, not_found, unknown_reference
 from api.store.db import Reader
-from models.base import normalize_name
+from models.base import normalize_name, slugify
 
 MAX_SUGGESTIONS = 3
 _CANDIDATES = 2000  # spellings read to pick suggestions from, at most
+_IN_CHUNK = 500  # names looked up per statement, well under any driver's parameter limit
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +55,32 @@ def find_entity(reader: Reader, name: str) -> Named | None:
         )
     )
     return Named(int(row[0]), str(row[1])) if row else None
+
+
+def match_entities(reader: Reader, written: Iterable[str]) -> dict[str, Named]:
+    """The entities names written in a text stand for, in one statement: by name or alias
+    as `find_entity` reads them, else by the slug the name would get ("Igor Volobuyev" is
+    `igor-volobuyev`). Names that match nothing are left out."""
+    wanted = {name: (normalize_name(name), slugify(name)) for name in dict.fromkeys(written)}
+    forms = sorted({form for pair in wanted.values() for form in pair if form})
+    found: dict[str, Named] = {}
+    for at in range(0, len(forms), _IN_CHUNK):
+        chunk = forms[at : at + _IN_CHUNK]
+        marks = ", ".join(f":f{n}" for n in range(len(chunk)))
+        rows = reader.rows(
+            reader.sql(
+                "SELECT n.folded, e.id, e.slug FROM entity_name n "
+                f"JOIN entity e ON e.id = n.entity_id WHERE n.folded IN ({marks})",
+                **{f"f{n}": form for n, form in enumerate(chunk)},
+            )
+        )
+        found.update((str(row[0]), Named(int(row[1]), str(row[2]))) for row in rows)
+    matched = {}
+    for name, (folded, slug) in wanted.items():
+        entity = found.get(folded) or found.get(slug)
+        if entity is not None:
+            matched[name] = entity
+    return matched
 
 
 def suggest_entities(reader: Reader, name: str) -> list[str]:

@@ -85,8 +85,10 @@ class UnitOfWork:
         after: Mapping[str, Any] | None,
         *,
         actor: str | None = None,
+        reason: str | None = None,
     ) -> None:
-        """The revision of one change: each field that differs, from and to."""
+        """The revision of one change: each field that differs, from and to. `reason`, when
+        the change carries its own (a rejection's), stands for the unit's."""
         old, new = dict(before or {}), dict(after or {})
         changes = {
             name: {"from": old.get(name), "to": new.get(name)}
@@ -100,7 +102,7 @@ class UnitOfWork:
                 action=action,
                 at=datetime.now(UTC),
                 actor=actor or self.who.name,
-                reason=self.reason,
+                reason=reason or self.reason,
                 changes=json.loads(json.dumps(changes, default=str)),
             )
         )

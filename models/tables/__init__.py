@@ -13,6 +13,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from models.tables.candidate import Candidate  # noqa: E402
 from models.tables.claim import Claim, ClaimDocument  # noqa: E402
 from models.tables.entity import Entity, EntityName  # noqa: E402
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
@@ -24,6 +25,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiKey",
     "AttributionHop",
+    "Candidate",
     "Claim",
     "ClaimDocument",
     "ClaimEntity",

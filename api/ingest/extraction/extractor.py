@@ -38,10 +38,11 @@ def _checked_source_date(source_date: str | None, warnings: list[str]) -> str | 
 
 def _candidate(reading: Reading, finding: Finding) -> Candidate:
     text = reading.text
-    claimant = finding.speaker.name if finding.speaker is not None else None
+    speaker = finding.speaker
+    claimant = speaker.name if speaker is not None else None
     hops = list(finding.intermediaries)
-    if claimant is not None:
-        hops.append(Hop(claimant, finding.verb))
+    if speaker is not None:
+        hops.append(Hop(speaker.name, finding.verb, speaker.kind))
     hops.extend(finding.cited)
     mentions = tuple(
         Mention(name.text, name.start, name.end, name.kind)

@@ -54,7 +54,7 @@ def recipient_end(text: str, at: int, limit: int, names: list[Name]) -> tuple[in
             continue
         if name.start >= limit or not _GAP_BEFORE_NAME.match(text[at : name.start]):
             break
-        hop = Hop(name.text, Verb.reported) if name.kind in _PASSING_KINDS else None
+        hop = Hop(name.text, Verb.reported, name.kind) if name.kind in _PASSING_KINDS else None
         return name.end, hop
     return at, None
 

@@ -90,7 +90,7 @@ def _according_to(
         return None
     leading = _OPENING_FILLER.match(text[sentence_start : cue.start]) is not None
     if not leading and others:
-        return Hop(source.name, Verb.reported)
+        return Hop(source.name, Verb.reported, source.kind)
     if leading:
         content_start, _, cited = skip_frame_words(text, phrase_end, end)
         content_end = end
@@ -142,7 +142,7 @@ def _add(
             origin = reading.resolver.resolve(*cited)
             if origin is not None:
                 if claimant is not None:
-                    hops.append(Hop(claimant.name, cue.verb))
+                    hops.append(Hop(claimant.name, cue.verb, claimant.kind))
                 claimant = origin
     speech: SpeechKind = "mixed" if _QUOTE_MARK.search(text, start, end) else "indirect"
     reading.used_cues.add(cue.start)

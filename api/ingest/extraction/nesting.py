@@ -49,7 +49,9 @@ def unnest(reading: Reading, finding: Finding) -> None:
     start, end = trim_content(text, content_start, finding.end)
     if word_count(text, start, end) < MINIMUM_INNER_WORDS:
         return
-    finding.intermediaries.extend([Hop(finding.speaker.name, finding.verb), *inner_hops])
+    finding.intermediaries.extend(
+        [Hop(finding.speaker.name, finding.verb, finding.speaker.kind), *inner_hops]
+    )
     finding.speaker = inner
     finding.verb = cue.verb
     finding.hedged = finding.hedged or cue.hedged

@@ -25,6 +25,7 @@ class Hop:
 
     name: str
     verb: str  # a models.base.Verb value
+    kind: str | None = None  # a models.base.EntityKind value, when the reader knows it
 
 
 @dataclass(frozen=True)

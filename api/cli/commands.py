@@ -1,69 +1,22 @@
-"""`claims serve | load | check`: a thin shell over the loader and the app factory."""
+"""`claims serve | load | check | migrate | keys | ingest`: a thin shell over the loaders,
+the use cases and the app factory. Each command imports what it needs when it runs."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from api.cli.common import DatabaseUrl, FixturesDir, open_store, settings_for
+from api.cli.ingest import ingest
 from api.settings import Settings
 
-if TYPE_CHECKING:
-    from api.store.db import Store
-
 cli = typer.Typer(
-    help="sourced-claims: serve, load and check the claims store.",
+    help="sourced-claims: serve, load and check the claims store; ingest articles.",
     no_args_is_help=True,
     add_completion=False,
 )
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        help="SQLAlchemy URL of the store (default: $CLAIMS_DATABASE_URL, else a SQLite file).",
-        show_default=False,
-    ),
-]
-FixturesDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--fixtures",
-        help="Folder of fixture files (default: $CLAIMS_FIXTURES_DIR, else ./fixtures).",
-        show_default=False,
-    ),
-]
-
-
-def _settings(database_url: str | None, fixtures: Path | None = None) -> Settings:
-    """The settings, from the environment and the options; a line per bad one, exit 2."""
-    from pydantic import ValidationError
-
-    overrides: dict[str, object] = {}
-    if database_url:
-        overrides["database_url"] = database_url
-    if fixtures:
-        overrides["fixtures_dir"] = fixtures
-    try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            name = "CLAIMS_" + "_".join(str(part) for part in error["loc"][:1]).upper()
-            typer.echo(f"invalid setting {name}: {error['msg']}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _store(settings: Settings) -> Store:
-    """The store the settings name; a clear line and exit 1 when it cannot be opened."""
-    from api.store.db import MissingDriverError, Store
-
-    try:
-        return Store.from_settings(settings)
-    except MissingDriverError as exc:
-        typer.echo(f"cannot open the store: {exc}", err=True)
-        raise typer.Exit(1) from None
 
 
 def _verified(settings: Settings):  # type: ignore[no-untyped-def]
@@ -81,7 +34,7 @@ def _verified(settings: Settings):  # type: ignore[no-untyped-def]
 @cli.command()
 def check(fixtures: FixturesDir = None) -> None:
     """Validate the fixtures against the held texts, without touching a database."""
-    settings = _settings(None, fixtures)
+    settings = settings_for(None, fixtures)
     verified = _verified(settings)
     f = verified.fixtures
     typer.echo(
@@ -110,9 +63,9 @@ def load(
     """
     from api.ingest.fixtures import load as load_fixtures
 
-    settings = _settings(database_url, fixtures)
+    settings = settings_for(database_url, fixtures)
     verified = _verified(settings)
-    store = _store(settings)
+    store = open_store(settings)
     try:
         report = load_fixtures(store, verified, force=force)
     finally:
@@ -145,8 +98,8 @@ def serve(
     from api.queries.catalog import store_is_empty
     from api.store.migrate import SchemaBehindError, ensure_current
 
-    settings = _settings(database_url, fixtures)
-    store = _store(settings)
+    settings = settings_for(database_url, fixtures)
+    store = open_store(settings)
     try:
         ensure_current(store)
     except SchemaBehindError as exc:
@@ -179,8 +132,8 @@ def migrate(database_url: DatabaseUrl = None) -> None:
     """Upgrade the store's schema to the one this code needs (creates a new store)."""
     from api.store.migrate import upgrade
 
-    settings = _settings(database_url)
-    store = _store(settings)
+    settings = settings_for(database_url)
+    store = open_store(settings)
     try:
         before, after = upgrade(store)
     finally:
@@ -211,8 +164,8 @@ def create_key(
     if scope not in {s.value for s in Scope}:
         typer.echo(f"--scope must be read, write or admin, not {scope!r}", err=True)
         raise typer.Exit(2)
-    settings = _settings(database_url)
-    store = _store(settings)
+    settings = settings_for(database_url)
+    store = open_store(settings)
     try:
         ensure_current(store)
         with store.write_session() as session:
@@ -231,8 +184,8 @@ def revoke(name: str, database_url: DatabaseUrl = None) -> None:
     """Revoke a key by name; requests with it get 401 from then on."""
     from api.writes.keys import revoke_key
 
-    settings = _settings(database_url)
-    store = _store(settings)
+    settings = settings_for(database_url)
+    store = open_store(settings)
     try:
         with store.write_session() as session:
             done = revoke_key(session, name)
@@ -250,8 +203,8 @@ def list_keys(database_url: DatabaseUrl = None) -> None:
     """Names, scopes and states of the keys (never the keys themselves)."""
     from api.queries.keys import list_keys as all_keys
 
-    settings = _settings(database_url)
-    store = _store(settings)
+    settings = settings_for(database_url)
+    store = open_store(settings)
     try:
         with store.session() as session:
             for key in all_keys(session):
@@ -261,9 +214,8 @@ def list_keys(database_url: DatabaseUrl = None) -> None:
         store.dispose()
 
 
+cli.command()(ingest)
+
+
 def main() -> None:
     cli()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,149 @@
+"""Candidates: attributed statements the extractor proposes, waiting for a person's review.
+
+A candidate is evidence, not yet a claim: the words of a held text, who they are credited
+to and how, as read by machine. Accepting one creates a claim; rejecting one keeps the
+reason, so the queue also records what the extractor got wrong.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.base import ClaimStatus, DatePrecision, EntityKind, Slug, Verb
+from models.claim import ClaimUpdate, QuotePublic
+from models.input import InputModel, patch_schema
+from models.page import ListPage
+
+
+class CandidateState(StrEnum):
+    """Where a candidate is in review: waiting, made a claim, or turned down."""
+
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class CandidateSpeech(StrEnum):
+    """How the text gives the words: quoted (direct), paraphrased (indirect), or a
+    paraphrase holding a quoted phrase (mixed, which becomes an indirect claim)."""
+
+    direct = "direct"
+    indirect = "indirect"
+    mixed = "mixed"
+
+
+ENTITY_DOC = "Slug of the existing entity with this name or alias, or null if there is none."
+KIND_DOC = (
+    "What sort of entity the extractor took the name for; an accept that creates it uses this."
+)
+
+
+class CandidateClaimant(BaseModel):
+    """Who the text credits with the words, as written, and the entity that name is."""
+
+    name: str | None = Field(description="The name as the text gives it; null if no one is named.")
+    kind: EntityKind | None = Field(description=KIND_DOC)
+    entity: str | None = Field(description=ENTITY_DOC)
+
+
+class CandidateHop(BaseModel):
+    """One link of the chain from the held text out to the claimant."""
+
+    name: str = Field(description="Who passed the words on, as the text names them.")
+    kind: EntityKind | None = Field(description=KIND_DOC)
+    verb: Verb = Field(description="What this hop did with the words.")
+    entity: str | None = Field(description=ENTITY_DOC)
+
+
+class CandidateMention(BaseModel):
+    """A person, organisation or place named inside the quoted words."""
+
+    name: str = Field(description="The name as written.")
+    kind: EntityKind = Field(description=KIND_DOC)
+    start: int = Field(description="Offset of the name's first character in the held text.")
+    end: int = Field(description="Offset just past the name's last character.")
+    entity: str | None = Field(description=ENTITY_DOC)
+
+
+class CandidatePublic(BaseModel):
+    """A statement the extractor credits to someone, for a person to accept or reject."""
+
+    id: int = Field(description="Stable id of the candidate.")
+    state: CandidateState = Field(description="pending, accepted or rejected.")
+    quote: QuotePublic = Field(description="The words, verified at these offsets of the text.")
+    claimant: CandidateClaimant
+    cue: str = Field(description='The reporting words: "said", "told reporters", "According to".')
+    cue_start: int = Field(description="Where the cue stands in the held text.")
+    speech: CandidateSpeech = Field(description="direct, indirect or mixed.")
+    attribution: list[CandidateHop] = Field(
+        description="Hops from the held text out to the claimant (the held text itself is "
+        "not listed), each with its verb."
+    )
+    status: ClaimStatus = Field(description="reported, or speculative for hedged words.")
+    claimed_on: str | None = Field(description="When the words were said, if the text dates them.")
+    claimed_on_precision: DatePrecision | None = Field(
+        description="How much of `claimed_on` is known."
+    )
+    entities: list[CandidateMention] = Field(
+        description="People, organisations and places named in the words."
+    )
+    confidence: float = Field(description="How sure the extractor is, 0 to 1 (set by hand).")
+    reviewed_at: datetime | None = Field(description="When it was accepted or rejected (UTC).")
+    reviewed_by: str | None = Field(description="Name of the API key that reviewed it.")
+    reason: str | None = Field(description="Why it was rejected.")
+    claim: str | None = Field(description="Id of the claim its acceptance created.")
+
+
+class CandidatePage(ListPage[CandidatePublic]):
+    """A page of candidates, oldest first; follow `next` for the rest."""
+
+
+class Extracted(BaseModel):
+    """What one extraction run left in the review queue."""
+
+    source: str = Field(description="Slug of the source read.")
+    candidates: int = Field(description="Candidates now pending from this run.")
+
+
+# --- what reviewers send ---------------------------------------------------------------
+
+
+class AcceptCandidate(ClaimUpdate):
+    """A JSON Merge Patch of the claim an accepted candidate becomes; send nothing to take
+    the claim as proposed."""
+
+    model_config = ConfigDict(
+        json_schema_extra=patch_schema(
+            {
+                "statement": "Maria Okafor said the fire began in a warehouse rented by "
+                "Nordvik Lines.",
+                "status": "reported",
+                "create_entities": True,
+            }
+        )
+    )
+
+    id: Slug | None = Field(
+        default=None,
+        description="Id of the claim to create; default: the source's slug and the candidate's id.",
+    )
+    create_entities: bool = Field(
+        default=False,
+        description="Create the entities the candidate names that do not exist yet (kind "
+        "as the extractor read it, slug from the name); without it, such a name is a 422.",
+    )
+
+
+class RejectCandidate(InputModel):
+    """Why a candidate is not a claim; kept with it and in its history."""
+
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        pattern=r"\S",
+        description="Why it is rejected.",
+        examples=["Not a claim: the reporter's own description."],
+    )
