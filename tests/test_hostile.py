@@ -49,6 +49,9 @@ READS = [
     ("GET", "/sources/{slug}/claims"),
     ("GET", "/sources/{slug}/text"),
     ("GET", "/sources/{slug}/history"),
+    ("GET", "/candidates"),
+    ("GET", "/candidates/{candidate_id}"),
+    ("GET", "/candidates/{candidate_id}/history"),
     ("GET", "/health"),
 ]
 # Writes that read a body, with the media type they take and a body they would accept:
@@ -70,6 +73,8 @@ BODY_WRITES: dict[tuple[str, str], tuple[str, bytes]] = {
         b'{"slug": "hostile-test-source", "name": "Hostile Test Source", "kind": "article"}',
     ),
     ("PATCH", "/sources/{slug}"): (MERGE_PATCH, b'{"title": "Changed"}'),
+    ("POST", "/candidates/{candidate_id}/accept"): (JSON, b'{"create_entities": true}'),
+    ("POST", "/candidates/{candidate_id}/reject"): (JSON, b'{"reason": "Not a claim."}'),
 }
 # Writes that read no body.
 DELETES = [
@@ -77,6 +82,7 @@ DELETES = [
     ("DELETE", "/entities/{slug}"),
     ("DELETE", "/sources/{slug}"),
     ("POST", "/claims/{claim_id}/restore"),
+    ("POST", "/sources/{slug}/extract"),
 ]
 WRITES = list(BODY_WRITES) + DELETES
 # The reads that take query parameters (writes take only a free-text `reason`).
@@ -87,6 +93,7 @@ QUERIED = [
     ("GET", "/entities"),
     ("GET", "/sources"),
     ("GET", "/sources/{slug}/text"),
+    ("GET", "/candidates"),
 ]
 OPERATIONS = READS + WRITES
 WITH_PATH_PARAMETERS = [(method, template) for method, template in OPERATIONS if "{" in template]
@@ -129,9 +136,17 @@ def concrete(template: str, wire: str | None = None) -> str:
         filler = wire
     elif "{claim_id}" in template:
         filler = CLAIM
+    elif "{candidate_id}" in template:
+        # Two of the candidates the `admin` fixture has extracted: one to accept, one to
+        # reject, so the control requests of both can land.
+        filler = "2" if template.endswith("/reject") else "1"
     else:
         filler = ENTITY if template.startswith("/entities") else SOURCE
-    return template.replace("{claim_id}", filler).replace("{slug}", filler)
+    return (
+        template.replace("{claim_id}", filler)
+        .replace("{slug}", filler)
+        .replace("{candidate_id}", filler)
+    )
 
 
 def key_for(store: Store, scope: Scope) -> dict[str, str]:
@@ -152,6 +167,9 @@ def admin(store: Store, client: TestClient) -> dict[str, str]:
         headers=headers | {"Content-Type": MERGE_PATCH, "If-Match": etag},
     )
     assert edited.status_code == 200, edited.text
+    extracted = client.post(f"/sources/{SOURCE}/extract", headers=headers)
+    assert extracted.status_code == 201, extracted.text
+    assert extracted.json()["candidates"] >= 2
     return headers
 
 
@@ -165,6 +183,7 @@ def snapshot(client: TestClient) -> dict[str, Any]:
         f"/claims/{CLAIM}/history",
         f"/entities/{ENTITY}/history",
         f"/sources/{SOURCE}/history",
+        "/candidates?limit=200",
     ):
         response = client.get(url)
         assert response.status_code == 200, response.text
@@ -259,7 +278,9 @@ def test_injection_in_every_path_parameter_is_a_404(
     with nothing_changes(client):
         for value in WIRE_VALUES:
             response = send(client, method, concrete(template, value), body, headers)
-            assert_problem(response, 422 if value.endswith("%00") else 404)
+            # Candidate ids are numbers: anything else is malformed, not unknown.
+            malformed = value.endswith("%00") or "{candidate_id}" in template
+            assert_problem(response, 422 if malformed else 404)
 
 
 def claim_with(**changes: Any) -> dict[str, Any]:
