@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from models.history import Retraction
+from models.history import RelationRetraction, Retraction
 from models.problem import PROBLEM_TYPE_BASE, Problem
 
 
@@ -171,21 +171,25 @@ def precondition_failed(sent: str | None = None, current: str | None = None) -> 
     return ProblemError("precondition-failed", detail, field="If-Match")
 
 
-def retracted(record: Retraction, etag: str | None = None) -> ProblemError:
-    """A retracted claim: the answer carries its retraction record, and the ETag to send
-    back to restore it."""
-    at = record.model_dump(mode="json")["at"]
+def retracted(record: Retraction | RelationRetraction, etag: str | None = None) -> ProblemError:
+    """A retracted claim or relation: the answer carries its retraction record, and the
+    ETag to send back to restore it."""
+    shown = record.model_dump(mode="json")
+    what, key = ("Claim", shown["claim"]) if "claim" in shown else ("Relation", shown["relation"])
     why = f": {record.reason}" if record.reason else "."
     return ProblemError(
         "retracted",
-        f"Claim {record.claim!r} was retracted by {record.by} at {at}{why}",
-        extra={"retraction": record.model_dump(mode="json")},
+        f"{what} {key!r} was retracted by {record.by} at {shown['at']}{why}",
+        title=f"{what} retracted",
+        extra={"retraction": shown},
         headers={"ETag": etag} if etag else None,
     )
 
 
-def not_retracted(claim: str) -> ProblemError:
-    return ProblemError("conflict", f"Claim {claim!r} is not retracted; there is nothing to undo.")
+def not_retracted(key: str, what: str = "claim") -> ProblemError:
+    return ProblemError(
+        "conflict", f"{what.capitalize()} {key!r} is not retracted; there is nothing to undo."
+    )
 
 
 def text_not_held(slug: str) -> ProblemError:

@@ -2,8 +2,10 @@
 
 Entities, sources and claimants are picked with Zipf-skewed popularity (the most popular
 entity is on about 1% of claims), statements and quotes have article-like lengths, each
-quote is a real span of a generated held article, chains have 1 to 3 hops, and dates
-spread over 2018-2025 at mixed precision.
+quote is a real span of a generated held article, chains have 1 to 3 hops, dates (when
+claimed, and for a third of the claims when the thing happened) spread over 2018-2025
+at mixed precision, and one claim in fifty bears on another (contradicts, supports...)
+through the relation use case, so disputes are settled as in the service.
 
     python bench/generate.py --claims 1000000 --database-url sqlite:///bench/data/1m.db
 """
@@ -24,8 +26,11 @@ from typing import Any, TypeVar
 
 from api.ingest.bulk import bulk_load
 from api.store.db import Store
-from models.base import ClaimStatus, EntityKind, SourceKind, Speech
+from api.writes import relations
+from api.writes.unit import unit_of_work
+from models.base import EntityKind, Principal, RelationType, Scope, SourceKind, Speech, StatedStatus
 from models.fixture import EntityFixture, SourceFixture
+from models.relation import RelationCreate
 
 T = TypeVar("T")
 VOCABULARY_SIZE = 6000
@@ -145,7 +150,7 @@ def make_claims(
     held = Zipf(len(shape.held), SOURCE_EXPONENT, rng)
     report = Zipf(len(shape.reports), SOURCE_EXPONENT, rng)
     word = Zipf(len(vocabulary), 1.0, rng)
-    statuses = [status.value for status in ClaimStatus]
+    statuses = [status.value for status in StatedStatus]
     speeches = [speech.value for speech in Speech]
     verbs = ["reported", "said", "told", "claimed", "suggested"]
     for n in range(n_claims):
@@ -168,17 +173,49 @@ def make_claims(
             "entities": [{"slug": slug, "role": "about"} for slug in sorted(others)],
             "attribution": hops,
             "claimed_on": _partial_date(rng),
+            "event_date": _partial_date(rng) if n % 3 == 0 else None,
             "status": statuses[n % len(statuses)],
             "speech": speeches[n % len(speeches)],
-            "quantity": {
-                "value": float(rng.randint(1, 5000)),
-                "unit": "people",
-                "qualifier": "about",
-                "text": "about so many",
-            }
-            if n % 7 == 0
-            else None,
+            "quantity": _quantity(n, rng),
         }
+
+
+def _quantity(n: int, rng: random.Random) -> dict[str, Any] | None:
+    """A figure on one claim in seven: a plain number, or a range ("a few hundred")."""
+    if n % 7:
+        return None
+    low = float(rng.randint(1, 5000))
+    if n % 2:
+        return {"value": low, "unit": "people", "text": "so many"}
+    return {"low": low, "high": low * 2.5, "unit": "people", "qualifier": "about"}
+
+
+RELATIONS_EVERY = 50  # one claim in this many bears on another
+BENCH = Principal("bench", Scope.admin)
+
+
+def add_relations(store: Store, n_claims: int, rng: random.Random, batch: int = 500) -> int:
+    """Relations between nearby claims, written through `api.writes.relations` (one unit
+    per `batch`), so each contradiction settles the claims' standing as the API would."""
+    kinds = list(RelationType)
+    made = 0
+    pending = list(range(0, n_claims - 1, RELATIONS_EVERY))
+    for start in range(0, len(pending), batch):
+        with unit_of_work(store, BENCH, "benchmark relations") as work:
+            for n in pending[start : start + batch]:
+                other = min(n_claims - 1, n + rng.randint(1, RELATIONS_EVERY - 1))
+                data = RelationCreate.model_validate(
+                    {
+                        "type": kinds[(n // RELATIONS_EVERY) % len(kinds)],
+                        "from": f"claim-{n}",
+                        "to": f"claim-{other}",
+                        "note": "A generated link between two nearby claims.",
+                    }
+                )
+                relations.create(work, data)
+                made += 1
+            work.commit()
+    return made
 
 
 class Timed(Iterator[T]):
@@ -210,6 +247,9 @@ def generate(n_claims: int, database_url: str, seed: int = 2022) -> None:
         texts=shape.texts,
         claims=claims,
     )
+    started = time.perf_counter()
+    linked = add_relations(store, n_claims, rng)
+    linking = time.perf_counter() - started
     store.dispose()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -217,6 +257,7 @@ def generate(n_claims: int, database_url: str, seed: int = 2022) -> None:
         f"loaded {report.claims} claims, {report.entities} entities, {report.sources} sources "
         f"in {report.seconds:.1f} s, of which {claims.seconds:.1f} s making the synthetic "
         f"claims and {report.seconds - claims.seconds:.1f} s in the bulk loader; "
+        f"{linked} relations in {linking:.1f} s through the use case; "
         f"peak RSS {peak_mb:.0f} MB (generator and loader's writer in one process), "
         f"{worker_mb:.0f} MB (the loader's largest worker process)",
         file=sys.stderr,

@@ -133,6 +133,7 @@ class Probe:
     term: str
     term_claims: int
     mid_claim: str
+    linked_claim: str  # a claim with relations, from the middle of the relation table
 
 
 def probe(path: Path) -> Probe:
@@ -181,9 +182,15 @@ def probe(path: Path) -> Probe:
         (mid,) = db.execute(
             "SELECT public_id FROM claim ORDER BY id LIMIT 1 OFFSET ?", (claims // 2,)
         ).fetchone()
+        linked = db.execute(
+            """SELECT c.public_id FROM relation r JOIN claim c ON c.id = r.from_claim_id
+               ORDER BY r.id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM relation)"""
+        ).fetchone()
+        if linked is None:
+            raise SystemExit(f"{path}: no relations; is this a generated store?")
     finally:
         db.close()
-    return Probe(claims, rare, deep, term, doc, mid)
+    return Probe(claims, rare, deep, term, doc, mid, linked[0])
 
 
 # --- targets --------------------------------------------------------------------------
@@ -197,7 +204,7 @@ class Target:
 
 
 def targets(p: Probe) -> list[Target]:
-    """Our ten queries, then the two references."""
+    """Our sixteen queries, then the two references."""
     page = f"limit={LIMIT}"
     return [
         Target("popular entity", "api", f"/claims?entity={POPULAR}&{page}"),
@@ -230,6 +237,21 @@ def targets(p: Probe) -> list[Target]:
             f"/claims?entity={p.rare_entity}&facet=status&facet=claimant&{page}",
         ),
         Target("unfiltered first page", "api", f"/claims?{page}"),
+        Target("a claim's relations", "api", f"/claims/{p.linked_claim}/relations?{page}"),
+        Target("disputes (popular)", "api", f"/entities/{POPULAR}/disputes?{page}"),
+        Target("disputes (rare)", "api", f"/entities/{p.rare_entity}/disputes?{page}"),
+        Target("timeline (popular)", "api", f"/entities/{POPULAR}/timeline?{page}"),
+        Target(
+            "popular entity, by event date",
+            "api",
+            f"/claims?entity={POPULAR}&sort=event_date&{page}",
+        ),
+        Target(
+            "figures 1000-2000 people (popular)",
+            "api",
+            f"/claims?entity={POPULAR}&quantity_unit=people&quantity_min=1000"
+            f"&quantity_max=2000&{page}",
+        ),
         Target("REF ceiling: FastAPI constant page", CEILING, "/claims"),
         Target(
             "REF Datasette canned query",

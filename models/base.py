@@ -46,12 +46,47 @@ class SourceKind(StrEnum):
 
 
 class ClaimStatus(StrEnum):
-    """How the article presents a claim: as fact, as someone's report, contested, or a guess."""
+    """How a claim stands: as fact, as someone's report, contradicted, or a guess.
+
+    `disputed` is never set by hand: a claim is disputed while a `contradicts` relation
+    links it to a claim by another claimant. Writers give the stated status.
+    """
 
     asserted = "asserted"
     reported = "reported"
     disputed = "disputed"
     speculative = "speculative"
+
+
+class StatedStatus(StrEnum):
+    """How the source presents a claim, which a writer gives: as fact, as someone's
+    report, or as a guess (`disputed` follows from relations, see `ClaimStatus`)."""
+
+    asserted = "asserted"
+    reported = "reported"
+    speculative = "speculative"
+
+
+class RelationType(StrEnum):
+    """How one claim bears on another (docs/relations.md gives an example of each)."""
+
+    contradicts = "contradicts"  # both cannot be true
+    undermines = "undermines"  # casts doubt on its credibility or framing, not its facts
+    qualifies = "qualifies"  # narrows it or adds a condition
+    supports = "supports"
+    restates = "restates"
+    derived_from = "derived_from"  # an inference drawn from the other
+
+
+# The relations that set claims against each other: what `/entities/{slug}/disputes` lists.
+DISPUTING = (RelationType.contradicts, RelationType.undermines, RelationType.qualifies)
+
+
+class DateKind(StrEnum):
+    """Which date of a claim places it on a timeline."""
+
+    event = "event"
+    claimed = "claimed"
 
 
 class Speech(StrEnum):
@@ -90,6 +125,8 @@ class ClaimSort(StrEnum):
 
     claimed_on = "claimed_on"
     claimed_on_desc = "-claimed_on"
+    event_date = "event_date"
+    event_date_desc = "-event_date"
     relevance = "relevance"
 
 
@@ -142,6 +179,20 @@ def date_bounds(value: str) -> tuple[date, date]:
     return exact, exact
 
 
+def date_keys(value: str | None) -> tuple[int, int]:
+    """A date's two sort keys: the day numbers of its first and its last day (0, 0 when
+    there is none, so undated claims come first oldest-first and last newest-first).
+
+    Oldest first sorts on the last day a date allows, newest first on its first day: a
+    date known only to the year or month then comes after the more precise dates inside
+    it in either order, never as if it were its first (or last) day.
+    """
+    if value is None:
+        return 0, 0
+    first, last = date_bounds(value)
+    return first.toordinal(), last.toordinal()
+
+
 def date_precision(value: str) -> DatePrecision:
     return (DatePrecision.year, DatePrecision.month, DatePrecision.day)[value.count("-")]
 
@@ -177,6 +228,12 @@ def normalize_name(text: str) -> str:
     folded = text.replace("\u2019", "'").replace("\u2018", "'")
     folded = folded.replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(folded.casefold().split())
+
+
+def unit_spelling(unit: str) -> str:
+    """The one spelling a figure's unit is stored and filtered under: lower case, single
+    spaces, so "People" and " people " are one unit."""
+    return " ".join(unit.lower().split())
 
 
 class Scope(StrEnum):

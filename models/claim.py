@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
-from models.base import ClaimStatus, EntityKind, PartialDate, Role, Slug, Speech, Verb
+from models.base import (
+    ClaimStatus,
+    EntityKind,
+    PartialDate,
+    Role,
+    Slug,
+    Speech,
+    StatedStatus,
+    Verb,
+    unit_spelling,
+)
 from models.entity import EntityRef
 from models.history import RetractionNote
 from models.input import InputModel, describe_fields, patch_schema
@@ -16,8 +26,13 @@ STATEMENT_DOC = "One neutral sentence saying what is claimed."
 CLAIMED_ON_DOC = "When the claimant made the claim: YYYY, YYYY-MM or YYYY-MM-DD."
 EVENT_DATE_DOC = "When the claimed event happened, at the precision known."
 STATUS_DOC = (
-    "asserted (stated as fact), reported (attributed), disputed (contradicted by another "
-    "claim), speculative (a guess or suggestion)."
+    "asserted (stated as fact), reported (attributed), speculative (a guess or suggestion), "
+    "or disputed: while a `contradicts` relation links the claim to a claim by another "
+    "claimant (never set by hand)."
+)
+INFERRED_DOC = (
+    "True when any part of the date comes from context (the article's date, the events "
+    "around it) rather than from the words of the quote."
 )
 SPEECH_DOC = (
     "direct (the claimant's words in quotation marks), indirect (a reporter's paraphrase), "
@@ -35,10 +50,22 @@ class QuotePublic(BaseModel):
 
 
 class QuantityPublic(BaseModel):
-    """A figure the claim states, with its hedging and its original words."""
+    """A figure the claim states: the number said, the range the words allow, what is
+    counted, its hedging and its original words."""
 
-    value: float | None = Field(description="The figure, or null when the words give none.")
-    unit: str | None = Field(description="What is counted.")
+    value: float | None = Field(description="The figure said, or null when the words give none.")
+    low: float | None = Field(
+        description="The least the words allow (inclusive), or null when they set no floor: "
+        '"more than 1,000" gives 1000, "a few hundred" 200.'
+    )
+    high: float | None = Field(
+        description="The most the words allow (inclusive), or null when they set no ceiling: "
+        '"a few hundred" gives 500, "more than 1,000" none.'
+    )
+    unit: str | None = Field(
+        description="What is counted, in a canonical plural: people, battalions, "
+        "applications per day, soldiers..."
+    )
     qualifier: str | None = Field(description='How the figure is hedged: "more than", "few"...')
     text: str | None = Field(description="The original words.")
 
@@ -99,11 +126,16 @@ _CLAIM_EXAMPLE: JsonDict = {
         },
     ],
     "claimed_on": "2022-03-04",
+    "claimed_on_inferred": True,
     "event_date": None,
+    "event_date_inferred": False,
     "status": "reported",
+    "stated_status": "reported",
     "speech": "direct",
     "quantity": {
         "value": 300.0,
+        "low": 300.0,
+        "high": None,
         "unit": "applications per day",
         "qualifier": "more than",
         "text": "more than 300",
@@ -126,8 +158,14 @@ class ClaimPublic(BaseModel):
         description="Ordered hops from the held source out to the original claimant."
     )
     claimed_on: str | None = Field(description=CLAIMED_ON_DOC)
+    claimed_on_inferred: bool = Field(description=INFERRED_DOC)
     event_date: str | None = Field(description=EVENT_DATE_DOC)
+    event_date_inferred: bool = Field(description=INFERRED_DOC)
     status: ClaimStatus = Field(description=STATUS_DOC)
+    stated_status: StatedStatus = Field(
+        description="How its source presents the claim, as its writer gave it: what "
+        "`status` is whenever no contradiction stands."
+    )
     speech: Speech = Field(description=SPEECH_DOC)
     quantity: QuantityPublic | None = Field(description="A figure the claim states, if any.")
     retraction: RetractionNote | None = Field(
@@ -177,13 +215,30 @@ class HopInput(InputModel):
         return self
 
 
-class QuantityInput(InputModel):
-    """A figure a claim states."""
+Figure = Annotated[float, Field(ge=-1e15, le=1e15)]
 
-    value: float | None = Field(default=None, ge=-1e15, le=1e15)
+
+class QuantityInput(InputModel):
+    """A figure a claim states, and the range its words allow."""
+
+    value: Figure | None = None
+    low: Figure | None = None
+    high: Figure | None = None
     unit: str | None = Field(default=None, max_length=200)
     qualifier: str | None = Field(default=None, max_length=100)
     text: str | None = Field(default=None, max_length=300)
+
+    @model_validator(mode="after")
+    def _a_range_goes_up(self) -> QuantityInput:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError("low is above high")
+        if self.unit is not None:
+            self.unit = unit_spelling(self.unit)
+        plain = self.qualifier is None and self.low is None and self.high is None
+        if self.value is not None and plain:
+            # A plain figure ("300 applications") is its own range.
+            self.low = self.high = self.value
+        return self
 
 
 CLAIM_CREATE_EXAMPLE = {
@@ -223,8 +278,10 @@ class ClaimCreate(InputModel):
     entities: list[EntityRoleInput] = Field(default=[], max_length=100)
     attribution: list[HopInput] = Field(min_length=1, max_length=20)
     claimed_on: PartialDate | None = None
+    claimed_on_inferred: bool = False
     event_date: PartialDate | None = None
-    status: ClaimStatus
+    event_date_inferred: bool = False
+    status: StatedStatus
     speech: Speech
     quantity: QuantityInput | None = None
 
@@ -247,7 +304,9 @@ class QuotePatch(InputModel):
 class QuantityPatch(InputModel):
     """A merge patch of a claim's quantity; null removes a field."""
 
-    value: float | None = Field(default=None, ge=-1e15, le=1e15)
+    value: Figure | None = None
+    low: Figure | None = None
+    high: Figure | None = None
     unit: str | None = Field(default=None, max_length=200)
     qualifier: str | None = Field(default=None, max_length=100)
     text: str | None = Field(default=None, max_length=300)
@@ -259,7 +318,7 @@ class ClaimUpdate(InputModel):
     model_config = ConfigDict(
         json_schema_extra=patch_schema(
             {
-                "status": "disputed",
+                "status": "speculative",
                 "quote": {"text": "there are more than 300 applications to join the legion"},
             }
         )
@@ -271,8 +330,10 @@ class ClaimUpdate(InputModel):
     entities: list[EntityRoleInput] | None = Field(default=None, max_length=100)
     attribution: list[HopInput] | None = Field(default=None, min_length=1, max_length=20)
     claimed_on: PartialDate | None = None
+    claimed_on_inferred: bool | None = None
     event_date: PartialDate | None = None
-    status: ClaimStatus | None = None
+    event_date_inferred: bool | None = None
+    status: StatedStatus | None = None
     speech: Speech | None = None
     quantity: QuantityPatch | None = None
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from models.base import Slug
 from models.claim import ClaimCreate, QuoteInput
 from models.entity import EntityCreate
+from models.relation import RelationCreate
 from models.source import SourceCreate
 
 
@@ -47,6 +48,13 @@ class ClaimFixture(ClaimCreate):
     quote: QuoteFixture
 
 
+class RelationFixture(RelationCreate):
+    """A relation as fixtures/relations.yaml records it: with its id. Without
+    `asserted_by`, the link is the fixtures' own reading (the analyst `fixtures`)."""
+
+    id: Slug
+
+
 class NotClaimFixture(BaseModel):
     """A sentence of a held source that carries no claim, and why."""
 
@@ -65,4 +73,5 @@ class FixtureSet(BaseModel):
     entities: list[EntityFixture]
     sources: list[SourceFixture]
     claims: list[ClaimFixture]
+    relations: list[RelationFixture] = []
     not_claims: list[NotClaimFixture] = []

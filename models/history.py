@@ -43,3 +43,9 @@ class Retraction(RetractionNote):
     """The record a retracted claim answers with (410): which claim, who, when and why."""
 
     claim: str = Field(description="Id of the retracted claim.")
+
+
+class RelationRetraction(RetractionNote):
+    """The record a retracted relation answers with: which relation, who, when and why."""
+
+    relation: str = Field(description="Id of the retracted relation.")

@@ -42,7 +42,14 @@ GLOSSARY = {
     "qualifier": 'How the figure is hedged: "more than", "few"...',
     "role": "How the entity figures in the claim.",
     "verb": "What this hop did with the claim.",
-    "status": "asserted, reported, disputed or speculative.",
+    "status": "How the source presents it: asserted, reported or speculative (disputed "
+    "follows from relations).",
+    "claimed_on_inferred": "True when any part of claimed_on comes from context, not the quote.",
+    "event_date_inferred": "True when any part of event_date comes from context, not the quote.",
+    "low": "The least the words allow, inclusive; null when they set no floor.",
+    "high": "The most the words allow, inclusive; null when they set no ceiling.",
+    "type": "How the first claim bears on the second.",
+    "note": "Why, in one sentence.",
     "speech": "direct, indirect or own.",
     "id": "Stable public id, chosen by the writer.",
 }

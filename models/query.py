@@ -17,6 +17,7 @@ from models.base import (
     ClaimStatus,
     EntityKind,
     Facet,
+    RelationType,
     Role,
     SourceKind,
 )
@@ -88,11 +89,51 @@ class ClaimFilterParams(PageParams):
         description="Claims made on or before this date, with the same precision rule.",
         examples=["2022-07"],
     )
+    event_since: str | None = Field(
+        default=None,
+        pattern=_DATE_PATTERN,
+        description="Claims about events on or after this date, with the precision rule "
+        "of `since` (claims without an event date are left out).",
+        examples=["2022-02"],
+    )
+    event_until: str | None = Field(
+        default=None,
+        pattern=_DATE_PATTERN,
+        description="Claims about events on or before this date, with the same rule.",
+        examples=["2022-03"],
+    )
+    quantity_unit: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Claims stating a figure of this unit (people, battalions, ...).",
+        examples=["people"],
+    )
+    quantity_min: float | None = Field(
+        default=None,
+        ge=-1e15,
+        le=1e15,
+        allow_inf_nan=False,
+        description="Claims whose figure's range reaches this number or more: a claim of "
+        "'a few hundred' (200 to 500) matches quantity_min=400.",
+        examples=[1000],
+    )
+    quantity_max: float | None = Field(
+        default=None,
+        ge=-1e15,
+        le=1e15,
+        allow_inf_nan=False,
+        description="Claims whose figure's range reaches down to this number or less.",
+        examples=[500],
+    )
     sort: ClaimSort | None = Field(
         default=None,
-        description="Order of the list: `claimed_on` (oldest first; undated claims count "
-        "as oldest), `-claimed_on` (newest first), or `relevance` (best match for `q` "
-        "first; needs `q`). Default: the order the sources make the claims.",
+        description="Order of the list: `claimed_on` (oldest first), `-claimed_on` (newest "
+        "first), `event_date`, `-event_date` (by when the claimed thing happened), or "
+        "`relevance` (best match for `q` first; needs `q`). Default: the order the sources "
+        "make the claims. Oldest first places a date by its last day and newest first by "
+        "its first, so a date known only to the year comes after the precise dates in it "
+        "either way; undated claims come first oldest-first and last newest-first.",
     )
     facet: list[Facet] = Field(
         default=[],
@@ -163,4 +204,36 @@ class CandidateListParams(PageParams):
     )
     state: CandidateState | None = Field(
         default=None, description="Only candidates in this state: pending, accepted or rejected."
+    )
+
+
+class RelationListParams(PageParams):
+    """Filters of the relations list; they combine."""
+
+    type: RelationType | None = Field(default=None, description="Only relations of this type.")
+    claim: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Only relations of this claim, in either direction.",
+        examples=["legion-two-fully-manned-battalions"],
+    )
+    entity: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Only relations where either claim involves this entity (slug, name or "
+        "alias, any case).",
+        examples=["legion"],
+    )
+    include: Literal["retracted"] | None = Field(
+        default=None, description="`retracted` also lists retracted relations."
+    )
+
+
+class ClaimRelationParams(PageParams):
+    """What a claim's relations list takes."""
+
+    include: Literal["retracted"] | None = Field(
+        default=None, description="`retracted` also lists retracted relations."
     )

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi.testclient import TestClient
+
+# How many claims the fixtures hold (the tests count against the data, not a number).
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURE_CLAIMS = len(yaml.safe_load((FIXTURES / "claims.yaml").read_text(encoding="utf-8")))
+FIXTURE_RELATIONS = len(yaml.safe_load((FIXTURES / "relations.yaml").read_text(encoding="utf-8")))
 
 
 def ids(response: Any) -> list[str]:

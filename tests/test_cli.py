@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import url_of
+from helpers import FIXTURE_CLAIMS
 from typer.testing import CliRunner
 
 from api import Store
@@ -25,7 +26,7 @@ def test_check_validates_fixtures_without_a_database(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 0, result.output
-    assert "ok: 37 claims, 29 entities, 11 sources" in result.output
+    assert f"ok: {FIXTURE_CLAIMS} claims, 29 entities, 11 sources" in result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -47,9 +48,9 @@ def test_load_creates_then_leaves_the_store_alone(empty_store: Store) -> None:
     url = url_of(empty_store)
     first = runner.invoke(cli, ["load", "--database-url", url])
     assert first.exit_code == 0, first.output
-    assert "claim: 37 created" in first.output
+    assert f"claim: {FIXTURE_CLAIMS} created" in first.output
     second = runner.invoke(cli, ["load", "--database-url", url])
-    assert "claim: 0 created, 0 updated, 37 unchanged" in second.output
+    assert f"claim: 0 created, 0 updated, {FIXTURE_CLAIMS} unchanged" in second.output
 
 
 def free_port() -> int:

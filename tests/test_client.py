@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from helpers import FIXTURE_CLAIMS
 
 from api import Settings, Store, create_app
 from api.client import (
@@ -39,7 +40,7 @@ from models import (
     RevisionPublic,
     SourcePublic,
 )
-from models.base import ClaimStatus, EntityKind, Scope
+from models.base import ClaimStatus, EntityKind, Scope, StatedStatus
 from models.page import ClaimPage
 
 LEGION = "freedom-of-russia-legion"
@@ -107,7 +108,7 @@ def test_entities(claims: ClaimsClient) -> None:
     assert "oleksiy-arestovych" in people
     by_role = claims.iter_entity_claims("Sakhibgareev", role="claimant")
     assert [c.id for c in by_role] == ["sakhibgareev-none-wanted-war"]
-    assert len(claims.list_entity_claims("albert-sakhibgareev").items) == 5
+    assert len(claims.list_entity_claims("albert-sakhibgareev").items) == 6
 
 
 def test_sources(claims: ClaimsClient) -> None:
@@ -335,9 +336,9 @@ def test_a_claim_is_created_edited_under_its_etag_retracted_and_has_history(
     assert claim == created
     assert etag.startswith('"')
     updated = editor.update_claim(
-        NEW_ID, ClaimUpdate(status=ClaimStatus.disputed), if_match=etag, reason="contested"
+        NEW_ID, ClaimUpdate(status=StatedStatus.speculative), if_match=etag, reason="contested"
     )
-    assert updated.status is ClaimStatus.disputed
+    assert updated.status is ClaimStatus.speculative
     assert updated.statement == created.statement  # a merge patch leaves the rest alone
 
     with pytest.raises(PreconditionFailedError) as stale:
@@ -345,7 +346,7 @@ def test_a_claim_is_created_edited_under_its_etag_retracted_and_has_history(
     assert (stale.value.status, stale.value.field) == (412, "If-Match")
     with pytest.raises(PreconditionFailedError):
         editor.retract_claim(NEW_ID, if_match=etag)
-    assert editor.get_claim(NEW_ID).status is ClaimStatus.disputed
+    assert editor.get_claim(NEW_ID).status is ClaimStatus.speculative
 
     fresh = editor.get_claim_with_etag(NEW_ID)
     assert fresh.value == updated
@@ -376,7 +377,7 @@ def test_a_claim_is_created_edited_under_its_etag_retracted_and_has_history(
         (2, "update", "client-test", "contested"),
         (3, "retract", "client-test", "duplicate"),
     ]
-    assert history[1].changes["status"] == {"from": "reported", "to": "disputed"}
+    assert history[1].changes["status"] == {"from": "reported", "to": "speculative"}
 
 
 def test_writes_need_a_key_with_the_scope(app: FastAPI, store: Store) -> None:
@@ -606,9 +607,9 @@ def test_async_client_writes_like_the_sync_one(app: FastAPI, store: Store) -> No
             claim, etag = await editor.get_claim_with_etag(NEW_ID)
             assert claim == created
             updated = await editor.update_claim(
-                NEW_ID, {"status": "disputed"}, if_match=etag, reason="contested"
+                NEW_ID, {"status": "speculative"}, if_match=etag, reason="contested"
             )
-            assert updated.status is ClaimStatus.disputed
+            assert updated.status is ClaimStatus.speculative
             with pytest.raises(PreconditionFailedError):
                 await editor.update_claim(NEW_ID, {"status": "reported"}, if_match=etag)
             fresh = await editor.get_claim_with_etag(NEW_ID)
@@ -659,7 +660,7 @@ def test_async_client_writes_like_the_sync_one(app: FastAPI, store: Store) -> No
             page = await editor.list_claims(
                 include="retracted", count="exact", facet=["status"], sort="claimed_on"
             )
-            assert page.count == 38
+            assert page.count == FIXTURE_CLAIMS + 1
             assert page.facets is not None
             assert NEW_ID in [c.id async for c in editor.iter_claims(include="retracted")]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-from helpers import merge_patch
+from helpers import FIXTURE_CLAIMS, merge_patch
 from sqlalchemy import event
 from test_bulk import claims as bulk_claims
 from test_bulk import load as bulk_load_claims
@@ -46,7 +46,7 @@ def assert_documents_current(store: Store) -> dict[int, str]:
 
 def test_every_fixture_claim_is_served_as_its_document(store: Store, client: TestClient) -> None:
     held = assert_documents_current(store)
-    assert len(held) == 37
+    assert len(held) == FIXTURE_CLAIMS
     served = {claim["id"] for claim in client.get("/claims?limit=200").json()["items"]}
     for body in held.values():
         claim = ClaimPublic.model_validate_json(body)
@@ -88,11 +88,11 @@ def test_writes_keep_documents_current(store: Store, client: TestClient) -> None
     patched = merge_patch(
         client,
         "/claims/legion-size-unknown-restated",
-        {"status": "disputed", "entities": []},
+        {"status": "speculative", "entities": []},
         writer,
     )
     assert patched.status_code == 200, patched.text
-    assert patched.json()["status"] == "disputed"
+    assert patched.json()["status"] == "speculative"
     assert client.get("/claims/legion-size-unknown-restated").text == patched.text
     assert_documents_current(store)
 
@@ -131,4 +131,4 @@ def test_a_claim_is_deleted_with_its_document(store: Store) -> None:
         connection.exec_driver_sql(
             "DELETE FROM claim WHERE public_id = 'legion-300-applications-a-day'"
         )
-    assert len(assert_documents_current(store)) == 36
+    assert len(assert_documents_current(store)) == FIXTURE_CLAIMS - 1

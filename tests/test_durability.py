@@ -37,6 +37,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import ENGINE, url_of
+from helpers import FIXTURE_CLAIMS
 from live_server import LiveServer
 from sqlalchemy import text
 
@@ -49,7 +50,6 @@ ARTICLE = "legion-article-2022"
 ACTOR = "loader"
 MERGE_PATCH = "application/merge-patch+json"
 REQUEST_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
-FIXTURE_CLAIMS = 37
 
 THREADS = 8
 WRITES_PER_THREAD = 200
@@ -76,7 +76,7 @@ CLAIMANTS = [
     "moscow-times",
     "the-guardian",
 ]
-STATUSES = ["asserted", "reported", "disputed", "speculative"]
+STATUSES = ["asserted", "reported", "speculative"]  # disputed follows from relations
 SPEECHES = ["direct", "indirect", "own"]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from helpers import FIXTURE_CLAIMS
 
 from api import Store, create_app, create_router, install_error_handlers
 from api.store.migrate import ensure_current
@@ -91,5 +92,5 @@ def test_two_routers_on_two_stores(store: Store) -> None:
     host.include_router(create_router(store), prefix="/full")
     host.include_router(create_router(empty), prefix="/empty")
     client = TestClient(host)
-    assert len(client.get("/full/claims").json()["items"]) == 37
+    assert len(client.get("/full/claims").json()["items"]) == FIXTURE_CLAIMS
     assert client.get("/empty/claims").json() == {"items": [], "next": None}

@@ -62,7 +62,7 @@ def test_an_entitys_claims(client: TestClient) -> None:
     body = client.get("/entities/Sakhibgareev/claims?role=claimant").json()
     assert [c["id"] for c in body["items"]] == ["sakhibgareev-none-wanted-war"]
     everything = client.get("/entities/albert-sakhibgareev/claims").json()["items"]
-    assert len(everything) == 5
+    assert len(everything) == 6
     assert client.get("/entities/nobody/claims").status_code == 404
 
 

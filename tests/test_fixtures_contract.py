@@ -43,7 +43,15 @@ def test_every_quote_is_verbatim_at_its_offsets(verified: VerifiedFixtures) -> N
 def test_the_article_yields_a_full_set_of_claims(verified: VerifiedFixtures) -> None:
     assert 35 <= len(verified.claims) <= 45
     statuses = {claim.status.value for claim in verified.claims}
-    assert statuses == {"asserted", "reported", "disputed", "speculative"}
+    assert statuses == {"asserted", "reported", "speculative"}  # disputed: from relations
+    assert {relation.type.value for relation in verified.fixtures.relations} == {
+        "contradicts",
+        "undermines",
+        "qualifies",
+        "supports",
+        "restates",
+        "derived_from",
+    }
     speech = {claim.speech.value for claim in verified.claims}
     assert speech == {"direct", "indirect", "own"}
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from conftest import url_of
 from fastapi.testclient import TestClient
+from helpers import FIXTURE_CLAIMS
 from typer.testing import CliRunner
 
 from api import Store
@@ -73,7 +74,7 @@ def test_every_resource_has_one_revision_per_version_from_its_creation(
 ) -> None:
     url = f"/{kind}/{key}"
     assert_one_revision_per_version(client, url)  # as the fixture load made it
-    change = {"claims": {"status": "reported"}, "entities": {"description": "Edited."}}.get(
+    change = {"claims": {"status": "speculative"}, "entities": {"description": "Edited."}}.get(
         kind, {"title": "Edited title"}
     )
     edited = patch(client, url, change, writer, client.get(url).headers["etag"])
@@ -89,8 +90,12 @@ def test_a_patch_that_changes_nothing_is_no_change(
 ) -> None:
     url = f"/{kind}/{key}"
     before = client.get(url)
-    field = "status" if kind == "claims" else "name"
-    same = {field: before.json()[field]}
+    # A claim's writer gives its stated status (`status` may be a derived `disputed`).
+    same = (
+        {"status": before.json()["stated_status"]}
+        if kind == "claims"
+        else {"name": before.json()["name"]}
+    )
     for tag in (before.headers["etag"], "*"):
         answer = patch(client, url, same, writer, tag)
         assert answer.status_code == 200, answer.text
@@ -159,8 +164,15 @@ def test_a_retraction_is_shown_undone_and_recorded(
 
     revisions = history(client, url)
     assert [r["action"] for r in revisions] == ["create", "retract", "restore"]
-    assert revisions[1]["changes"] == {"retraction": {"from": None, "to": shown}}
-    assert revisions[2]["changes"] == {"retraction": {"from": shown, "to": None}}
+    # A withdrawn claim is no longer contradicted: it stands as stated until restored.
+    assert revisions[1]["changes"] == {
+        "retraction": {"from": None, "to": shown},
+        "status": {"from": "disputed", "to": "reported"},
+    }
+    assert revisions[2]["changes"] == {
+        "retraction": {"from": shown, "to": None},
+        "status": {"from": "reported", "to": "disputed"},
+    }
     assert_one_revision_per_version(client, url)
 
 
@@ -215,13 +227,13 @@ def test_a_load_that_changes_a_claim_records_it(
 ) -> None:
     claims_file = fixtures_copy / "claims.yaml"
     text = claims_file.read_text(encoding="utf-8")
-    assert "status: disputed" in text
-    claims_file.write_text(text.replace("status: disputed", "status: reported", 1), "utf-8")
+    assert "status: speculative" in text
+    claims_file.write_text(text.replace("status: speculative", "status: reported", 1), "utf-8")
     result = CliRunner().invoke(
         cli, ["load", "--database-url", url_of(store), "--fixtures", str(fixtures_copy)]
     )
     assert result.exit_code == 0, result.output
-    assert "claim: 0 created, 1 updated, 36 unchanged" in result.output
+    assert f"claim: 0 created, 1 updated, {FIXTURE_CLAIMS - 1} unchanged" in result.output
     changed = [
         claim["id"]
         for claim in client.get("/claims?limit=200").json()["items"]
@@ -229,5 +241,8 @@ def test_a_load_that_changes_a_claim_records_it(
     ]
     assert len(changed) == 1
     last = history(client, f"/claims/{changed[0]}")[-1]
-    assert last["changes"] == {"status": {"from": "disputed", "to": "reported"}}
+    assert last["changes"] == {
+        "status": {"from": "speculative", "to": "reported"},
+        "stated_status": {"from": "speculative", "to": "reported"},
+    }
     assert_one_revision_per_version(client, f"/claims/{changed[0]}")

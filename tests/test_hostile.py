@@ -26,6 +26,7 @@ from models.base import Scope
 from models.claim import CLAIM_CREATE_EXAMPLE
 
 CLAIM = "legion-300-applications-a-day"
+RELATION = "pr-project-undermines-300-applications"  # a fixture relation of CLAIM
 ENTITY = "freedom-of-russia-legion"
 SOURCE = "legion-article-2022"
 LIMIT = 1_048_576  # Settings.max_body_bytes, the default the app runs with
@@ -40,10 +41,16 @@ READS = [
     ("GET", "/claims"),
     ("GET", "/claims/{claim_id}"),
     ("GET", "/claims/{claim_id}/history"),
+    ("GET", "/claims/{claim_id}/relations"),
+    ("GET", "/relations"),
+    ("GET", "/relations/{relation_id}"),
+    ("GET", "/relations/{relation_id}/history"),
     ("GET", "/entities"),
     ("GET", "/entities/{slug}"),
     ("GET", "/entities/{slug}/claims"),
     ("GET", "/entities/{slug}/history"),
+    ("GET", "/entities/{slug}/disputes"),
+    ("GET", "/entities/{slug}/timeline"),
     ("GET", "/sources"),
     ("GET", "/sources/{slug}"),
     ("GET", "/sources/{slug}/claims"),
@@ -62,7 +69,7 @@ BODY_WRITES: dict[tuple[str, str], tuple[str, bytes]] = {
         NDJSON,
         json.dumps(CLAIM_CREATE_EXAMPLE | {"id": "batch-restated"}).encode() + b"\n",
     ),
-    ("PATCH", "/claims/{claim_id}"): (MERGE_PATCH, b'{"status": "disputed"}'),
+    ("PATCH", "/claims/{claim_id}"): (MERGE_PATCH, b'{"status": "speculative"}'),
     ("POST", "/entities"): (
         JSON,
         b'{"slug": "hostile-test-entity", "name": "Hostile Test Entity", "kind": "person"}',
@@ -73,6 +80,18 @@ BODY_WRITES: dict[tuple[str, str], tuple[str, bytes]] = {
         b'{"slug": "hostile-test-source", "name": "Hostile Test Source", "kind": "article"}',
     ),
     ("PATCH", "/sources/{slug}"): (MERGE_PATCH, b'{"title": "Changed"}'),
+    ("POST", "/relations"): (
+        JSON,
+        json.dumps(
+            {
+                "type": "supports",
+                "from": CLAIM,
+                "to": "legion-two-fully-manned-battalions",
+                "note": "Many applications would fill battalions.",
+            }
+        ).encode(),
+    ),
+    ("PATCH", "/relations/{relation_id}"): (MERGE_PATCH, b'{"note": "Changed."}'),
     ("POST", "/candidates/{candidate_id}/accept"): (JSON, b'{"create_entities": true}'),
     ("POST", "/candidates/{candidate_id}/reject"): (JSON, b'{"reason": "Not a claim."}'),
 }
@@ -82,6 +101,8 @@ DELETES = [
     ("DELETE", "/entities/{slug}"),
     ("DELETE", "/sources/{slug}"),
     ("POST", "/claims/{claim_id}/restore"),
+    ("DELETE", "/relations/{relation_id}"),
+    ("POST", "/relations/{relation_id}/restore"),
     ("POST", "/sources/{slug}/extract"),
 ]
 WRITES = list(BODY_WRITES) + DELETES
@@ -94,6 +115,10 @@ QUERIED = [
     ("GET", "/sources"),
     ("GET", "/sources/{slug}/text"),
     ("GET", "/candidates"),
+    ("GET", "/relations"),
+    ("GET", "/claims/{claim_id}/relations"),
+    ("GET", "/entities/{slug}/disputes"),
+    ("GET", "/entities/{slug}/timeline"),
 ]
 OPERATIONS = READS + WRITES
 WITH_PATH_PARAMETERS = [(method, template) for method, template in OPERATIONS if "{" in template]
@@ -121,9 +146,11 @@ WIRE_VALUES = [quote(value, safe="") for value in INJECTIONS] + [
     "xyzzy%C0%AF",
     "xyzzy%00",
 ]
+# Words searched for, or a figure's unit: a value found nowhere finds nothing.
+FREE_TEXT = {"q", "quantity_unit"}
 # Query parameters naming an entity or source answer 404 (no such thing) when the value
 # is merely unknown; `q` searches words; every other parameter has a closed format.
-REFERENCES = {"entity", "claimant", "source", "publisher"}
+REFERENCES = {"entity", "claimant", "source", "publisher", "claim"}
 
 
 def labels(operations: list[tuple[str, str]]) -> list[str]:
@@ -136,6 +163,8 @@ def concrete(template: str, wire: str | None = None) -> str:
         filler = wire
     elif "{claim_id}" in template:
         filler = CLAIM
+    elif "{relation_id}" in template:
+        filler = RELATION
     elif "{candidate_id}" in template:
         # Two of the candidates the `admin` fixture has extracted: one to accept, one to
         # reject, so the control requests of both can land.
@@ -146,6 +175,7 @@ def concrete(template: str, wire: str | None = None) -> str:
         template.replace("{claim_id}", filler)
         .replace("{slug}", filler)
         .replace("{candidate_id}", filler)
+        .replace("{relation_id}", filler)
     )
 
 
@@ -163,7 +193,7 @@ def admin(store: Store, client: TestClient) -> dict[str, str]:
     etag = client.get(f"/claims/{CLAIM}").headers["ETag"]
     edited = client.patch(
         f"/claims/{CLAIM}?reason=baseline",
-        content=b'{"status": "disputed"}',
+        content=b'{"status": "speculative"}',
         headers=headers | {"Content-Type": MERGE_PATCH, "If-Match": etag},
     )
     assert edited.status_code == 200, edited.text
@@ -184,6 +214,8 @@ def snapshot(client: TestClient) -> dict[str, Any]:
         f"/entities/{ENTITY}/history",
         f"/sources/{SOURCE}/history",
         "/candidates?limit=200",
+        "/relations?limit=200&include=retracted",
+        f"/relations/{RELATION}/history",
     ):
         response = client.get(url)
         assert response.status_code == 200, response.text
@@ -248,8 +280,8 @@ def test_injection_in_every_query_parameter_is_refused_or_finds_nothing(
         for name in query_parameters(client, method, template):
             for value in WIRE_VALUES:
                 response = client.get(f"{url}?{name}={value}")
-                if name == "q" and response.status_code == 200:
-                    assert response.json()["items"] == [], f"q={value} found claims"
+                if name in FREE_TEXT and response.status_code == 200:
+                    assert response.json()["items"] == [], f"{name}={value} found claims"
                 elif name in REFERENCES:
                     assert_problem(response, {404, 422}, field=name)
                 else:
@@ -281,6 +313,9 @@ def test_injection_in_every_path_parameter_is_a_404(
             # Candidate ids are numbers: anything else is malformed, not unknown.
             malformed = value.endswith("%00") or "{candidate_id}" in template
             assert_problem(response, 422 if malformed else 404)
+
+
+RELATION_BODY = json.loads(BODY_WRITES[("POST", "/relations")][1])
 
 
 def claim_with(**changes: Any) -> dict[str, Any]:
@@ -336,6 +371,17 @@ BODY_INJECTIONS = [
     ),
     ("PATCH", "/sources/{slug}", {"publisher": "INJECTION"}, "body.publisher"),
     ("PATCH", "/sources/{slug}", {"date": "INJECTION"}, "body.date"),
+    ("POST", "/relations", RELATION_BODY | {"from": "INJECTION"}, "body.from"),
+    ("POST", "/relations", RELATION_BODY | {"type": "INJECTION"}, "body.type"),
+    ("POST", "/relations", RELATION_BODY | {"id": "INJECTION"}, "body.id"),
+    (
+        "POST",
+        "/relations",
+        RELATION_BODY | {"asserted_by": {"source": "INJECTION"}},
+        "body.asserted_by.source",
+    ),
+    ("PATCH", "/relations/{relation_id}", {"type": "INJECTION"}, "body.type"),
+    ("PATCH", "/relations/{relation_id}", {"from": "INJECTION"}, "body"),
 ]
 
 

@@ -36,6 +36,13 @@ def test_every_route_is_documented(spec: dict[str, Any]) -> None:
         "/sources/{slug}/claims",
         "/claims/{claim_id}/history",
         "/claims/{claim_id}/restore",
+        "/claims/{claim_id}/relations",
+        "/relations",
+        "/relations/{relation_id}",
+        "/relations/{relation_id}/history",
+        "/relations/{relation_id}/restore",
+        "/entities/{slug}/disputes",
+        "/entities/{slug}/timeline",
         "/entities/{slug}/history",
         "/sources/{slug}/history",
         "/claims:batch",
@@ -137,7 +144,7 @@ def test_claim_list_parameters_are_documented_from_their_model(
     assert documented["limit"]["schema"]["maximum"] == params.MAX_LIMIT
     assert documented["limit"]["schema"]["examples"] == [20]
     sort = documented["sort"]["schema"]["anyOf"][0]
-    assert sort["enum"] == ["claimed_on", "-claimed_on", "relevance"]
+    assert sort["enum"] == ["claimed_on", "-claimed_on", "event_date", "-event_date", "relevance"]
     assert documented["facet"]["schema"]["items"]["enum"] == [
         "claimant",
         "source",

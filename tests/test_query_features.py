@@ -9,22 +9,29 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import merge_patch, walk
+from helpers import FIXTURE_CLAIMS, merge_patch, walk
 from sqlalchemy import event
 from test_writes import QUOTE, key_for, new_claim
 
 from api import Store
-from models.base import Scope
+from models.base import Scope, date_keys
 
 
 def test_sort_by_claimed_on_both_ways_with_stable_pages(client: TestClient) -> None:
-    oldest_first = [c["claimed_on"] or "" for c in walk(client, "/claims?sort=claimed_on&limit=4")]
-    assert oldest_first == sorted(oldest_first)
+    """Oldest first places a date by its last day, newest first by its first: a claim
+    dated just 2022 comes after the March 4 claims either way, never as if it were
+    January 1 (or December 31)."""
+    oldest_first = [c["claimed_on"] for c in walk(client, "/claims?sort=claimed_on&limit=4")]
+    assert oldest_first == sorted(oldest_first, key=lambda day: date_keys(day)[1])
+    assert oldest_first.index("2022-03-04") < oldest_first.index("2022")
     newest_first = walk(client, "/claims?sort=-claimed_on&limit=4")
     assert newest_first[0]["id"] == "legion-two-fully-manned-battalions"
+    newest = [c["claimed_on"] for c in newest_first]
+    assert newest == sorted(newest, key=lambda day: date_keys(day)[0], reverse=True)
+    assert newest.index("2022-03-04") < newest.index("2022")
     one_page = client.get("/claims?sort=-claimed_on&limit=200").json()["items"]
     assert [c["id"] for c in newest_first] == [c["id"] for c in one_page]
-    assert len(one_page) == 37
+    assert len(one_page) == FIXTURE_CLAIMS
 
 
 def test_relevance_ranks_the_best_match_first(client: TestClient) -> None:
@@ -127,7 +134,7 @@ def test_sql_per_list_request_does_not_grow_with_the_page(
     client: TestClient, store: Store, query: str
 ) -> None:
     counts = set()
-    for limit in (1, 5, 37):
+    for limit in (1, 5, FIXTURE_CLAIMS):
         with statements(store) as seen:
             assert client.get(f"/claims?{query}&limit={limit}").status_code == 200
         counts.add(len(seen))

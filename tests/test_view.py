@@ -27,7 +27,7 @@ from article_page import (
 )
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from helpers import walk
+from helpers import FIXTURE_CLAIMS, walk
 
 import api.http.article
 from api import Settings, Store, create_app, create_router, install_error_handlers
@@ -94,14 +94,24 @@ def test_the_page_may_run_only_its_own_script_and_style(client: TestClient) -> N
 def test_the_embedded_data_lists_every_live_claim_with_its_document(client: TestClient) -> None:
     data = read_page(client.get(VIEW).text).data
     live = live_claims(client, ARTICLE)
-    assert len(live) == 37
+    assert len(live) == FIXTURE_CLAIMS
     assert [claim["id"] for claim in data["claims"]] == sorted(
         live, key=lambda i: (live[i]["quote"]["start"], -live[i]["quote"]["end"])
     )
+    linked = 0
     for claim in data["claims"]:
-        assert claim.pop("relations") == []  # until the store records relations
+        shown = claim.pop("relations")
+        linked += len(shown)
         assert claim == live[claim["id"]]
+        standing = walk(client, f"/claims/{claim['id']}/relations?limit=100")
+        assert [relation["id"] for relation in shown] == [r["id"] for r in standing]
+        for relation, answered in zip(shown, standing, strict=True):
+            other = answered.pop("claim")
+            assert relation.pop("claim") == {"id": other["id"], "statement": other["statement"]}
+            assert relation == {key: answered[key] for key in relation}
+    assert linked > 0
     assert data["names"]["oleksiy-arestovych"] == "Oleksiy Arestovych"
+    assert data["names"]["moscow-times-switching-sides"] == "Moscow Times: Switching Sides"
     assert data["source"] == {"slug": ARTICLE, "name": "The held article", "title": None}
 
 

@@ -151,13 +151,13 @@ def test_two_server_processes_on_one_store_see_each_others_writes(
         assert seen_by_b == created
         assert etag_b == a.get_claim_with_etag(NEW_ID).etag
 
-        patched = b.update_claim(NEW_ID, {"status": "disputed"}, if_match=etag_b, reason="via B")
-        assert patched.status is ClaimStatus.disputed
+        patched = b.update_claim(NEW_ID, {"status": "speculative"}, if_match=etag_b, reason="via B")
+        assert patched.status is ClaimStatus.speculative
         seen_by_a, etag_a = a.get_claim_with_etag(NEW_ID)
         assert seen_by_a == patched
         assert etag_a != etag_b
         assert etag_a == b.get_claim_with_etag(NEW_ID).etag
-        assert NEW_ID in {c.id for c in a.iter_claims(status="disputed")}
+        assert NEW_ID in {c.id for c in a.iter_claims(status="speculative")}
         assert [(r.action, r.reason) for r in a.claim_history(NEW_ID)] == [
             ("create", "through A"),
             ("update", "via B"),

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import url_of
 from fastapi.testclient import TestClient
-from helpers import ids
+from helpers import FIXTURE_CLAIMS, ids
 from typer.testing import CliRunner
 
 from api import Store
@@ -168,10 +168,10 @@ def test_an_id_is_taken_once(client: TestClient, writer: dict[str, str]) -> None
 def test_edits_are_merge_patches_guarded_by_etags(
     client: TestClient, writer: dict[str, str]
 ) -> None:
-    url = "/claims/legion-two-battalions-over-1000-fighters"
+    url = "/claims/legion-formed-from-surrendered-soldiers"
     tag = client.get(url).headers["etag"]
     assert client.get(url, headers={"If-None-Match": tag}).status_code == 304
-    patch = {"status": "disputed", "quantity": None}
+    patch = {"status": "speculative", "quantity": None}
     merge = {**writer, "Content-Type": "application/merge-patch+json"}
     assert client.patch(url, content=json.dumps(patch), headers=merge).status_code == 428
     stale = {**merge, "If-Match": '"1-0000000000000000"'}
@@ -180,7 +180,7 @@ def test_edits_are_merge_patches_guarded_by_etags(
         url + "?reason=contested", content=json.dumps(patch), headers={**merge, "If-Match": tag}
     )
     assert done.status_code == 200, done.text
-    assert done.json()["status"] == "disputed"
+    assert done.json()["status"] == "speculative"
     assert done.json()["quantity"] is None
     assert done.headers["etag"] != tag
     again = client.patch(
@@ -192,7 +192,7 @@ def test_edits_are_merge_patches_guarded_by_etags(
         ("create", "fixtures"),
         ("update", "alice"),
     ]
-    assert history[1]["changes"]["status"] == {"from": "speculative", "to": "disputed"}
+    assert history[1]["changes"]["status"] == {"from": "reported", "to": "speculative"}
     assert history[1]["reason"] == "contested"
 
 
@@ -225,7 +225,7 @@ def test_a_retracted_claim_leaves_lists_and_answers_410(
     assert answer.json()["retraction"]["reason"] == "unsourced"
     assert "legion-ukrainian-pr-project" not in ids(client.get("/claims?limit=200"))
     assert "legion-ukrainian-pr-project" in ids(client.get("/claims?limit=200&include=retracted"))
-    assert client.get("/claims?count=exact").json()["count"] == 36
+    assert client.get("/claims?count=exact").json()["count"] == FIXTURE_CLAIMS - 1
     assert client.delete(url, headers={**writer, "If-Match": "*"}).status_code == 410
     actions = [r["action"] for r in client.get(url + "/history").json()["items"]]
     assert actions == ["create", "retract"]
@@ -310,7 +310,7 @@ def test_a_batch_is_all_or_nothing_and_replayable(
     assert replay.status_code == 201
     assert replay.json() == first.json()
     assert replay.headers["idempotent-replayed"] == "true"
-    assert client.get("/claims?count=exact").json()["count"] == 40
+    assert client.get("/claims?count=exact").json()["count"] == FIXTURE_CLAIMS + 3
     reused = client.post("/claims:batch", content=lines[0], headers=ndjson)
     assert reused.status_code == 422
     assert client.post("/claims:batch", content=lines[0], headers=writer).status_code == 415

@@ -8,7 +8,7 @@ A method here builds the `Call` for its endpoint and nothing else; `@Operation` 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any, Literal, Unpack
 
 from api.client.answers import Tagged, model, nothing, revisions, tagged, text
 from api.client.calls import Call, action, create, delete, get, guard, path, update
@@ -35,8 +35,18 @@ from models import (
     SourcePublic,
     SourceUpdate,
 )
-from models.base import EntityKind, SourceKind
+from models.base import EntityKind, RelationType, SourceKind
 from models.candidate import CandidateState
+from models.history import RelationRetraction
+from models.relation import (
+    ClaimRelationPage,
+    DisputePage,
+    RelationCreate,
+    RelationPage,
+    RelationPublic,
+    RelationUpdate,
+    TimelinePage,
+)
 
 Json = Mapping[str, Any]
 
@@ -104,6 +114,126 @@ class Operations:
     def claim_history(self, claim_id: str) -> Call[list[RevisionPublic]]:
         """Every revision of the claim, oldest first (a retracted claim's too)."""
         return get(revisions, "claims", claim_id, "history")
+
+    # --- relations --------------------------------------------------------------------
+
+    @Operation
+    def list_claim_relations(
+        self,
+        claim_id: str,
+        *,
+        include: Literal["retracted"] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[ClaimRelationPage]:
+        """The claim's relations in both directions, each with the other claim in full."""
+        params = {"include": include, "limit": limit, "cursor": cursor}
+        return get(model(ClaimRelationPage), "claims", claim_id, "relations", params=params)
+
+    @Pages
+    def iter_claim_relations(
+        self,
+        claim_id: str,
+        *,
+        include: Literal["retracted"] | None = None,
+        limit: int | None = None,
+    ) -> Call[ClaimRelationPage]:
+        params = {"include": include, "limit": limit}
+        return get(model(ClaimRelationPage), "claims", claim_id, "relations", params=params)
+
+    @Operation
+    def list_relations(
+        self,
+        *,
+        type: RelationType | str | None = None,
+        claim: str | None = None,
+        entity: str | None = None,
+        include: Literal["retracted"] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[RelationPage]:
+        params = {
+            "type": type,
+            "claim": claim,
+            "entity": entity,
+            "include": include,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return get(model(RelationPage), "relations", params=params)
+
+    @Operation
+    def get_relation(self, relation_id: str) -> Call[RelationPublic]:
+        """One relation; a retracted one raises `GoneError`."""
+        return get(model(RelationPublic), "relations", relation_id)
+
+    @Operation
+    def get_relation_with_etag(self, relation_id: str) -> Call[Tagged[RelationPublic]]:
+        return get(tagged(RelationPublic), "relations", relation_id)
+
+    @Operation
+    def create_relation(
+        self, data: RelationCreate | Json, *, reason: str | None = None
+    ) -> Call[RelationPublic]:
+        """Link two standing claims; a `contradicts` between two claimants disputes both."""
+        return create(RelationPublic, "relations", data, reason)
+
+    @Operation
+    def update_relation(
+        self,
+        relation_id: str,
+        patch: RelationUpdate | Json,
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> Call[RelationPublic]:
+        return update(RelationPublic, ("relations", relation_id), patch, if_match, reason)
+
+    @Operation
+    def retract_relation(
+        self, relation_id: str, *, if_match: str, reason: str | None = None
+    ) -> Call[RelationRetraction]:
+        return delete(model(RelationRetraction), ("relations", relation_id), if_match, reason)
+
+    @Operation
+    def restore_relation(
+        self, relation_id: str, *, if_match: str, reason: str | None = None
+    ) -> Call[RelationPublic]:
+        return Call(
+            "POST",
+            path("relations", relation_id, "restore"),
+            model(RelationPublic),
+            {"reason": reason},
+            headers=guard(if_match),
+        )
+
+    @Operation
+    def relation_history(self, relation_id: str) -> Call[list[RevisionPublic]]:
+        return get(revisions, "relations", relation_id, "history")
+
+    @Operation
+    def list_disputes(
+        self, entity: str, *, limit: int | None = None, cursor: str | None = None
+    ) -> Call[DisputePage]:
+        """Which claims about `entity` disagree: each relation with both claims."""
+        params = {"limit": limit, "cursor": cursor}
+        return get(model(DisputePage), "entities", entity, "disputes", params=params)
+
+    @Pages
+    def iter_disputes(self, entity: str, *, limit: int | None = None) -> Call[DisputePage]:
+        return get(model(DisputePage), "entities", entity, "disputes", params={"limit": limit})
+
+    @Operation
+    def timeline(
+        self, entity: str, *, limit: int | None = None, cursor: str | None = None
+    ) -> Call[TimelinePage]:
+        """`entity`'s claims in the order the claimed things happened."""
+        params = {"limit": limit, "cursor": cursor}
+        return get(model(TimelinePage), "entities", entity, "timeline", params=params)
+
+    @Pages
+    def iter_timeline(self, entity: str, *, limit: int | None = None) -> Call[TimelinePage]:
+        return get(model(TimelinePage), "entities", entity, "timeline", params={"limit": limit})
 
     # --- entities ---------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import Literal, TypedDict
 from models import ClaimSort, Facet
 from models.base import ClaimStatus, Role
 
-SortOrder = Literal["claimed_on", "-claimed_on", "relevance"]
+SortOrder = Literal["claimed_on", "-claimed_on", "event_date", "-event_date", "relevance"]
 FacetName = Literal["claimant", "source", "status", "entity"]
 
 Scalar = str | int | float | bool
@@ -40,8 +40,14 @@ class ClaimFilters(PageQuery, total=False):
     q: str | None
     since: str | date | None
     until: str | date | None
+    event_since: str | date | None
+    event_until: str | date | None
+    quantity_unit: str | None
+    quantity_min: float | None
+    quantity_max: float | None
     sort: ClaimSort | SortOrder | None
     facet: Sequence[Facet | FacetName] | None
+    facet_size: int | None
     count: Literal["exact"] | None
     include: Literal["retracted"] | None
 

@@ -29,7 +29,7 @@ from api.store import documents, search
 from api.store.db import Store
 from api.store.migrate import ensure_current
 from api.writes import quotes
-from models.base import Role, date_bounds
+from models.base import Role, date_bounds, date_keys
 from models.fixture import ClaimFixture, EntityFixture, SourceFixture
 from models.tables import Claim, Entity, EntityName, Source, SourceText
 
@@ -186,16 +186,27 @@ _CLAIM_COLUMNS = (
     "quote_text",
     "claimant_id",
     "claimed_on",
+    "claimed_on_inferred",
     "claimed_from",
     "claimed_to",
     "claimed_key",
+    "claimed_end_key",
     "event_date",
+    "event_date_inferred",
+    "event_from",
+    "event_to",
+    "event_key",
+    "event_end_key",
     "status",
+    "stated_status",
     "speech",
     "quantity_value",
+    "quantity_low",
+    "quantity_high",
     "quantity_unit",
     "quantity_qualifier",
     "quantity_text",
+    "search_text",
 )
 
 
@@ -302,7 +313,10 @@ def _write(connection: Connection, rows: _Rows) -> None:
     with connection.begin():
         _insert_many(connection, "claim", _CLAIM_COLUMNS, rows.claims)
         _insert_many(
-            connection, "claim_entity", ("claim_id", "entity_id", "role", "claimed_key"), rows.links
+            connection,
+            "claim_entity",
+            ("claim_id", "entity_id", "role", "claimed_key", "claimed_end_key", "when_end_key"),
+            rows.links,
         )
         _insert_many(
             connection,
@@ -359,8 +373,12 @@ def _prepare(
             problems.append(f"claim {claim.id!r}: unknown slug {exc.args[0]!r}")
             continue
         low, high = date_bounds(claim.claimed_on) if claim.claimed_on else (None, None)
-        claimed_key = low.toordinal() if low else 0
+        first, last = date_bounds(claim.event_date) if claim.event_date else (None, None)
+        claimed_key, claimed_end_key = date_keys(claim.claimed_on)
+        event_key, event_end_key = date_keys(claim.event_date)
+        when_end_key = event_end_key if claim.event_date else claimed_end_key
         q = claim.quantity
+        stated = str(claim.status)
         rows.claims.append(
             (
                 claim_id,
@@ -372,19 +390,33 @@ def _prepare(
                 quote.text,
                 claimant.id,
                 claim.claimed_on,
+                claim.claimed_on_inferred,
                 _day(low, sqlite),
                 _day(high, sqlite),
                 claimed_key,
+                claimed_end_key,
                 claim.event_date,
-                str(claim.status),
+                claim.event_date_inferred,
+                _day(first, sqlite),
+                _day(last, sqlite),
+                event_key,
+                event_end_key,
+                stated,  # a bulk load brings no relations: every claim stands as stated
+                stated,
                 str(claim.speech),
                 q.value if q else None,
+                q.low if q else None,
+                q.high if q else None,
                 q.unit if q else None,
                 q.qualifier if q else None,
                 q.text if q else None,
+                search.indexed_text(claim.statement, quote.text),
             )
         )
-        rows.links += [(claim_id, entity.id, role, claimed_key) for entity, _slug, role in involved]
+        rows.links += [
+            (claim_id, entity.id, role, claimed_key, claimed_end_key, when_end_key)
+            for entity, _slug, role in involved
+        ]
         rows.hops += chain
         rows.docs.append((claim_id, _document(claim, claimant, involved)))
     if problems:
@@ -409,10 +441,15 @@ def _document(
             entities=[(slug, shown.name, shown.kind, role) for shown, slug, role in involved],
             hops=[(hop.source, hop.entity, str(hop.verb)) for hop in claim.attribution],
             claimed_on=claim.claimed_on,
+            claimed_on_inferred=claim.claimed_on_inferred,
             event_date=claim.event_date,
+            event_date_inferred=claim.event_date_inferred,
             status=str(claim.status),
+            stated_status=str(claim.status),
             speech=str(claim.speech),
-            quantity=(q.value, q.unit, q.qualifier, q.text) if q else None,
+            quantity=documents.Quantity(q.value, q.low, q.high, q.unit, q.qualifier, q.text)
+            if q
+            else None,
         )
     )
 

@@ -22,10 +22,10 @@ from sqlmodel import Session, col, select
 
 from api.errors import ProblemError
 from api.queries import catalog, names
-from api.store import documents
+from api.store import documents, relation_entities
 from api.store.db import Store
 from api.store.migrate import ensure_current
-from api.writes import quotes
+from api.writes import quotes, relations, standing
 from api.writes.claims import claim_values, sync_claim_links
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork, sync_fields
@@ -37,7 +37,7 @@ from models.fixture import (
     FixtureSet,
     SourceFixture,
 )
-from models.tables import Claim, Entity, EntityName, Revision, Source, SourceText
+from models.tables import Claim, Entity, EntityName, Relation, Revision, Source, SourceText
 
 # Who a load's revisions are by.
 LOADER = Principal("fixtures", Scope.admin)
@@ -46,8 +46,10 @@ FIXTURE_FILES = {
     "entities": "entities.yaml",
     "sources": "sources.yaml",
     "claims": "claims.yaml",
+    "relations": "relations.yaml",
     "not_claims": "not_claims.yaml",
 }
+OPTIONAL_FILES = {"relations", "not_claims"}
 
 
 class FixtureError(Exception):
@@ -94,7 +96,7 @@ class LoadReport:
 
     def summary(self) -> str:
         parts = []
-        for table in ("entity", "source", "claim"):
+        for table in ("entity", "source", "claim", "relation"):
             kept = self.kept.get(table, 0)
             parts.append(
                 f"{table}: {self.created.get(table, 0)} created, "
@@ -114,7 +116,7 @@ def read_fixtures(directory: Path) -> FixtureSet:
     for key, filename in FIXTURE_FILES.items():
         path = directory / filename
         if not path.exists():
-            if key != "not_claims":
+            if key not in OPTIONAL_FILES:
                 problems.append(f"{path}: missing")
             continue
         try:
@@ -177,6 +179,7 @@ def verify(fixtures: FixtureSet, directory: Path) -> VerifiedFixtures:
         ("entity slug", [e.slug for e in fixtures.entities]),
         ("source slug", [s.slug for s in fixtures.sources]),
         ("claim id", [c.id for c in fixtures.claims]),
+        ("relation id", [r.id for r in fixtures.relations]),
     ):
         problems += [f"duplicate {kind} {value!r}" for value in _duplicates(values)]
 
@@ -221,6 +224,23 @@ def verify(fixtures: FixtureSet, directory: Path) -> VerifiedFixtures:
             problems.append(f"{label}: quoted source {quote.source!r} has no held text")
         else:
             _check_span(label, texts[quote.source], quote.text, quote.start, quote.end, problems)
+
+    # Relations are checked like quotes: both claims exist, and a source that draws the
+    # link exists (types and self-links are checked as each record is read).
+    claim_ids = {c.id for c in fixtures.claims}
+    for relation in fixtures.relations:
+        label = f"relation {relation.id!r}"
+        for end in (relation.from_, relation.to):
+            if end not in claim_ids:
+                problems.append(f"{label}: unknown claim {end!r}")
+        if relation.asserted_by and relation.asserted_by.source not in source_slugs:
+            problems.append(f"{label}: unknown source {relation.asserted_by.source!r}")
+    links = [(r.from_, r.to, r.type) for r in fixtures.relations]
+    problems += [
+        f"relations: {a!r} {kind.value} {b!r} is given more than once"
+        for a, b, kind in set(links)
+        if links.count((a, b, kind)) > 1
+    ]
 
     for item in fixtures.not_claims:
         label = f"not-claim at {item.start}-{item.end}"
@@ -348,7 +368,7 @@ class _Load:
         self,
         resource: str,
         key: str,
-        row: Entity | Source | Claim,
+        row: Entity | Source | Claim | Relation,
         before: dict[str, Any] | None,
         after: dict[str, Any],
     ) -> None:
@@ -461,7 +481,16 @@ class _Load:
             sync_claim_links(self.session, row, fixture, entity_ids, source_ids)
             written.append(row)
         self.work.flush()
-        touched = {row.id for row in written if row.id is not None}
+        claim_ids = {key: row.id for key, row in rows.items() if row.id is not None}
+        linked = self._relations(claim_ids, source_ids)
+        # How each claim stands follows from the relations just written: its own revision
+        # below says so for a fixture claim, a revision of its own for any other.
+        recorded = {row.id for row in written if row.id is not None}
+        relation_entities.refresh(connection, recorded | linked)
+        standing.settle(
+            self.work, standing.neighbours(self.session, recorded | linked), recorded=recorded
+        )
+        touched = set(recorded)
         for entity_id in renamed:
             touched.update(documents.claims_of(connection, entity_id))
         shown_after = documents.refresh(connection, touched)
@@ -475,6 +504,47 @@ class _Load:
                 _shown(ClaimPublic.model_validate(before)) if before else None,
                 json.loads(shown_after[row.id]),
             )
+
+    def _relations(self, claim_ids: dict[str, int], source_ids: dict[str, int]) -> set[int]:
+        """Write the fixtures' relations; returns the claims the changed ones link."""
+        ids = [r.id for r in self.fixtures.relations]
+        rows = {
+            row.public_id: row
+            for row in self.session.execute(
+                select(Relation).where(col(Relation.public_id).in_(ids))
+            ).scalars()
+        }
+        kept = self._kept("relation", ids)
+        linked: set[int] = set()
+        for fixture in self.fixtures.relations:
+            row = rows.get(fixture.id)
+            if row is not None and fixture.id in kept:
+                self.report.count("relation", "kept")
+                continue
+            values: dict[str, Any] = {
+                "public_id": fixture.id,
+                "type": fixture.type.value,
+                "from_claim_id": claim_ids[fixture.from_],
+                "to_claim_id": claim_ids[fixture.to],
+                "note": fixture.note,
+                "source_id": source_ids[fixture.asserted_by.source]
+                if fixture.asserted_by
+                else None,
+                "analyst": None if fixture.asserted_by else LOADER.name,
+            }
+            before = None
+            if row is None:
+                row = rows[fixture.id] = Relation(**values)
+                self.session.add(row)
+            else:
+                before = _shown(relations.shown(self.work, fixture.id))
+                sync_fields(row, values)
+            self.work.flush()
+            after = _shown(relations.shown(self.work, fixture.id))
+            if before != after:
+                linked |= {claim_ids[fixture.from_], claim_ids[fixture.to]}
+            self._outcome("relation", fixture.id, row, before, after)
+        return linked
 
 
 def _shown(public: BaseModel) -> dict[str, Any]:

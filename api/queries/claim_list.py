@@ -35,7 +35,29 @@ KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
     None: (int,),
     ClaimSort.claimed_on: (int, int),
     ClaimSort.claimed_on_desc: (int, int),
+    ClaimSort.event_date: (int, int),
+    ClaimSort.event_date_desc: (int, int),
     ClaimSort.relevance: (float, int),
+}
+
+
+@dataclass(frozen=True)
+class _DateOrder:
+    """How a date order walks: the claim's key column, the copy on entity links (if any),
+    and the direction. Oldest first walks each date's last day, newest first its first
+    (`models.base.date_keys`)."""
+
+    key: str
+    link_key: str | None
+    descending: bool
+    window: str  # the filters whose bounds narrow the walk: claimed or event
+
+
+_DATE_ORDERS = {
+    ClaimSort.claimed_on: _DateOrder("claimed_end_key", "claimed_end_key", False, "claimed"),
+    ClaimSort.claimed_on_desc: _DateOrder("claimed_key", "claimed_key", True, "claimed"),
+    ClaimSort.event_date: _DateOrder("event_end_key", None, False, "event"),
+    ClaimSort.event_date_desc: _DateOrder("event_key", None, True, "event"),
 }
 
 
@@ -51,6 +73,11 @@ class ClaimFilters:
     words: str | None = None
     since: date | None = None
     until: date | None = None
+    event_since: date | None = None
+    event_until: date | None = None
+    quantity_unit: str | None = None
+    quantity_min: float | None = None
+    quantity_max: float | None = None
     include_retracted: bool = False
 
 
@@ -67,6 +94,11 @@ class _Shape:
     words: bool
     since: bool
     until: bool
+    event_since: bool
+    event_until: bool
+    quantity_unit: bool
+    quantity_min: bool
+    quantity_max: bool
     retracted: bool
     sort: ClaimSort | None
 
@@ -97,6 +129,11 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         words=bool(search.words_of(filters.words)),
         since=filters.since is not None,
         until=filters.until is not None,
+        event_since=filters.event_since is not None,
+        event_until=filters.event_until is not None,
+        quantity_unit=filters.quantity_unit is not None,
+        quantity_min=filters.quantity_min is not None,
+        quantity_max=filters.quantity_max is not None,
         retracted=filters.include_retracted,
         sort=sort,
     )
@@ -120,11 +157,14 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
     if words:
         params["fts"] = search.query_text(dialect, words)
     # Dates are ISO text in SQLite's columns and DATE in PostgreSQL's.
-    for name in ("since", "until"):
+    for name in ("since", "until", "event_since", "event_until"):
         day: date | None = getattr(filters, name)
         if day is not None:
             params[name] = day.isoformat() if dialect == "sqlite" else day
             params[f"{name}_key"] = day.toordinal()
+    for name in ("quantity_unit", "quantity_min", "quantity_max"):
+        if getattr(filters, name) is not None:
+            params[name] = getattr(filters, name)
     return params
 
 
@@ -161,20 +201,37 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
         where.append(condition)
         needs_row |= on_row
     # A claim dated 2022-06 is "since 2022-06-01" and "until 2022-06-30": it must fall
-    # wholly inside the window, at whatever precision it is known.
-    if shape.since:
-        where.append("claim.claimed_from >= :since")
+    # wholly inside the window, at whatever precision it is known. The same for events.
+    for flag, condition in (
+        (shape.since, "claim.claimed_from >= :since"),
+        (shape.until, "claim.claimed_to <= :until"),
+        (shape.event_since, "claim.event_from >= :event_since"),
+        (shape.event_until, "claim.event_to <= :event_until"),
+        (shape.quantity_unit, "claim.quantity_unit = :quantity_unit"),
+    ):
+        if flag:
+            where.append(condition)
+            needs_row = True
+    if shape.quantity_min or shape.quantity_max:
+        # The claim's range (an open end unbounded) meets the range asked for.
+        where.append("(claim.quantity_low IS NOT NULL OR claim.quantity_high IS NOT NULL)")
+        if shape.quantity_min:
+            where.append("(claim.quantity_high IS NULL OR claim.quantity_high >= :quantity_min)")
+        if shape.quantity_max:
+            where.append("(claim.quantity_low IS NULL OR claim.quantity_low <= :quantity_max)")
         needs_row = True
-    if shape.until:
-        where.append("claim.claimed_to <= :until")
-        needs_row = True
-    if driven_by == "none" and shape.sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc):
-        # The same window as a range of the date key the page is walked in (claimed_key
-        # is claimed_from's day number), so the walk starts and stops at its edges.
-        if shape.since:
-            where.append("claim.claimed_key >= :since_key")
-        if shape.until:
-            where.append("claim.claimed_key <= :until_key")
+    order = _DATE_ORDERS.get(shape.sort) if shape.sort else None
+    if driven_by == "none" and order is not None:
+        # The window again, as a range of the date key the page is walked in (a key
+        # between the window's day numbers: necessary, and exact at one end), so the
+        # walk starts and stops at its edges.
+        low, high = (
+            ("since", "until") if order.window == "claimed" else ("event_since", "event_until")
+        )
+        if getattr(shape, low):
+            where.append(f"claim.{order.key} >= :{low}_key")
+        if getattr(shape, high):
+            where.append(f"claim.{order.key} <= :{high}_key")
     return where, needs_row
 
 
@@ -199,28 +256,30 @@ def _matching(shape: _Shape) -> _Matching:
         conditions.append(search.match_condition(shape.dialect))
         ranked = (rank, claim_id) if sort is ClaimSort.relevance else (claim_id,)
         return _Matching(source, tuple(conditions), ranked, False, False)
-    by_date = sort in (ClaimSort.claimed_on, ClaimSort.claimed_on_desc)
-    if shape.entity and (sort is None or by_date):
-        # claim_entity carries each claim's date key, so both orders walk one index.
-        # Grouping on the whole key folds an entity's several roles in one claim.
+    order = _DATE_ORDERS.get(sort) if sort else None
+    if shape.entity and (sort is None or (order is not None and order.link_key)):
+        # claim_entity carries each claim's date keys, so every claimed-date order walks
+        # one index. Grouping on the whole key folds an entity's several roles in one claim.
         role = " AND drv.role = :role" if shape.role else ""
         conditions, needs_row = _conditions(shape, "entity", "drv.claim_id")
         keys: tuple[str, ...] = (
-            ("drv.claimed_key", "drv.claim_id") if by_date else ("drv.claim_id",)
+            (f"drv.{order.link_key}", "drv.claim_id")
+            if order and order.link_key
+            else ("drv.claim_id",)
         )
         join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
         where = ("drv.entity_id = :entity_id" + role, *conditions)
-        return _Matching(
-            f"claim_entity drv{join}", where, keys, sort is ClaimSort.claimed_on_desc, True
-        )
+        descending = order.descending if order else False
+        return _Matching(f"claim_entity drv{join}", where, keys, descending, True)
     if sort is None and shape.sources:
         conditions, needs_row = _conditions(shape, "sources", "drv.claim_id")
         join = " JOIN claim ON claim.id = drv.claim_id" if needs_row else ""
         where = (_in_sources(shape, "drv.source_id"), *conditions)
         return _Matching(f"attribution_hop drv{join}", where, ("drv.claim_id",), False, True)
-    keys = ("claim.claimed_key", "claim.id") if by_date else ("claim.id",)
+    keys = (f"claim.{order.key}", "claim.id") if order else ("claim.id",)
     conditions, _ = _conditions(shape, "none", "claim.id")
-    return _Matching("claim", tuple(conditions), keys, sort is ClaimSort.claimed_on_desc, False)
+    descending = order.descending if order else False
+    return _Matching("claim", tuple(conditions), keys, descending, False)
 
 
 def _after(keys: tuple[str, ...], descending: bool) -> str:

@@ -19,7 +19,7 @@ from api.queries import claim_list, names
 from api.queries.claim_list import ClaimFilters
 from api.store import documents, search
 from api.store.db import Reader, Store
-from models.base import ClaimSort, date_bounds
+from models.base import ClaimSort, date_bounds, unit_spelling
 from models.claim import ClaimPublic
 from models.query import ClaimFilterParams
 from models.tables import Claim
@@ -71,6 +71,11 @@ def resolve(
         words=params.q,
         since=date_bounds(params.since)[0] if params.since else None,
         until=date_bounds(params.until)[1] if params.until else None,
+        event_since=date_bounds(params.event_since)[0] if params.event_since else None,
+        event_until=date_bounds(params.event_until)[1] if params.event_until else None,
+        quantity_unit=unit_spelling(params.quantity_unit) if params.quantity_unit else None,
+        quantity_min=params.quantity_min,
+        quantity_max=params.quantity_max,
         include_retracted=params.include == "retracted",
     )
 
@@ -85,21 +90,25 @@ def check(params: ClaimFilterParams, *, has_entity: bool) -> None:
         )
     if params.sort is ClaimSort.relevance and params.q is None:
         raise invalid_parameter("sort", "relevance needs `q` to rank against")
-    for name in ("since", "until"):
+    for name in ("since", "until", "event_since", "event_until"):
         value = getattr(params, name)
         if value is not None:
             try:
                 date_bounds(value)
             except ValueError as exc:
                 raise invalid_parameter(name, str(exc)) from None
+    for low, high in (("since", "until"), ("event_since", "event_until")):
+        first, last = getattr(params, low), getattr(params, high)
+        if first and last and date_bounds(first)[0] > date_bounds(last)[1]:
+            raise invalid_parameter(
+                high, f"{last} ends before {low}={first} begins: the window is empty"
+            )
     if (
-        params.since
-        and params.until
-        and date_bounds(params.since)[0] > date_bounds(params.until)[1]
+        params.quantity_min is not None
+        and params.quantity_max is not None
+        and params.quantity_min > params.quantity_max
     ):
-        raise invalid_parameter(
-            "until", f"{params.until} ends before since={params.since} begins: the window is empty"
-        )
+        raise invalid_parameter("quantity_max", "is below quantity_min: the range is empty")
 
 
 # --- claim lists ---------------------------------------------------------------------

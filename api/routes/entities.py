@@ -9,20 +9,30 @@ from fastapi import APIRouter, Query, Request, Response
 from api.errors import not_found
 from api.http import paging
 from api.http.conditional import tag_response
-from api.http.deps import EntityDep, EntitySlug, SessionDep, SettingsDep, canonical
+from api.http.deps import (
+    EntityDep,
+    EntitySlug,
+    SessionDep,
+    SettingsDep,
+    canonical,
+    read,
+    store_of,
+)
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
-from api.queries import catalog, history, names
+from api.queries import catalog, history, names, relations
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
 from api.routes.claims import answer_claims
 from api.routes.editable import Editable, add_edits
-from api.store.db import Reader
+from api.routes.relations import after_id, answer_page
+from api.store.db import Reader, Store
 from api.writes import entities
 from models.entity import EntityCreate, EntityPublic, EntityUpdate
 from models.history import History
 from models.page import ClaimPage, EntityPage
-from models.query import ClaimFilterParams, EntityListParams
+from models.query import ClaimFilterParams, EntityListParams, PageParams
+from models.relation import DisputePage, TimelinePage
 
 router = APIRouter(tags=["entities"])
 
@@ -103,6 +113,54 @@ def entity_history(
     if found is not None:
         canonical(request, response, found, slug)
     return History(items=revisions)
+
+
+@router.get(
+    "/entities/{slug}/disputes",
+    summary="Which claims about an entity disagree",
+    response_model=DisputePage,
+    responses=problem_responses(404, 422),
+    openapi_extra=query_docs(PageParams),
+)
+async def entity_disputes(request: Request, slug: EntitySlug) -> Response:
+    """Every standing `contradicts`, `undermines` and `qualifies` relation where either
+    claim involves the entity, with both claims in full (`from_claim`, `to_claim`)."""
+    params = parse_query(request, PageParams)
+    store = store_of(request)
+    page = await read(store, _disputes, store, slug, params)
+    return answer_page(request, page)
+
+
+def _disputes(store: Store, slug: str, params: PageParams) -> relations.Page:
+    with store.reader() as reader:
+        entity = names.entity_or_404(reader, slug)
+        return relations.disputes(reader, entity.id, params.limit, after_id(params.cursor))
+
+
+@router.get(
+    "/entities/{slug}/timeline",
+    summary="An entity's timeline",
+    response_model=TimelinePage,
+    responses=problem_responses(404, 422),
+    openapi_extra=query_docs(PageParams),
+)
+async def entity_timeline(request: Request, slug: EntitySlug) -> Response:
+    """The entity's claims in the order the claimed things happened: by the event's date,
+    else the claim's own. Each entry says which date placed it, how precisely it is
+    known, and whether it is inferred. A date known only to the year or month is placed
+    by its last day, after the more precise dates inside it: a claim dated "2022" never
+    comes before "2022-03-04" as if it were the first of January."""
+    params = parse_query(request, PageParams)
+    store = store_of(request)
+    page = await read(store, _timeline, store, slug, params)
+    return answer_page(request, page)
+
+
+def _timeline(store: Store, slug: str, params: PageParams) -> relations.Page:
+    after = paging.decode_cursor(params.cursor, (int, int))
+    with store.reader() as reader:
+        entity = names.entity_or_404(reader, slug)
+        return relations.timeline(reader, entity.id, params.limit, after)
 
 
 add_edits(

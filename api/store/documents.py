@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 import pydantic_core
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
@@ -38,6 +38,30 @@ Entry = tuple[str, str, str, str]  # slug, name, kind, role
 Hop = tuple[str | None, str | None, str]  # source slug, entity slug, verb
 
 
+class Quantity(NamedTuple):
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str | None
+    qualifier: str | None
+    text: str | None
+
+    def shown(self) -> dict[str, Any] | None:
+        """The quantity as a claim shows it, or None when it says no figure at all."""
+        figures = (self.value, self.low, self.high)
+        if all(figure is None for figure in figures) and self.text is None:
+            return None
+        value, low, high = (float(f) if f is not None else None for f in figures)
+        return {
+            "value": value,
+            "low": low,
+            "high": high,
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "text": self.text,
+        }
+
+
 def claim_data(
     *,
     public_id: str,
@@ -47,17 +71,19 @@ def claim_data(
     entities: Iterable[Entry],
     hops: Iterable[Hop],
     claimed_on: str | None,
+    claimed_on_inferred: bool,
     event_date: str | None,
+    event_date_inferred: bool,
     status: str,
+    stated_status: str,
     speech: str,
-    quantity: tuple[float | None, str | None, str | None, str | None] | None,
+    quantity: Quantity | None,
     retraction: tuple[datetime, str | None, str | None] | None = None,
 ) -> dict[str, Any]:
     """A claim as plain data in the `ClaimPublic` shape, entities in their canonical order
     (about, claimant, mentioned; then by slug)."""
     text, source, start, end = quote
     ordered = sorted(entities, key=lambda e: (_ROLE_ORDER.get(e[3], 3), e[0]))
-    value = quantity[0] if quantity else None
     return {
         "id": public_id,
         "statement": statement,
@@ -66,17 +92,13 @@ def claim_data(
         "entities": [{"slug": s, "name": n, "kind": k, "role": r} for s, n, k, r in ordered],
         "attribution": [{"source": s, "entity": e, "verb": v} for s, e, v in hops],
         "claimed_on": claimed_on,
+        "claimed_on_inferred": bool(claimed_on_inferred),
         "event_date": event_date,
+        "event_date_inferred": bool(event_date_inferred),
         "status": status,
+        "stated_status": stated_status,
         "speech": speech,
-        "quantity": {
-            "value": float(value) if value is not None else None,
-            "unit": quantity[1],
-            "qualifier": quantity[2],
-            "text": quantity[3],
-        }
-        if quantity is not None and (value is not None or quantity[3] is not None)
-        else None,
+        "quantity": quantity.shown() if quantity is not None else None,
         "retraction": {"at": retraction[0], "by": retraction[1], "reason": retraction[2]}
         if retraction is not None
         else None,
@@ -109,10 +131,15 @@ _CLAIMS: Any = (
         col(_claimant.name).label("claimant_name"),
         col(_claimant.kind).label("claimant_kind"),
         col(Claim.claimed_on),
+        col(Claim.claimed_on_inferred),
         col(Claim.event_date),
+        col(Claim.event_date_inferred),
         col(Claim.status),
+        col(Claim.stated_status),
         col(Claim.speech),
         col(Claim.quantity_value),
+        col(Claim.quantity_low),
+        col(Claim.quantity_high),
         col(Claim.quantity_unit),
         col(Claim.quantity_qualifier),
         col(Claim.quantity_text),
@@ -168,11 +195,16 @@ def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]
                 entities=entities[row.id],
                 hops=hops[row.id],
                 claimed_on=row.claimed_on,
+                claimed_on_inferred=row.claimed_on_inferred,
                 event_date=row.event_date,
+                event_date_inferred=row.event_date_inferred,
                 status=row.status,
+                stated_status=row.stated_status,
                 speech=row.speech,
-                quantity=(
+                quantity=Quantity(
                     row.quantity_value,
+                    row.quantity_low,
+                    row.quantity_high,
                     row.quantity_unit,
                     row.quantity_qualifier,
                     row.quantity_text,

@@ -1,8 +1,9 @@
 """Full-text search over claims, one interface above two engines.
 
-SQLite: an FTS5 index over statement and quote, kept in sync with `claim` by triggers.
-PostgreSQL: a generated tsvector column with a GIN index. Both stem English words, so
-`q=battalion` finds "battalions"; every word of `q` must match.
+SQLite: an FTS5 index over `claim.search_text` (the statement and the quote, numbers also
+written plain), kept in sync by triggers. PostgreSQL: a generated tsvector column over the
+same text, with a GIN index. Both stem English words, so `q=battalion` finds "battalions";
+every word of `q` must match.
 """
 
 from __future__ import annotations
@@ -13,33 +14,50 @@ from sqlalchemy import Connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
+# Both engines index `claim.search_text` (`indexed_text`): the statement and the quote.
 SQLITE_DDL = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS claim_fts USING fts5(
-        statement, quote_text, content='claim', content_rowid='id',
+        search_text, content='claim', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER IF NOT EXISTS claim_fts_insert AFTER INSERT ON claim BEGIN
-        INSERT INTO claim_fts(rowid, statement, quote_text)
-        VALUES (new.id, new.statement, new.quote_text);
+        INSERT INTO claim_fts(rowid, search_text) VALUES (new.id, new.search_text);
     END""",
     """CREATE TRIGGER IF NOT EXISTS claim_fts_delete AFTER DELETE ON claim BEGIN
-        INSERT INTO claim_fts(claim_fts, rowid, statement, quote_text)
-        VALUES ('delete', old.id, old.statement, old.quote_text);
+        INSERT INTO claim_fts(claim_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
     END""",
-    """CREATE TRIGGER IF NOT EXISTS claim_fts_update
-        AFTER UPDATE OF statement, quote_text ON claim BEGIN
-        INSERT INTO claim_fts(claim_fts, rowid, statement, quote_text)
-        VALUES ('delete', old.id, old.statement, old.quote_text);
-        INSERT INTO claim_fts(rowid, statement, quote_text)
-        VALUES (new.id, new.statement, new.quote_text);
+    """CREATE TRIGGER IF NOT EXISTS claim_fts_update AFTER UPDATE OF search_text ON claim BEGIN
+        INSERT INTO claim_fts(claim_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+        INSERT INTO claim_fts(rowid, search_text) VALUES (new.id, new.search_text);
     END""",
 ]
 SQLITE_TRIGGERS = ("claim_fts_insert", "claim_fts_delete", "claim_fts_update")
 
 POSTGRES_DDL = [
     """ALTER TABLE claim ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (
-        to_tsvector('english', statement || ' ' || quote_text)) STORED""",
+        to_tsvector('english', search_text)) STORED""",
     "CREATE INDEX IF NOT EXISTS ix_claim_search ON claim USING gin (search)",
 ]
+
+# A number written with thousands separators: 1,000 or 12 500 (a space, or a narrow or
+# non-breaking one).
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?![\d,])")
+_SEPARATOR = re.compile(r"[,\u00a0\u202f ]")
+
+
+def plain_numbers(text: str) -> str:
+    """Every grouped number written plain: "more than 1,000" reads "more than 1000"."""
+    return _GROUPED.sub(lambda match: _SEPARATOR.sub("", match.group(0)), text)
+
+
+def indexed_text(statement: str, quote: str) -> str:
+    """What the full-text index holds for a claim: its statement and quote, and, where
+    they group a number's digits, that number written plain too, so `q=1000` finds
+    "1,000" (FTS5 and PostgreSQL both split a grouped number at its separators)."""
+    text = f"{statement}\n{quote}"
+    plain = plain_numbers(text)
+    return text if plain == text else f"{text}\n{plain}"
 
 
 # The English stop words PostgreSQL's `english` configuration leaves out of its index
@@ -66,8 +84,9 @@ def terms(text: str | None) -> list[str]:
 
 
 def words_of(text: str | None) -> list[str]:
-    """The words of a `q` parameter the full-text index can find: less the stop words."""
-    return [word for word in terms(text) if word.casefold() not in STOP_WORDS]
+    """The words of a `q` parameter the full-text index can find: numbers written plain,
+    less the stop words."""
+    return [word for word in terms(plain_numbers(text or "")) if word.casefold() not in STOP_WORDS]
 
 
 def install(connection: Connection) -> None:

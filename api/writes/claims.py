@@ -17,11 +17,11 @@ from api.errors import conflict, invalid_body, not_found, not_retracted, retract
 from api.queries import catalog, names
 from api.queries.claims import claim_row, current_claim
 from api.queries.versions import tag_of
-from api.store import documents
-from api.writes import quotes
+from api.store import documents, relation_entities, search
+from api.writes import quotes, standing
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork, sync_fields
-from models.base import Role, date_bounds
+from models.base import Role, date_bounds, date_keys
 from models.claim import ClaimCreate, ClaimPublic
 from models.fixture import ClaimFixture
 from models.history import Retraction
@@ -31,8 +31,11 @@ from models.tables import AttributionHop, Claim, ClaimEntity
 
 
 def claim_values(claim: ClaimFixture, source_id: int, claimant_id: int) -> dict[str, Any]:
-    """The claim table's columns for a claim whose quote is located."""
+    """The claim table's columns for a claim whose quote is located. Its status is the
+    stated one; `api.writes.standing` makes it `disputed` where relations say so."""
     claimed = date_bounds(claim.claimed_on) if claim.claimed_on else (None, None)
+    event = date_bounds(claim.event_date) if claim.event_date else (None, None)
+    claimed_keys, event_keys = date_keys(claim.claimed_on), date_keys(claim.event_date)
     quantity = claim.quantity
     return {
         "public_id": claim.id,
@@ -43,16 +46,36 @@ def claim_values(claim: ClaimFixture, source_id: int, claimant_id: int) -> dict[
         "quote_text": claim.quote.text,
         "claimant_id": claimant_id,
         "claimed_on": claim.claimed_on,
+        "claimed_on_inferred": claim.claimed_on_inferred,
         "claimed_from": claimed[0],
         "claimed_to": claimed[1],
-        "claimed_key": claimed[0].toordinal() if claimed[0] else 0,
+        "claimed_key": claimed_keys[0],
+        "claimed_end_key": claimed_keys[1],
         "event_date": claim.event_date,
+        "event_date_inferred": claim.event_date_inferred,
+        "event_from": event[0],
+        "event_to": event[1],
+        "event_key": event_keys[0],
+        "event_end_key": event_keys[1],
         "status": claim.status.value,
+        "stated_status": claim.status.value,
         "speech": claim.speech.value,
         "quantity_value": quantity.value if quantity else None,
+        "quantity_low": quantity.low if quantity else None,
+        "quantity_high": quantity.high if quantity else None,
         "quantity_unit": quantity.unit if quantity else None,
         "quantity_qualifier": quantity.qualifier if quantity else None,
         "quantity_text": quantity.text if quantity else None,
+        "search_text": search.indexed_text(claim.statement, claim.quote.text),
+    }
+
+
+def link_keys(claim: Claim) -> dict[str, int]:
+    """The copies of a claim's date keys its entity links carry (for date walks)."""
+    return {
+        "claimed_key": claim.claimed_key,
+        "claimed_end_key": claim.claimed_end_key,
+        "when_end_key": claim.event_end_key if claim.event_date else claim.claimed_end_key,
     }
 
 
@@ -79,18 +102,15 @@ def sync_claim_links(
             select(ClaimEntity).where(col(ClaimEntity.claim_id) == claim.id)
         ).scalars()
     }
+    keys = link_keys(claim)
     for key, link in have_links.items():
         if key not in wanted_links:
             session.delete(link)
             changed = True
-        elif link.claimed_key != claim.claimed_key:
-            link.claimed_key = claim.claimed_key  # the claim's date moved: not a link change
+        else:
+            sync_fields(link, keys)  # the claim's dates moved: not a link change
     for entity_id, role in wanted_links - have_links.keys():
-        session.add(
-            ClaimEntity(
-                claim_id=claim.id, entity_id=entity_id, role=role, claimed_key=claim.claimed_key
-            )
-        )
+        session.add(ClaimEntity(claim_id=claim.id, entity_id=entity_id, role=role, **keys))
         changed = True
 
     have_hops = {
@@ -228,7 +248,8 @@ def create(
 
 
 def claim_as_input(public: ClaimPublic) -> dict[str, Any]:
-    """A claim in the shape clients create it in: what a merge patch applies to."""
+    """A claim in the shape clients create it in (with its stated status): what a merge
+    patch applies to."""
     data: dict[str, Any] = {
         "id": public.id,
         "statement": public.statement,
@@ -240,8 +261,10 @@ def claim_as_input(public: ClaimPublic) -> dict[str, Any]:
             if not (e.role.value == "claimant" and e.slug == public.claimant.slug)
         ],
         "attribution": [h.model_dump(exclude_none=True, mode="json") for h in public.attribution],
-        "status": public.status.value,
+        "status": public.stated_status.value,
         "speech": public.speech.value,
+        "claimed_on_inferred": public.claimed_on_inferred,
+        "event_date_inferred": public.event_date_inferred,
     }
     for name in ("claimed_on", "event_date"):
         if getattr(public, name) is not None:
@@ -279,8 +302,12 @@ def update(
     )
     values.pop("public_id")
     sync_fields(row, values)
-    sync_claim_links(work.session, row, fixture, refs.entities, refs.sources)
+    relinked = sync_claim_links(work.session, row, fixture, refs.entities, refs.sources)
     work.flush()
+    if relinked:  # its relations now involve other entities
+        relation_entities.refresh(work.session.connection(), [row.id])
+    # A new claimant can make or unmake a contradiction, for this claim and the others.
+    standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "update", _shown(before), _shown(after))
     return after, tag_of(after, version)
@@ -303,6 +330,8 @@ def retract(work: UnitOfWork, claim_id: str, if_match: str | None) -> Retraction
     row.retracted_by = work.who.name
     row.retraction_reason = work.reason
     work.flush()
+    # A withdrawn claim contradicts nothing any more, nor is it contradicted.
+    standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "retract", _shown(before), _shown(after))
     return retraction_of(row)
@@ -320,6 +349,7 @@ def restore(work: UnitOfWork, claim_id: str, if_match: str | None) -> tuple[Clai
     work.session.refresh(row)
     row.retracted_at = row.retracted_by = row.retraction_reason = None
     work.flush()
+    standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "restore", _shown(before), _shown(after))
     return after, tag_of(after, version)

@@ -17,6 +17,7 @@ from models.tables.candidate import Candidate  # noqa: E402
 from models.tables.claim import Claim, ClaimDocument  # noqa: E402
 from models.tables.entity import Entity, EntityName  # noqa: E402
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
+from models.tables.relation import Relation, RelationEntity  # noqa: E402
 from models.tables.revision import ApiKey, IdempotentAnswer, Revision  # noqa: E402
 from models.tables.source import Source, SourceText  # noqa: E402
 
@@ -32,6 +33,8 @@ __all__ = [
     "Entity",
     "EntityName",
     "IdempotentAnswer",
+    "Relation",
+    "RelationEntity",
     "Revision",
     "Source",
     "SourceText",

@@ -14,8 +14,13 @@ class Claim(SQLModel, table=True):
     __table_args__ = (
         Index("ix_claim_claimant_id_id", "claimant_id", "id"),
         Index("ix_claim_claimant_id_claimed_key_id", "claimant_id", "claimed_key", "id"),
+        Index("ix_claim_claimant_id_claimed_end_key_id", "claimant_id", "claimed_end_key", "id"),
         Index("ix_claim_status_id", "status", "id"),
         Index("ix_claim_claimed_key_id", "claimed_key", "id"),
+        Index("ix_claim_claimed_end_key_id", "claimed_end_key", "id"),
+        Index("ix_claim_event_key_id", "event_key", "id"),
+        Index("ix_claim_event_end_key_id", "event_end_key", "id"),
+        Index("ix_claim_quantity_unit_id", "quantity_unit", "id"),
         # Only the (few) retracted claims: lists leave them out by this index alone.
         Index(
             "ix_claim_retracted_id",
@@ -34,18 +39,34 @@ class Claim(SQLModel, table=True):
     quote_text: str = Field(sa_type=Text)
     claimant_id: int = Field(foreign_key="entity.id")
     claimed_on: str | None = Field(default=None, max_length=10)
+    claimed_on_inferred: bool = Field(default=False)
     # First and last day `claimed_on` can mean, so date filters respect its precision.
     claimed_from: date | None = Field(default=None, index=True)
     claimed_to: date | None = None
-    # claimed_from as a day number, 0 when undated, so sorting by date uses one index.
+    # claimed_from and claimed_to as day numbers (0 when undated): newest-first walks the
+    # first, oldest-first the second (`models.base.date_keys` says why).
     claimed_key: int = Field(default=0)
+    claimed_end_key: int = Field(default=0)
     event_date: str | None = Field(default=None, max_length=10)
+    event_date_inferred: bool = Field(default=False)
+    event_from: date | None = None
+    event_to: date | None = None
+    event_key: int = Field(default=0)
+    event_end_key: int = Field(default=0)
+    # `status` is what readers see (disputed while a contradicts relation stands);
+    # `stated_status` is what the writer gave.
     status: str = Field(sa_type=String(16))
+    stated_status: str = Field(sa_type=String(16))
     speech: str = Field(sa_type=String(16))
     quantity_value: float | None = None
+    quantity_low: float | None = None
+    quantity_high: float | None = None
     quantity_unit: str | None = Field(default=None, max_length=200)
     quantity_qualifier: str | None = Field(default=None, max_length=100)
     quantity_text: str | None = Field(default=None, max_length=300)
+    # What full-text search indexes: the statement and the quote, with every number also
+    # written without separators, so `q=1000` finds "1,000" (`api.store.search`).
+    search_text: str = Field(default="", sa_type=Text)
     version: int = Field(default=1, description="Bumped by every change; guards updates.")
     retracted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     retracted_by: str | None = Field(default=None, max_length=100)

@@ -14,14 +14,24 @@ class ClaimEntity(SQLModel, table=True):
         Index("ix_claim_entity_entity_claim", "entity_id", "claim_id"),
         Index("ix_claim_entity_entity_role_claim", "entity_id", "role", "claim_id"),
         Index("ix_claim_entity_entity_claimed_key_claim", "entity_id", "claimed_key", "claim_id"),
+        Index(
+            "ix_claim_entity_entity_claimed_end_key_claim",
+            "entity_id",
+            "claimed_end_key",
+            "claim_id",
+        ),
+        Index("ix_claim_entity_entity_when_end_key_claim", "entity_id", "when_end_key", "claim_id"),
     )
 
     claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
     entity_id: int = Field(foreign_key="entity.id", primary_key=True)
     role: str = Field(sa_type=String(16), primary_key=True)
-    # A copy of the claim's claimed_key, so "an entity's claims, newest first" reads one
-    # index instead of every claim in date order; written wherever the claim's date is.
+    # Copies of the claim's date keys, so "an entity's claims by date" and its timeline
+    # each read one index instead of every claim; written wherever the claim's dates are.
     claimed_key: int = Field(default=0)
+    claimed_end_key: int = Field(default=0)
+    # The last day of the date a timeline places the claim by: its event's, else its own.
+    when_end_key: int = Field(default=0)
 
 
 class AttributionHop(SQLModel, table=True):

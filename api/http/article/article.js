@@ -79,7 +79,9 @@
       item.appendChild(link("../../claims/" + encodeURIComponent(otherId), label));
     }
     if (rel.note) item.appendChild(el("p", rel.note));
-    if (rel.asserted_by) item.appendChild(el("p", "Asserted by " + nameOf(rel.asserted_by)));
+    var by = rel.asserted_by || {};
+    if (by.source) item.appendChild(el("p", "Asserted by " + nameOf(by.source)));
+    else if (by.analyst) item.appendChild(el("p", "Drawn by the analyst " + by.analyst));
     return item;
   }
 

@@ -1,27 +1,21 @@
 """The data the page's script reads, built in one place from the stored claim documents.
 
 Each claim is its public document (statement, quote, claimant, entities, attribution,
-status...) plus `relations`, the links to other claims: empty until the store records
-relations, when the route passes them here and the page shows them as they come.
+status...) plus `relations`: its standing links to other claims, each with the other
+claim's id and statement, and who drew it (`asserted_by`, a source or an analyst).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from api.queries.article import HeldArticle
 
-Relation = Mapping[str, Any]  # {"id", "type", "from", "to", "note", "asserted_by", "claim"}
 
-
-def page_data(
-    article: HeldArticle, relations: Mapping[str, Sequence[Relation]] | None = None
-) -> dict[str, Any]:
+def page_data(article: HeldArticle) -> dict[str, Any]:
     """Everything the page shows about the claims, keyed as the API answers them;
-    `names` maps every entity slug the claims mention to its name, for the hops."""
-    relations = relations or {}
-    names: dict[str, str] = {}
+    `names` maps every entity and source slug the page mentions to its name."""
+    names: dict[str, str] = dict(article.source_names)
     for claim in article.claims:
         names.setdefault(claim["claimant"]["slug"], claim["claimant"]["name"])
         for entity in claim["entities"]:
@@ -29,7 +23,8 @@ def page_data(
     return {
         "source": {"slug": article.slug, "name": article.name, "title": article.title},
         "claims": [
-            {**claim, "relations": list(relations.get(claim["id"], ()))} for claim in article.claims
+            {**claim, "relations": article.relations.get(claim["id"], [])}
+            for claim in article.claims
         ],
         "names": names,
     }

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from api.http.article.data import Relation, page_data
+from api.http.article.data import page_data
 from api.http.article.layers import Span, deal, nest
 from api.http.article.markup import attribute, script_json, text
 from api.queries.article import HeldArticle
@@ -46,10 +46,8 @@ def policy() -> str:
     )
 
 
-def render_page(
-    article: HeldArticle, relations: Mapping[str, Sequence[Relation]] | None = None
-) -> str:
-    data = page_data(article, relations)
+def render_page(article: HeldArticle) -> str:
+    data = page_data(article)
     claims: list[dict[str, Any]] = data["claims"]
     colours: dict[str, int] = {}
     for claim in claims:  # in text order: the first claimant met gets the first colour

@@ -1,0 +1,108 @@
+"""How a claim stands: `disputed` follows from the data, never from a writer's word.
+
+A claim is disputed while a standing `contradicts` relation links it to a standing claim
+by another claimant; otherwise it stands as its writer stated (asserted, reported or
+speculative). Every change that can alter that (a relation added, changed, retracted or
+restored; a claim's claimant changed; a claim retracted or restored) settles the claims
+it touches here, so no status and relation ever disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from api.queries.claims import current_claim
+from api.store import documents
+from api.writes.unit import UnitOfWork
+from models.base import ClaimStatus, RelationType
+from models.tables import Claim, Relation
+
+_from = aliased(Claim, name="from_claim")
+_to = aliased(Claim, name="to_claim")
+
+
+def contradicted(session: Session, claim_ids: Collection[int]) -> set[int]:
+    """Which of these claims a standing contradicts relation sets against another
+    claimant's standing claim."""
+    if not claim_ids:
+        return set()
+    rows = session.execute(
+        select(col(Relation.from_claim_id), col(Relation.to_claim_id))
+        .join(_from, col(_from.id) == col(Relation.from_claim_id))
+        .join(_to, col(_to.id) == col(Relation.to_claim_id))
+        .where(
+            col(Relation.type) == RelationType.contradicts.value,
+            col(Relation.retracted_at).is_(None),
+            col(_from.retracted_at).is_(None),
+            col(_to.retracted_at).is_(None),
+            col(_from.claimant_id) != col(_to.claimant_id),
+            or_(
+                col(Relation.from_claim_id).in_(list(claim_ids)),
+                col(Relation.to_claim_id).in_(list(claim_ids)),
+            ),
+        )
+    ).all()
+    return {claim_id for pair in rows for claim_id in pair} & set(claim_ids)
+
+
+def neighbours(session: Session, claim_ids: Collection[int]) -> set[int]:
+    """The claims themselves and every claim a contradicts relation links them to."""
+    if not claim_ids:
+        return set()
+    rows = session.execute(
+        select(col(Relation.from_claim_id), col(Relation.to_claim_id)).where(
+            col(Relation.type) == RelationType.contradicts.value,
+            or_(
+                col(Relation.from_claim_id).in_(list(claim_ids)),
+                col(Relation.to_claim_id).in_(list(claim_ids)),
+            ),
+        )
+    ).all()
+    return set(claim_ids) | {claim_id for pair in rows for claim_id in pair}
+
+
+def settle_rows(session: Session, claim_ids: Iterable[int]) -> list[Claim]:
+    """Set each claim's status from its stated status and its relations; returns the rows
+    whose status changed (their documents and revisions are the caller's to write)."""
+    ids = set(claim_ids)
+    if not ids:
+        return []
+    disputed = contradicted(session, ids)
+    changed = []
+    rows = session.execute(
+        select(Claim).where(col(Claim.id).in_(list(ids))).with_for_update()
+    ).scalars()
+    for row in rows:
+        assert row.id is not None
+        wanted = ClaimStatus.disputed.value if row.id in disputed else row.stated_status
+        if row.status != wanted:
+            row.status = wanted
+            changed.append(row)
+    return changed
+
+
+def settle(work: UnitOfWork, claim_ids: Iterable[int], *, recorded: Collection[int] = ()) -> None:
+    """Settle the claims, recording each change of standing as a revision of its claim
+    at a new version, except for the claims in `recorded`, whose change the caller is
+    recording anyway."""
+    changed = settle_rows(work.session, set(claim_ids))
+    # The new statuses are not flushed yet: the tables still show each claim as it was.
+    before = {
+        row.id: current_claim(work.session, row.id).model_dump(mode="json")
+        for row in changed
+        if row.id is not None and row.id not in recorded
+    }
+    work.flush()
+    for row in changed:
+        assert row.id is not None
+        if row.id in recorded:
+            continue
+        work.bump(Claim, row.id, row.version)
+        work.session.refresh(row)
+        documents.refresh(work.session.connection(), [row.id])
+        after = current_claim(work.session, row.id).model_dump(mode="json")
+        work.record("claim", row.public_id, "update", before[row.id], after)
