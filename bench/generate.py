@@ -4,7 +4,7 @@ Entities, sources and claimants are picked with Zipf-skewed popularity (the most
 entity is on about 1% of claims), statements and quotes have article-like lengths, each
 quote is a real span of a generated held article, chains have 1 to 3 hops, dates (when
 claimed, and for a third of the claims when the thing happened) spread over 2018-2025
-at mixed precision, and one claim in fifty bears on another (contradicts, supports...)
+at mixed precision, and three claims in a hundred bear on another (contradicts, supports...)
 through the relation use case, so disputes are settled as in the service.
 
     python bench/generate.py --claims 1000000 --database-url sqlite:///bench/data/1m.db
@@ -190,7 +190,7 @@ def _quantity(n: int, rng: random.Random) -> dict[str, Any] | None:
     return {"low": low, "high": low * 2.5, "unit": "people", "qualifier": "about"}
 
 
-RELATIONS_EVERY = 50  # one claim in this many bears on another
+RELATIONS_EVERY = 33  # one claim in this many bears on another: 3 per hundred
 BENCH = Principal("bench", Scope.admin)
 
 
