@@ -8,19 +8,25 @@ PORT ?= 8000
 .PHONY: run test lint check load bench clean
 
 $(BIN)/python:
+	@echo "==> creating a virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	@echo "==> installing sourced-claims and its dependencies (first run only, about a minute)"
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	@echo "==> installing sourced-claims with its test, PostgreSQL and extraction extras" \
+		"(first run only, a few minutes)"
 	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,extract]"
 	touch $@ $(VENV)/.installed-run
 
 ## run: install, fill a SQLite store from fixtures/ on first run, serve on :8000
 run: $(VENV)/.installed-run
+	@echo "==> serving on http://$(HOST):$(PORT) (docs: /docs); a new store is filled first"
 	$(BIN)/claims serve --host $(HOST) --port $(PORT)
 
 ## test: install with the dev tools, lint, type-check, check the import contracts, then run

@@ -108,6 +108,7 @@ def serve(
     with store.session() as session:
         empty = store_is_empty(session)
     if empty:
+        typer.echo(f"new store: filling it from {settings.fixtures_dir} (quotes checked)...")
         report = load_fixtures(store, _verified(settings))
         typer.echo(f"new store filled from {settings.fixtures_dir}: {report.summary()}")
     if workers == 1:
