@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli.bulk_load import bulk_load
 from api.cli.common import DatabaseUrl, FixturesDir, open_store, settings_for
 from api.cli.ingest import ingest
 from api.settings import Settings
@@ -216,6 +217,7 @@ def list_keys(database_url: DatabaseUrl = None) -> None:
 
 
 cli.command()(ingest)
+cli.command("bulk-load")(bulk_load)
 
 
 def main() -> None:

@@ -2,8 +2,9 @@
 
 Unlike `api.ingest.fixtures` (a careful sync of the small hand-made fixtures), this path only
 appends: new entities, sources and claims, streamed in batches, each batch one
-transaction. Quotes are still checked against the held texts. Rows go in through
-executemany, and the search index is rebuilt once at the end instead of row by row.
+transaction. Quotes are still checked against the held texts, and each claim gets its
+creation revision, as `POST /claims` would write it. Rows go in through executemany, and
+the search index is rebuilt once at the end instead of row by row.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import chain, islice
 from typing import Any, NamedTuple, TypeVar
 
@@ -29,9 +30,10 @@ from api.store import documents, search
 from api.store.db import Store
 from api.store.migrate import ensure_current
 from api.writes import quotes
+from api.writes.unit import revision_changes
 from models.base import Role, date_bounds, date_keys
-from models.fixture import ClaimFixture, EntityFixture, SourceFixture
-from models.tables import Claim, Entity, EntityName, Source, SourceText
+from models.fixture import ClaimFixture, EntityFixture, QuoteFixture, SourceFixture
+from models.tables import Claim, Entity, EntityName, Revision, Source, SourceText
 
 T = TypeVar("T")
 
@@ -42,6 +44,7 @@ class BulkReport:
     sources: int
     claims: int
     seconds: float
+    skipped: int = 0  # claims already in the store, left as they were
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -63,12 +66,17 @@ def bulk_load(
     claims: Iterable[ClaimFixture | Mapping[str, Any]],
     batch_size: int = 20_000,
     workers: int | None = None,
+    skip_existing: bool = False,
+    actor: str = "bulk-load",
 ) -> BulkReport:
     """Append entities, sources (with `texts` by source slug) and claims to the store.
 
-    Claims may come as fixture-shaped mappings (as parsed from NDJSON); each is validated.
-    `workers` processes (default: the spare cores, see `default_workers`) check and
-    render batches while this process writes; 0 does everything here.
+    Claims may come as mappings in the `POST /claims` shape (as parsed from NDJSON; a
+    quote without offsets is found in its text); each is validated. `workers` processes
+    (default: the spare cores, see `default_workers`) check and render batches while
+    this process writes; 0 does everything here. With `skip_existing`, claims whose id
+    is already in the store are passed over, so a load that stopped can be run again.
+    Revisions name `actor`.
     """
     started = time.perf_counter()
     ensure_current(store)
@@ -89,7 +97,17 @@ def bulk_load(
             _drop_secondary_indexes(connection)
         connection.commit()
         try:
-            context = _Context(connection.dialect.name == "sqlite", texts, shown, source_ids)
+            context = _Context(
+                connection.dialect.name == "sqlite",
+                texts,
+                shown,
+                source_ids,
+                actor,
+                _stored_time(connection, datetime.now(UTC)),
+            )
+            skipped: list[int] = []
+            if skip_existing and not fresh:
+                claims = _unseen(connection, claims, batch_size, skipped)
             claim_count = _stream_claims(
                 connection,
                 claims,
@@ -99,11 +117,51 @@ def bulk_load(
             )
         finally:
             with connection.begin():
-                if fresh:
-                    _create_secondary_indexes(connection)
+                # Always, not only into a fresh store: a load killed midway left them out.
+                _create_secondary_indexes(connection)
                 search.resume(connection)
                 _advance_sequences(connection)
-    return BulkReport(len(entity_ids), len(source_ids), claim_count, time.perf_counter() - started)
+    return BulkReport(
+        len(entity_ids),
+        len(source_ids),
+        claim_count,
+        time.perf_counter() - started,
+        sum(skipped),
+    )
+
+
+def _stored_time(connection: Connection, moment: datetime) -> Any:
+    """A timestamp as the revision table's column type hands it to this driver."""
+    column_type = Revision.__table__.c.at.type  # type: ignore[attr-defined]
+    processor = column_type.bind_processor(connection.dialect)
+    return processor(moment) if processor else moment
+
+
+def _unseen(
+    connection: Connection,
+    claims: Iterable[ClaimFixture | Mapping[str, Any]],
+    batch_size: int,
+    skipped: list[int],
+) -> Iterator[ClaimFixture | Mapping[str, Any]]:
+    """The claims whose id is not in the store yet, a batch at a time (one indexed
+    lookup per batch); the count of the others goes into `skipped`."""
+    public_id = Claim.__table__.c.public_id  # type: ignore[attr-defined]
+    for batch in _batches(claims, batch_size):
+        wanted = [_claim_id(item) for item in batch]
+        present: set[str] = set()
+        for start in range(0, len(wanted), 5_000):  # under every engine's parameter limit
+            chunk = [w for w in wanted[start : start + 5_000] if w is not None]
+            present.update(
+                connection.execute(select(public_id).where(public_id.in_(chunk))).scalars()
+            )
+        connection.commit()
+        skipped.append(sum(w in present for w in wanted))
+        yield from (item for item, w in zip(batch, wanted, strict=True) if w not in present)
+
+
+def _claim_id(item: ClaimFixture | Mapping[str, Any]) -> str | None:
+    found = item.id if isinstance(item, ClaimFixture) else item.get("id")
+    return found if isinstance(found, str) else None
 
 
 class _Shown(NamedTuple):
@@ -230,6 +288,7 @@ class _Rows:
     links: list[tuple[Any, ...]] = field(default_factory=list)
     hops: list[tuple[Any, ...]] = field(default_factory=list)
     docs: list[tuple[int, str]] = field(default_factory=list)
+    revisions: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -240,6 +299,8 @@ class _Context:
     texts: Mapping[str, str]
     entities: Mapping[str, _Shown]
     source_ids: Mapping[str, int]
+    actor: str  # who the revisions name
+    at: Any  # when, as the driver takes it
 
 
 _adopted: _Context | None = None  # in a worker process: the context it was started with
@@ -325,6 +386,10 @@ def _write(connection: Connection, rows: _Rows) -> None:
             rows.hops,
         )
         _insert_many(connection, "claim_document", ("claim_id", "body"), rows.docs)
+        _insert_many(connection, "revision", _REVISION_COLUMNS, rows.revisions)
+
+
+_REVISION_COLUMNS = ("resource", "resource_key", "action", "at", "actor", "reason", "changes")
 
 
 def _prepare(
@@ -333,26 +398,38 @@ def _prepare(
     """Check every claim of the batch (a FixtureError lists what is wrong) and turn the
     batch into rows. Enum members go in as `str(...)`: the same text, without the cost of
     the `.value` descriptor a million times over."""
-    sqlite, texts, entities, source_ids = (
+    sqlite, texts, entities, source_ids, actor, at = (
         context.sqlite,
         context.texts,
         context.entities,
         context.source_ids,
+        context.actor,
+        context.at,
     )
     rows = _Rows()
     problems: list[str] = []
     for claim_id, item in enumerate(batch, start=next_id):
         try:
-            claim = item if isinstance(item, ClaimFixture) else ClaimFixture.model_validate(item)
+            claim = (
+                item
+                if isinstance(item, ClaimFixture)
+                else ClaimFixture.model_validate(_located(item, texts))
+            )
         except ValidationError as exc:
-            problems.append(f"claim {claim_id - next_id} of the batch: {exc}")
+            named = _claim_id(item) or f"number {claim_id - next_id} of the batch"
+            problems.append(f"claim {named}: {exc}")
+            continue
+        except quotes.QuoteError as exc:
+            problems.append(f"claim {_claim_id(item)!r}: {exc.part} {exc.message}")
             continue
         quote = claim.quote
         text = texts.get(quote.source)
-        if text is None or not quotes.is_at(text, quote.text, quote.start, quote.end):
-            problems.append(
-                f"claim {claim.id!r}: quote is not at {quote.start}-{quote.end} of {quote.source!r}"
-            )
+        if text is None:
+            why = "holds no text to quote" if quote.source in source_ids else "is unknown"
+            problems.append(f"claim {claim.id!r}: source {quote.source!r} {why}")
+            continue
+        if not quotes.is_at(text, quote.text, quote.start, quote.end):
+            problems.append(f"claim {claim.id!r}: {_misquoted(text, quote)}")
             continue
         roles = {(e.slug, str(e.role)) for e in claim.entities}
         roles.add((claim.claimant, _CLAIMANT))
@@ -418,7 +495,11 @@ def _prepare(
             for entity, _slug, role in involved
         ]
         rows.hops += chain
-        rows.docs.append((claim_id, _document(claim, claimant, involved)))
+        shown = _shown(claim, claimant, involved)
+        rows.docs.append((claim_id, documents.render(shown)))
+        rows.revisions.append(
+            ("claim", claim.id, "create", at, actor, None, revision_changes(None, shown))
+        )
     if problems:
         raise FixtureError(problems[:20])
     return rows
@@ -427,30 +508,50 @@ def _prepare(
 _CLAIMANT = str(Role.claimant)
 
 
-def _document(
+def _misquoted(text: str, quote: QuoteFixture) -> str:
+    """Why a quote is not at its offsets, with the nearest match: only for the rare
+    failure, as finding it costs a search of the text."""
+    try:
+        quotes.place(text, quote.text, quote.start, quote.end)
+    except quotes.QuoteError as exc:
+        return f"quote {exc.message}"
+    return f"quote is not at {quote.start}-{quote.end}"
+
+
+def _located(item: Mapping[str, Any], texts: Mapping[str, str]) -> Mapping[str, Any]:
+    """The claim with its quote's offsets, found in the held text when it gives none."""
+    quote = item.get("quote")
+    if not isinstance(quote, dict) or quote.get("start") is not None:
+        return item
+    text, words = texts.get(quote.get("source", "")), quote.get("text")
+    if text is None or not isinstance(words, str) or quote.get("end") is not None:
+        return item  # validation names what is wrong
+    start, end = quotes.place(text, words)
+    return {**item, "quote": {**quote, "start": start, "end": end}}
+
+
+def _shown(
     claim: ClaimFixture, claimant: _Shown, involved: list[tuple[_Shown, str, str]]
-) -> str:
-    """The claim's stored JSON, from the input itself rather than read back."""
+) -> dict[str, Any]:
+    """The claim as readers get it, from the input itself rather than read back."""
     quote, q = claim.quote, claim.quantity
-    return documents.render(
-        documents.claim_data(
-            public_id=claim.id,
-            statement=claim.statement,
-            quote=(quote.text, quote.source, quote.start, quote.end),
-            claimant=(claim.claimant, claimant.name, claimant.kind),
-            entities=[(slug, shown.name, shown.kind, role) for shown, slug, role in involved],
-            hops=[(hop.source, hop.entity, str(hop.verb)) for hop in claim.attribution],
-            claimed_on=claim.claimed_on,
-            claimed_on_inferred=claim.claimed_on_inferred,
-            event_date=claim.event_date,
-            event_date_inferred=claim.event_date_inferred,
-            status=str(claim.status),
-            stated_status=str(claim.status),
-            speech=str(claim.speech),
-            quantity=documents.Quantity(q.value, q.low, q.high, q.unit, q.qualifier, q.text)
-            if q
-            else None,
-        )
+    return documents.claim_data(
+        public_id=claim.id,
+        statement=claim.statement,
+        quote=(quote.text, quote.source, quote.start, quote.end),
+        claimant=(claim.claimant, claimant.name, claimant.kind),
+        entities=[(slug, shown.name, shown.kind, role) for shown, slug, role in involved],
+        hops=[(hop.source, hop.entity, str(hop.verb)) for hop in claim.attribution],
+        claimed_on=claim.claimed_on,
+        claimed_on_inferred=claim.claimed_on_inferred,
+        event_date=claim.event_date,
+        event_date_inferred=claim.event_date_inferred,
+        status=str(claim.status),
+        stated_status=str(claim.status),
+        speech=str(claim.speech),
+        quantity=documents.Quantity(q.value, q.low, q.high, q.unit, q.qualifier, q.text)
+        if q
+        else None,
     )
 
 

@@ -176,6 +176,14 @@ def get_source_text(session: Session, source_id: int) -> str | None:
     ).scalar_one_or_none()
 
 
+def held_texts(session: Session) -> dict[str, str]:
+    """Every held text by its source's slug: what a bulk load checks quotes against."""
+    statement = select(col(Source.slug), col(SourceText.text)).join(
+        SourceText, col(SourceText.source_id) == col(Source.id)
+    )
+    return {row[0]: row[1] for row in session.execute(statement)}
+
+
 def store_is_empty(session: Session) -> bool:
     """True for a store with no claims yet (one indexed probe, not a count)."""
     return session.execute(select(col(Claim.id)).limit(1)).first() is None

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import pydantic_core
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
@@ -89,12 +90,6 @@ class UnitOfWork:
     ) -> None:
         """The revision of one change: each field that differs, from and to. `reason`, when
         the change carries its own (a rejection's), stands for the unit's."""
-        old, new = dict(before or {}), dict(after or {})
-        changes = {
-            name: {"from": old.get(name), "to": new.get(name)}
-            for name in sorted(set(old) | set(new))
-            if old.get(name) != new.get(name)
-        }
         self.session.add(
             Revision(
                 resource=resource,
@@ -103,9 +98,21 @@ class UnitOfWork:
                 at=datetime.now(UTC),
                 actor=actor or self.who.name,
                 reason=reason or self.reason,
-                changes=json.loads(json.dumps(changes, default=str)),
+                changes=json.loads(revision_changes(before, after)),
             )
         )
+
+
+def revision_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
+    """What a revision records, as JSON text: each field that differs, from and to (the
+    bulk loader writes the same through the driver)."""
+    old, new = dict(before or {}), dict(after or {})
+    changes = {
+        name: {"from": old.get(name), "to": new.get(name)}
+        for name in sorted(set(old) | set(new))
+        if old.get(name) != new.get(name)
+    }
+    return pydantic_core.to_json(changes, fallback=str).decode()
 
 
 @contextmanager
