@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from conftest import ENGINE, url_of
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 
 from api import Settings, Store, create_app
 from api.client import ClaimsClient
-from api.store.db import ReplicaConfigError
+from api.store.db import Reader, ReplicaConfigError, Sql
 from api.writes.keys import create_key
 from models.base import Scope
 from models.consistency import CONSISTENCY_HEADER, READ_FROM_HEADER, parse_lsn
@@ -61,7 +62,7 @@ def _app(store: Store, standby: ThrowawayStandby, **settings: Any) -> TestClient
         create_app(
             Settings(
                 database_url=url_of(store),
-                read_database_url=standby.url_for(database),
+                read_database_url=[standby.url_for(database)],
                 **settings,
             )
         )
@@ -210,6 +211,30 @@ def test_the_typed_client_reads_its_own_writes(
 
 
 @postgresql_only
+def test_a_read_the_replica_fails_is_answered_by_the_primary(
+    replicated: TestClient, standby: ThrowawayStandby, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when the standby cancels a query to replay the primary's changes, or dies."""
+    rows = Reader.rows
+    cancelled: list[str] = []
+
+    def cancelled_on_the_standby(reader: Reader, sql: Sql) -> list[tuple[Any, ...]]:
+        if reader._connection.dbapi_connection.info.port == standby.port:
+            cancelled.append(sql.text)
+            raise psycopg.errors.QueryCanceled("conflict with recovery (simulated)")
+        return rows(reader, sql)
+
+    monkeypatch.setattr(Reader, "rows", cancelled_on_the_standby)
+    answer = replicated.get(f"/entities/{SLUG}/claims")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers[READ_FROM_HEADER] == "primary"
+    assert len(cancelled) == 1  # the replica was asked first, and failed
+    monkeypatch.undo()
+    # The replica that failed is left alone for a while.
+    assert replicated.get(f"/entities/{SLUG}").headers[READ_FROM_HEADER] == "primary"
+
+
+@postgresql_only
 def test_health_reports_the_replicas(replicated: TestClient, standby: ThrowawayStandby) -> None:
     answer = replicated.get("/health")
     assert answer.status_code == 200
@@ -246,7 +271,7 @@ def test_a_stopped_replica_is_skipped(
 
 def test_read_replicas_are_refused_for_a_sqlite_store() -> None:
     with pytest.raises(ValidationError, match="need a PostgreSQL store"):
-        Settings(database_url="sqlite://", read_database_url="postgresql://h/db")
+        Settings(database_url="sqlite://", read_database_url=["postgresql://h/db"])
     with pytest.raises(ReplicaConfigError):
         Store("sqlite://", read_urls=["postgresql://h/db"])
 

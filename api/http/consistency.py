@@ -46,7 +46,13 @@ def route_of(request: Request) -> ReadRoute:
 
 class ReadRouting:
     """Adds `Claims-Read-From` (where the request's reads went) and `Claims-Consistency`
-    (the token of its write) to every answer. Installed only on a store with replicas."""
+    (the token of its write) to every answer. Installed only on a store with replicas.
+
+    A read that a replica failed (it went down mid-query, or cancelled the query to
+    replay the primary's changes) before anything was sent is run once more on the
+    primary, so a failing replica costs time, not a 500; the replica is then skipped for
+    a while (`api.store.replicas.DOWN_RETRY`).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,18 +61,49 @@ class ReadRouting:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        route = ReadRoute()
-        scope.setdefault("state", {})[_STATE_KEY] = route
+        state = scope.setdefault("state", {})
+        route = state[_STATE_KEY] = ReadRoute()
+        attempt = _Attempt(route, send, hold_failure=scope["method"] in _READS)
+        try:
+            await self.app(scope, receive, attempt.send)
+        except Exception:
+            if not attempt.replica_failed():
+                raise
+        else:
+            if not attempt.held:
+                return
+        route.skip_replica()
+        again = state[_STATE_KEY] = ReadRoute(primary_only=True)
+        await self.app(scope, receive, _Attempt(again, send, hold_failure=False).send)
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                served = route.served_by()
-                if served is not None:
-                    headers[READ_FROM_HEADER] = served
-                token = route.token_text()
-                if token is not None:
-                    headers[CONSISTENCY_HEADER] = token
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+class _Attempt:
+    """One run of a request: its answer, with the routing headers, or (a read that a
+    replica failed) nothing at all, held back so that the primary can answer instead."""
+
+    def __init__(self, route: ReadRoute, send: Send, *, hold_failure: bool) -> None:
+        self.route = route
+        self._send = send
+        self._hold_failure = hold_failure
+        self.started = False
+        self.held = False
+
+    def replica_failed(self) -> bool:
+        return self._hold_failure and not self.started and "replica" in self.route.served
+
+    async def send(self, message: Message) -> None:
+        if self.held:
+            return
+        if message["type"] == "http.response.start":
+            if message["status"] >= 500 and self.replica_failed():
+                self.held = True
+                return
+            headers = MutableHeaders(scope=message)
+            served = self.route.served_by()
+            if served is not None:
+                headers[READ_FROM_HEADER] = served
+            token = self.route.token_text()
+            if token is not None:
+                headers[CONSISTENCY_HEADER] = token
+            self.started = True
+        await self._send(message)

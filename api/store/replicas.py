@@ -85,6 +85,11 @@ class ReadRoute:
         """`primary`, `replica`, or both when a replica failed mid-request."""
         return ", ".join(sorted(self.served)) or None
 
+    def skip_replica(self) -> None:
+        """The replica this request read from failed it: leave that one alone a while."""
+        if isinstance(self.pinned, Replica):
+            self.pinned.failed()
+
     def token_text(self) -> str | None:
         return None if self.token is None else format_lsn(self.token)
 
