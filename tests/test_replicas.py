@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from conftest import ENGINE, url_of
@@ -27,7 +28,7 @@ from api.client import ClaimsClient
 from api.store.db import Reader, ReplicaConfigError, Sql
 from api.writes.keys import create_key
 from models.base import Scope
-from models.consistency import CONSISTENCY_HEADER, READ_FROM_HEADER, parse_lsn
+from models.consistency import CONSISTENCY_HEADER, READ_FROM_HEADER, format_lsn, later, parse_lsn
 
 postgresql_only = pytest.mark.skipif(
     ENGINE != "postgresql", reason="read replicas are PostgreSQL's (CLAIMS_TEST_ENGINE)"
@@ -282,3 +283,32 @@ def test_read_urls_are_a_list_in_the_environment(monkeypatch: pytest.MonkeyPatch
     assert Settings().read_database_url == ["postgresql://r1/db", "postgresql://r2/db"]
     monkeypatch.setenv("CLAIMS_READ_DATABASE_URL", '["postgresql://r1/db"]')
     assert Settings().read_database_url == ["postgresql://r1/db"]
+
+
+def test_tokens_order_like_the_log() -> None:
+    assert parse_lsn("0/3000148") == 0x3000148
+    assert parse_lsn("1/0") == 1 << 32
+    assert format_lsn(parse_lsn("A/3000148") or 0) == "A/3000148"
+    for garbled in ("", "3000148", "0/", "x/1", "0/123456789", "0/1/2"):
+        assert parse_lsn(garbled) is None, garbled
+    assert later(None, "0/10") == "0/10"
+    assert later("0/20", "0/10") == "0/20"
+    assert later("0/10", "1/0") == "1/0"
+    assert later("0/20", "garbled") == "garbled"
+
+
+def test_the_client_sends_back_the_furthest_token_it_was_answered_with() -> None:
+    sent: list[str | None] = []
+    answers = iter(["0/20", "0/10", None, "0/30", None])
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get(CONSISTENCY_HEADER))
+        token = next(answers)
+        headers = {} if token is None else {CONSISTENCY_HEADER: token}
+        return httpx.Response(200, json={"status": "ok", "database": "postgresql"}, headers=headers)
+
+    with ClaimsClient("http://claims.test", transport=httpx.MockTransport(server)) as claims:
+        for _ in range(5):
+            claims.health()
+        assert claims.consistency == "0/30"
+    assert sent == [None, "0/20", "0/20", "0/20", "0/30"]
