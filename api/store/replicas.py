@@ -2,13 +2,12 @@
 
 The `Store` asks `ReplicaSet.choose` each time a request opens its first read; this
 module never decides on its own that a read may go to a replica. A replica serves a read
-when it answers, and either
-- the read carries a consistency token (the primary's log position after a write) and
-  the replica has replayed at least that far, or
-- the read carries none and the replica is at most `max_lag` seconds behind.
-Otherwise the read goes to the primary. What each replica has replayed is asked of it at
-most every `CHECK_INTERVAL` seconds (a replica that did not answer: every `DOWN_RETRY`),
-so a busy server spends one small query per replica per interval, not one per request.
+when it answers, is at most `max_lag` seconds behind the primary, and, when the read
+carries a consistency token (the primary's log position after a write), has replayed at
+least that far. Otherwise the read goes to the primary. What each replica has replayed
+is asked of it at most every `CHECK_INTERVAL` seconds (a replica that did not answer:
+every `DOWN_RETRY`), so a busy server spends one small query per replica per interval,
+not one per request.
 """
 
 from __future__ import annotations
@@ -188,11 +187,9 @@ class ReplicaSet:
         return None
 
     def _serves(self, state: ReplicaState, min_lsn: int | None) -> bool:
-        if not state.up:
+        if not state.up or state.lag is None or state.lag > self.max_lag:
             return False
-        if min_lsn is not None:
-            return state.replay_lsn is not None and state.replay_lsn >= min_lsn
-        return state.lag is not None and state.lag <= self.max_lag
+        return min_lsn is None or (state.replay_lsn is not None and state.replay_lsn >= min_lsn)
 
     def status(self) -> list[ReplicaReport]:
         """Every replica's state, asked anew (for the health probe)."""
