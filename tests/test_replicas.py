@@ -25,7 +25,8 @@ from pydantic import ValidationError
 
 from api import Settings, Store, create_app
 from api.client import ClaimsClient
-from api.store.db import Reader, ReplicaConfigError, Sql
+from api.store.db import Reader, ReplicaConfigError, Sql, normalize_url
+from api.store.replicas import ReplicaSet, ReplicaState
 from api.writes.keys import create_key
 from models.base import Scope
 from models.consistency import CONSISTENCY_HEADER, READ_FROM_HEADER, format_lsn, later, parse_lsn
@@ -312,3 +313,24 @@ def test_the_client_sends_back_the_furthest_token_it_was_answered_with() -> None
             claims.health()
         assert claims.consistency == "0/30"
     assert sent == [None, "0/20", "0/20", "0/20", "0/30"]
+
+
+def test_replicas_are_taken_in_turn_among_those_that_qualify() -> None:
+    replicas = ReplicaSet(
+        [normalize_url(f"postgresql://r{i}.invalid/claims") for i in range(3)], max_lag=5
+    )
+    fresh = time.monotonic() + 3600  # as if just asked, for the whole test
+    looked = [(True, 100, 0.0), (True, 50, 1.0), (True, 200, 9.0)]  # r2 lags past the bound
+    for replica, (up, lsn, lag) in zip(replicas.replicas, looked, strict=True):
+        replica._state = ReplicaState(up=up, replay_lsn=lsn, lag=lag, at=fresh)
+
+    def picks(count: int, min_lsn: int | None = None) -> list[str | None]:
+        chosen = [replicas.choose(min_lsn) for _ in range(count)]
+        return [None if r is None else r.name.split(".")[0] for r in chosen]
+
+    assert picks(4) == ["r0", "r1", "r0", "r0"]  # r2 is skipped: the next in turn serves
+    assert picks(3, min_lsn=80) == ["r0", "r0", "r0"]  # only r0 has replayed that far
+    assert picks(1, min_lsn=150) == [None]  # r2 has, but lags: the primary
+    replicas.replicas[0].failed()
+    assert picks(3) == ["r1", "r1", "r1"]
+    replicas.dispose()
