@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
+from api.http.consistency import ReadRouting
 from api.http.errors import install_error_handlers
 from api.http.limits import BodyLimit
 from api.http.methods import HeadAsGet
@@ -18,6 +19,7 @@ from api.router import create_router
 from api.settings import Settings
 from api.store.db import Store
 from api.store.migrate import ensure_current
+from models.consistency import CONSISTENCY_HEADER, READ_FROM_HEADER
 
 DESCRIPTION = """
 Claims with their provenance: **what** has been claimed about someone or something,
@@ -81,6 +83,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
+    if store.replicas is not None:
+        app.add_middleware(ReadRouting)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -92,8 +96,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 "If-Match",
                 "If-None-Match",
                 "Idempotency-Key",
+                CONSISTENCY_HEADER,
             ],
-            expose_headers=["ETag", "Link", "Location"],
+            expose_headers=["ETag", "Link", "Location", CONSISTENCY_HEADER, READ_FROM_HEADER],
         )
     app.include_router(create_router(store, settings))
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,10 +47,23 @@ class Settings(BaseSettings):
         description="Seconds a write waits for the store's write lock (SQLite allows one "
         "writer at a time) before it is refused with 503 and Retry-After.",
     )
+    read_database_url: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="PostgreSQL streaming replicas to send reads to: one URL, a "
+        "comma-separated list or a JSON list. Writes, and reads that must see a write "
+        "(see `Claims-Consistency`), go to `CLAIMS_DATABASE_URL`. Refused with a SQLite "
+        "store.",
+    )
+    read_max_lag: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a read replica may be behind the primary and still take "
+        "reads; one further behind (or down) is skipped, and its reads go to the primary.",
+    )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "read_database_url", mode="before")
     @classmethod
-    def _origins(cls, value: Any) -> Any:
+    def _listed(cls, value: Any) -> Any:
         """What the environment holds is text: empty is none, `[...]` is JSON, and
         anything else a comma-separated list."""
         if not isinstance(value, str):
@@ -62,5 +75,20 @@ class Settings(BaseSettings):
             try:
                 return json.loads(text)
             except ValueError:
-                raise ValueError(f"{value!r} is not a JSON list of origins") from None
-        return [origin.strip() for origin in text.split(",") if origin.strip()]
+                raise ValueError(f"{value!r} is not a JSON list") from None
+        return [item.strip() for item in text.split(",") if item.strip()]
+
+    @field_validator("read_database_url")
+    @classmethod
+    def _replicas_of_postgresql(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """Read replicas are PostgreSQL's: a SQLite store has none to send reads to."""
+        primary = str(info.data.get("database_url", ""))
+        if value and not primary.startswith(("postgres://", "postgresql")):
+            raise ValueError(
+                "read replicas need a PostgreSQL store (CLAIMS_DATABASE_URL); "
+                "SQLite has none: unset CLAIMS_READ_DATABASE_URL"
+            )
+        for url in value:
+            if not url.startswith(("postgres://", "postgresql")):
+                raise ValueError(f"{url.split('@')[-1]!r} is not a PostgreSQL URL")
+        return value

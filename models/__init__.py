@@ -23,7 +23,7 @@ from models.claim import (
     QuotePublic,
 )
 from models.entity import EntityCreate, EntityPublic, EntityRef, EntityUpdate
-from models.health import Health
+from models.health import Health, ReplicaHealth
 from models.history import History, Retraction, RevisionPublic
 from models.page import ClaimPage, EntityPage, FacetValue, ListPage, SourcePage
 from models.problem import FieldError, Problem
@@ -57,6 +57,7 @@ __all__ = [
     "QuantityPublic",
     "QuotePublic",
     "RejectCandidate",
+    "ReplicaHealth",
     "Retraction",
     "RevisionPublic",
     "SourceCreate",

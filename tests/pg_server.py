@@ -31,7 +31,13 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-__all__ = ["BIN_ENV_VAR", "PgServerError", "ThrowawayPostgres", "find_pg_bin_dir"]
+__all__ = [
+    "BIN_ENV_VAR",
+    "PgServerError",
+    "ThrowawayPostgres",
+    "ThrowawayStandby",
+    "find_pg_bin_dir",
+]
 
 BIN_ENV_VAR = "CLAIMS_PG_BIN"
 """Directory holding initdb, pg_ctl and postgres; overrides every other place we look."""
@@ -376,3 +382,86 @@ class ThrowawayPostgres:
             while time.monotonic() < deadline:
                 os.kill(pid, 0)  # raises ProcessLookupError once it is gone
                 time.sleep(0.05)
+
+
+def _with_basebackup(directory: Path) -> Path:
+    """`directory`, or the one its pg_ctl links to, whichever holds pg_basebackup too (a
+    PATH of symlinks may offer only the server binaries)."""
+    for candidate in (directory, Path(os.path.realpath(directory / "pg_ctl")).parent):
+        if os.access(candidate / "pg_basebackup", os.X_OK):
+            return candidate
+    raise PgServerError(f"no pg_basebackup beside the server binaries in {directory}")
+
+
+class ThrowawayStandby(ThrowawayPostgres):
+    """A hot standby of a running `ThrowawayPostgres`, streaming from it over loopback.
+
+        with ThrowawayPostgres() as primary, ThrowawayStandby(primary) as standby:
+            standby.wait_streaming()
+
+    Made the way a production replica is: `pg_basebackup -R` (which writes
+    `standby.signal` and the `primary_conninfo`) from the primary's replication
+    connection, then started on a port of its own. The primary's defaults already allow
+    it (wal_level=replica, max_wal_senders=10, and initdb's pg_hba trusts replication
+    connections from 127.0.0.1). Reads only; stopped and deleted like the primary.
+    """
+
+    def __init__(self, primary: ThrowawayPostgres, *, timeout: float = 60.0) -> None:
+        super().__init__(primary.dbname, base_dir=primary._base_dir, timeout=timeout)
+        self.primary = primary
+
+    def start(self) -> None:
+        if self._root is not None:
+            raise PgServerError("server already started")
+        self._bin_dir = _with_basebackup(find_pg_bin_dir(self._bin_override))
+        self._user = self._lookup_user()
+        self._root = Path(tempfile.mkdtemp(prefix="claims-pg-standby-", dir=self._base_dir))
+        try:
+            if self._user is not None:
+                os.chown(self._root, self._user.pw_uid, self._user.pw_gid)
+            self._run(
+                "pg_basebackup", "-D", str(self._root / "data"), "-h", self.primary.host,
+                "-p", str(self.primary.port), "-U", _SUPERUSER, "-R", "-X", "stream",
+                "-c", "fast", "--no-sync",
+            )  # fmt: skip
+            settings = {"unix_socket_directories": str(self._root), "hot_standby": "on"}
+            with (self._root / "data" / "postgresql.conf").open("a", encoding="utf-8") as conf:
+                conf.write("\n# throwaway standby\n")
+                conf.writelines(
+                    f"{key} = {_conf_value(value)}\n" for key, value in settings.items()
+                )
+            self._start_server()
+        except BaseException:
+            self.stop()
+            raise
+
+    def execute(self, statement: str) -> object:
+        """Run one statement on the standby's `postgres` database; its first value."""
+        with psycopg.connect(
+            host=_HOST, port=self.port, user=_SUPERUSER, dbname="postgres", autocommit=True
+        ) as conn:
+            row = conn.execute(statement).fetchone()
+            return None if row is None else row[0]
+
+    def wait_streaming(self) -> None:
+        """Until the standby streams from the primary and has replayed all it has sent."""
+        with psycopg.connect(
+            host=_HOST, port=self.primary.port, user=_SUPERUSER, dbname="postgres",
+            autocommit=True,
+        ) as conn:  # fmt: skip
+            row = conn.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
+        assert row is not None
+        target = row[0]
+        deadline = time.monotonic() + self._timeout
+        while time.monotonic() < deadline:
+            caught_up = self.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')"
+                f" AND pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
+            )
+            if caught_up:
+                return
+            time.sleep(0.05)
+        raise PgServerError(
+            f"the standby did not stream up to {target} within {self._timeout:.0f} s; "
+            f"its log:\n{self.log_path.read_text(errors='replace')}"
+        )

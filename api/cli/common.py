@@ -50,10 +50,10 @@ def settings_for(database_url: str | None, fixtures: Path | None = None) -> Sett
 
 def open_store(settings: Settings) -> Store:
     """The store the settings name; a clear line and exit 1 when it cannot be opened."""
-    from api.store.db import MissingDriverError, Store
+    from api.store.db import MissingDriverError, ReplicaConfigError, Store
 
     try:
         return Store.from_settings(settings)
-    except MissingDriverError as exc:
+    except (MissingDriverError, ReplicaConfigError) as exc:
         typer.echo(f"cannot open the store: {exc}", err=True)
         raise typer.Exit(1) from None

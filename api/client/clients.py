@@ -16,6 +16,7 @@ from api.client.calls import Call
 from api.client.core import AsyncSender, SyncSender
 from api.client.operations import Operations
 from api.client.query import encode_query
+from models.consistency import CONSISTENCY_HEADER, later
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0)
 
@@ -25,7 +26,17 @@ _Transport = TypeVar("_Transport", bound=httpx.BaseTransport | httpx.AsyncBaseTr
 
 
 class _ClientBase(Operations, ABC, Generic[_Http, _Transport]):
-    """What both clients share: the base URL, default headers and ownership of `http`."""
+    """What both clients share: the base URL, default headers and ownership of `http`,
+    and the consistency token of the last write it saw answered.
+
+    A server with read replicas answers each write with a `Claims-Consistency` token; the
+    client keeps the furthest one and sends it with every later request, so its reads
+    see its own writes (a replica that has not replayed them leaves the read to the
+    primary). Set `consistency` to None to stop sending it, or to a token another client
+    got, to read that client's writes.
+    """
+
+    consistency: str | None
 
     def __init__(
         self,
@@ -49,6 +60,7 @@ class _ClientBase(Operations, ABC, Generic[_Http, _Transport]):
         if api_key is not None:
             self._headers["Authorization"] = f"Bearer {api_key}"
         self._owns_http = http is None
+        self.consistency = None
         self.http: _Http = http if http is not None else self._open(transport, timeout)
 
     @abstractmethod
@@ -63,8 +75,21 @@ class _ClientBase(Operations, ABC, Generic[_Http, _Transport]):
             self._prefix + call.path,
             params=encode_query(call.params),
             json=call.json,
-            headers={**self._headers, **call.headers},
+            headers=self._headers_for(call),
         )
+
+    def _headers_for(self, call: Call[Any]) -> dict[str, str]:
+        headers = {**self._headers, **call.headers}
+        if self.consistency is not None:
+            headers[CONSISTENCY_HEADER] = self.consistency
+        return headers
+
+    def _answered(self, response: httpx.Response) -> httpx.Response:
+        """Keep the answer's consistency token, if it is further along than ours."""
+        token = response.headers.get(CONSISTENCY_HEADER)
+        if token is not None:
+            self.consistency = later(self.consistency, token)
+        return response
 
 
 class ClaimsClient(_ClientBase[httpx.Client, httpx.BaseTransport], SyncSender):
@@ -76,7 +101,7 @@ class ClaimsClient(_ClientBase[httpx.Client, httpx.BaseTransport], SyncSender):
         return httpx.Client(transport=transport, timeout=timeout)
 
     def _send(self, call: Call[_R]) -> _R:
-        return call.answer(self.http.send(self._request(call)))
+        return call.answer(self._answered(self.http.send(self._request(call))))
 
     def close(self) -> None:
         """Close the httpx client if this one made it; a given one belongs to its giver."""
@@ -105,7 +130,7 @@ class AsyncClaimsClient(_ClientBase[httpx.AsyncClient, httpx.AsyncBaseTransport]
         return httpx.AsyncClient(transport=transport, timeout=timeout)
 
     async def _send(self, call: Call[_R]) -> _R:
-        return call.answer(await self.http.send(self._request(call)))
+        return call.answer(self._answered(await self.http.send(self._request(call))))
 
     async def aclose(self) -> None:
         """Close the httpx client if this one made it; a given one belongs to its giver."""

@@ -6,11 +6,12 @@ ORM sessions for writes, a `Reader` (SQL text in, tuples out) for the read path.
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -19,10 +20,13 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from api.settings import Settings
+from api.store.replicas import ReadRoute, Replica, ReplicaReport, ReplicaSet
+from models.consistency import parse_lsn
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,10 @@ class MissingDriverError(RuntimeError):
     """The store's URL needs a database driver this installation does not have."""
 
 
+class ReplicaConfigError(ValueError):
+    """Read replicas were given for a store that cannot have them (SQLite)."""
+
+
 def normalize_url(raw: str) -> URL:
     """Accept the URL spellings users paste and pick the driver we ship for each engine."""
     url = make_url(raw)
@@ -65,6 +73,7 @@ def _is_memory_sqlite(url: URL) -> bool:
 
 
 DEFAULT_WRITE_TIMEOUT = 5.0
+DEFAULT_READ_MAX_LAG = 10.0
 
 
 class StoreBusyError(Exception):
@@ -232,7 +241,14 @@ class Reader:
 class Store:
     """One database: SQLite (the zero set-up default) or PostgreSQL, chosen by URL."""
 
-    def __init__(self, database_url: str, *, write_timeout: float = DEFAULT_WRITE_TIMEOUT) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        write_timeout: float = DEFAULT_WRITE_TIMEOUT,
+        read_urls: Sequence[str] = (),
+        read_max_lag: float = DEFAULT_READ_MAX_LAG,
+    ) -> None:
         self.url = normalize_url(database_url)
         # Seconds a write may wait for the write lock before it is refused (StoreBusyError).
         self.write_timeout = write_timeout
@@ -241,10 +257,36 @@ class Store:
         self._read_engine: Engine | None = None
         # Called with the text of every statement the read path runs (tests count them).
         self.read_listeners: list[Callable[[str], None]] = []
+        # Read replicas (PostgreSQL only), and the request a routed view serves (`routed`).
+        self.replicas: ReplicaSet | None = None
+        self._route: ReadRoute | None = None
+        if read_urls:
+            if self.dialect != "postgresql":
+                self.engine.dispose()
+                raise ReplicaConfigError(
+                    "read replicas need a PostgreSQL store; SQLite has none to read from"
+                )
+            self.replicas = ReplicaSet([normalize_url(url) for url in read_urls], read_max_lag)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
-        return cls(settings.database_url, write_timeout=settings.write_timeout)
+        return cls(
+            settings.database_url,
+            write_timeout=settings.write_timeout,
+            read_urls=settings.read_database_url,
+            read_max_lag=settings.read_max_lag,
+        )
+
+    def routed(self, route: ReadRoute) -> Store:
+        """This store as one request sees it: its reads go where `route` allows (a
+        replica or the primary), and its writes record their consistency token there.
+
+        Only a store with replicas needs a routed view; the store itself reads from the
+        primary (the CLI, loaders, anything outside a request).
+        """
+        view = copy.copy(self)
+        view._route = route
+        return view
 
     def _create_engine(self) -> Engine:
         if self.url.get_backend_name() != "sqlite":
@@ -318,29 +360,123 @@ class Store:
             self._read_engine = engine
         return self._read_engine
 
+    def _pick(self, route: ReadRoute) -> Replica | None:
+        """Where the request's reads go: the replica it is pinned to, or the one
+        `ReplicaSet.choose` allows, or (None) the primary."""
+        if route.pinned is None:
+            chosen = None
+            if not route.primary_only and self.replicas is not None:
+                chosen = self.replicas.choose(route.min_lsn)
+            route.pinned = chosen or "primary"
+        return None if route.pinned == "primary" else route.pinned
+
+    def _from_primary(self, route: ReadRoute) -> Engine:
+        route.pinned = "primary"
+        route.served.add("primary")
+        return self._reads()
+
     @contextmanager
     def reader(self) -> Iterator[Reader]:
-        connection = self._reads().raw_connection()
+        route = self._route
+        if route is None:
+            connection = self._reads().raw_connection()
+        else:
+            connection = self._routed_connection(route)
         try:
             yield Reader(connection, self.read_listeners, self.dialect)
         finally:
             connection.close()
 
+    def _routed_connection(self, route: ReadRoute) -> Any:
+        replica = self._pick(route)
+        if replica is not None:
+            try:
+                connection = replica.engine.raw_connection()
+            except SQLAlchemyError:
+                # Down since it was last asked: skip it for a while, read from the primary.
+                replica.failed()
+            else:
+                route.served.add("replica")
+                return connection
+        return self._from_primary(route).raw_connection()
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with Session(self.engine) as session:
+        """A session for reads (and, outside a request, for anything): on the primary,
+        or in a request with replicas, on wherever its reads go."""
+        route = self._route
+        if route is None:
+            with Session(self.engine) as session:
+                yield session
+            return
+        with _RoutedSession(self, route) as session:
             yield session
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
-        """A session for one write transaction, serialised with other writers on SQLite."""
+        """A session for one write transaction, serialised with other writers on SQLite.
+
+        Always on the primary; in a request with replicas, each commit records the
+        primary's log position after it as the request's consistency token.
+        """
         with Session(self.engine.execution_options(sqlite_begin="IMMEDIATE")) as session:
+            route = self._route
+            if route is not None:
+                event.listen(session, "after_commit", lambda _s: self._record_token(route))
             yield session
+
+    def _record_token(self, route: ReadRoute) -> None:
+        """The primary's log position now, just after a commit: every replica that has
+        replayed this far holds the commit. (The insert position, not the write position:
+        with asynchronous commit the commit record may not be written out yet.)"""
+        try:
+            with self.engine.connect() as connection:
+                text = connection.exec_driver_sql(
+                    "SELECT pg_current_wal_insert_lsn()::text"
+                ).scalar()
+        except SQLAlchemyError:
+            return  # committed all the same; the answer goes without a token
+        position = parse_lsn(str(text))
+        if position is not None and (route.token is None or position > route.token):
+            route.token = position
+
+    def ping(self) -> None:
+        """One trivial query on the primary; raises SQLAlchemyError when it cannot answer."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    def replica_status(self) -> list[ReplicaReport] | None:
+        """Each read replica with its state, asked now; None without replicas."""
+        return None if self.replicas is None else self.replicas.status()
 
     def dispose(self) -> None:
         if self._read_engine is not None:
             self._read_engine.dispose()
+        if self.replicas is not None:
+            self.replicas.dispose()
         self.engine.dispose()
 
     def __repr__(self) -> str:
         return f"Store({self.url.render_as_string(hide_password=True)!r})"
+
+
+class _RoutedSession(Session):
+    """A read session that picks its database at its first statement, not when it is
+    opened: opening a session happens on the event loop, where asking a replica for its
+    state must not."""
+
+    def __init__(self, store: Store, route: ReadRoute) -> None:
+        super().__init__(store.engine)
+        self._store = store
+        self._route = route
+        self._picked: Engine | None = None
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
+        if self._picked is None:
+            replica = self._store._pick(self._route)
+            if replica is None:
+                self._picked = self._store._from_primary(self._route)
+            else:
+                self._route.served.add("replica")
+                self._picked = replica.engine
+        return self._picked
