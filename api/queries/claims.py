@@ -196,13 +196,14 @@ def export_filters(
 
 
 def claim_batches(
-    store: Store, filters: ClaimFilters, sort: ClaimSort | None, batch: int = EXPORT_BATCH
+    store: Store, filters: ClaimFilters, sort: ClaimSort | None, batch: int | None = None
 ) -> Iterator[list[str]]:
     """Every claim the filters match, as stored JSON, `batch` at a time, in the order of
     the list's pages: a keyset walk like following `next` links, each batch read with a
     reader of its own (so no connection or snapshot is held while a client reads slowly).
     A claim written while the walk is under way appears if it falls after the position
     reached, as it would for a client following pages."""
+    batch = batch or EXPORT_BATCH
     after: list[Any] | None = None
     while True:
         with store.reader() as reader:
