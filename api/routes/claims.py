@@ -16,12 +16,13 @@ from api.errors import (
     retracted,
     unsupported_media_type,
 )
-from api.http import paging
+from api.http import jsonld, paging
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.exports import CLAIM_LIST_CONTENT, export_response, refuse_paging
+from api.http.links import service_root
 from api.http.negotiation import CSV, JSON, JSON_LD, NDJSON, preferred
 from api.http.params import parse_query, query_docs
 from api.queries import claim_list, history
@@ -87,9 +88,12 @@ async def answer_claims(
         whole_set=reads_whole_set(params),
     )
     headers: dict[str, str] = {"Vary": "Accept"}
-    link = paging.next_link(
-        request, headers, page.last, settings_of(request).public_url, sort_scope
-    )
+    public_url = settings_of(request).public_url
+    link = paging.next_link(request, headers, page.last, public_url, sort_scope)
+    if wanted == JSON_LD:
+        root, url = service_root(request, public_url), str(request.url)
+        body = await read(store, jsonld.linked_page, store, root, url, page.items, link)
+        return Response(body, media_type=JSON_LD, headers=headers)
     return Response(page.json(link), media_type=JSON, headers=headers)
 
 
@@ -158,12 +162,19 @@ async def list_claims(request: Request) -> Response:
     "/claims/{claim_id}",
     summary="Get a claim",
     response_model=ClaimPublic,
-    responses=problem_responses(404, 410, 422),
+    responses=problem_responses(404, 410, 422)
+    | {
+        200: {
+            "description": "The claim (JSON, or JSON-LD with `Accept: application/ld+json`).",
+            "content": {JSON_LD: {"schema": {"type": "object"}}},
+        }
+    },
 )
 async def get_claim(request: Request, claim_id: ClaimId) -> Response:
     """One claim with its verbatim quote, claimant, entities and attribution chain. A
     retracted claim answers 410 with its retraction record, and the ETag that restoring
-    it (`POST /claims/{claim_id}/restore`) needs."""
+    it (`POST /claims/{claim_id}/restore`) needs. `Accept: application/ld+json` gives
+    the claim as linked data (schema.org, Web Annotation, PROV)."""
     store = store_of(request)
     claim = await read(store, stored_claim, store, claim_id)
     if claim is None:
@@ -172,7 +183,13 @@ async def get_claim(request: Request, claim_id: ClaimId) -> Response:
     if claim.retracted:
         note = RetractionNote.model_validate_json(_retraction_json(claim.body))
         raise retracted(Retraction(claim=claim_id, **note.model_dump()), etag)
-    response = Response(claim.body, media_type="application/json")
+    if preferred(request, (JSON, JSON_LD)) == JSON_LD:
+        root = service_root(request, settings_of(request).public_url)
+        body = await read(store, jsonld.linked_claim, store, root, claim.body)
+        response = Response(body, media_type=JSON_LD, headers={"Vary": "Accept"})
+        tag_response(request, response, jsonld.content_tag(body))
+        return response
+    response = Response(claim.body, media_type=JSON, headers={"Vary": "Accept"})
     tag_response(request, response, etag)
     return response
 
