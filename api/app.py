@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 "If-None-Match",
                 "Idempotency-Key",
             ],
-            expose_headers=["ETag", "Link", "Location"],
+            expose_headers=["ETag", "Link", "Location", "Content-Disposition"],
         )
     app.include_router(create_router(store, settings))
 

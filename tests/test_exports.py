@@ -251,6 +251,19 @@ def test_accept_chooses_the_representation(
     assert "Accept" in response.headers["vary"]
 
 
+def test_head_of_an_export_sends_its_headers_and_reads_nothing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_reading(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a HEAD read the claims")
+
+    monkeypatch.setattr("api.routes.claims.claim_batches", no_reading)
+    head = client.head("/claims?format=csv")
+    assert head.status_code == 200
+    assert head.headers["content-disposition"] == 'attachment; filename="claims.csv"'
+    assert head.content == b""
+
+
 def test_format_wins_over_accept(client: TestClient) -> None:
     response = client.get("/claims?format=ndjson", headers={"Accept": "text/csv"})
     assert response.headers["content-type"] == "application/x-ndjson"

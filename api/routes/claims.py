@@ -23,6 +23,7 @@ from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.exports import CLAIM_LIST_CONTENT, export_response, refuse_paging
 from api.http.links import service_root
+from api.http.methods import is_head
 from api.http.negotiation import CSV, JSON, JSON_LD, NDJSON, preferred
 from api.http.params import parse_query, query_docs
 from api.queries import claim_list, history
@@ -119,7 +120,8 @@ async def _export(
     store = store_of(request)
     filters = await read(store, _export_filters, store, params, entity, scope)
     name = "claims" if scope is None else f"{scope.kind}-{scope.name}-claims"
-    return export_response(media_type, claim_batches(store, filters, params.sort), name)
+    batches = iter(()) if is_head(request.scope) else claim_batches(store, filters, params.sort)
+    return export_response(media_type, batches, name)
 
 
 def _export_filters(
