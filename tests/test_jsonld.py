@@ -204,8 +204,11 @@ def test_urls_follow_the_public_url(store: Store) -> None:
         Settings(database_url="sqlite://", public_url="https://claims.example.org/v1"),
         store=store,
     )
+    public = "https://claims.example.org/v1"
     with TestClient(app) as client:
         graph = graph_of(client.get(f"/claims/{DIRECT}", headers=LD))
-    assert (URIRef(f"https://claims.example.org/v1/claims/{DIRECT}"), RDF.type, SCHEMA.Claim) in (
-        graph
-    )
+        page = graph_of(client.get("/claims?entity=legion&limit=2", headers=LD))
+    assert (URIRef(f"{public}/claims/{DIRECT}"), RDF.type, SCHEMA.Claim) in graph
+    (listed,) = list(page.subjects(RDF.type, SCHEMA.ItemList))
+    assert listed == URIRef(f"{public}/claims?entity=legion&limit=2")
+    assert str(one(page, listed, VOCAB.next)).startswith(f"{public}/claims?entity=legion")

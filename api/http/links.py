@@ -51,3 +51,14 @@ def service_root(request: Request, public_url: str | None) -> str:
         path = prefix[len(root) :] if root and prefix.startswith(root) else prefix
         return public_url.rstrip("/") + path
     return f"{request.url.scheme}://{request.url.netloc}{prefix}"
+
+
+def request_url(request: Request, public_url: str | None) -> str:
+    """The URL that was asked, as the public sees it (under `public_url` when set)."""
+    if not public_url:
+        return str(request.url)
+    root: str = request.scope.get("root_path", "")
+    path = request.url.path
+    path = path[len(root) :] if root and path.startswith(root) else path
+    query = request.url.query
+    return f"{public_url.rstrip('/')}{path}" + (f"?{query}" if query else "")

@@ -22,7 +22,7 @@ from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.exports import CLAIM_LIST_CONTENT, export_response, refuse_paging
-from api.http.links import service_root
+from api.http.links import request_url, service_root
 from api.http.methods import is_head
 from api.http.negotiation import CSV, JSON, JSON_LD, NDJSON, preferred
 from api.http.params import parse_query, query_docs
@@ -92,7 +92,7 @@ async def answer_claims(
     public_url = settings_of(request).public_url
     link = paging.next_link(request, headers, page.last, public_url, sort_scope)
     if wanted == JSON_LD:
-        root, url = service_root(request, public_url), str(request.url)
+        root, url = service_root(request, public_url), request_url(request, public_url)
         body = await read(store, jsonld.linked_page, store, root, url, page.items, link)
         return Response(body, media_type=JSON_LD, headers=headers)
     return Response(page.json(link), media_type=JSON, headers=headers)
