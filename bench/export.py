@@ -6,8 +6,9 @@ stream as a client would, and sample the server's resident memory every few
 milliseconds meanwhile. An export streams keyset batches of stored documents, so the
 server's peak memory should stay near its idle size whatever the size of the store.
 
-    python bench/export.py --sizes 1000,100k            # generated stores, cached in bench/data
-    python bench/export.py --database-url postgresql://... # a store you already have
+    python bench/export.py --sizes 1000,100k             # SQLite stores, cached in bench/data
+    python bench/export.py --sizes 1000,100k --postgres  # generated into a throwaway PostgreSQL
+    python bench/export.py --database-url postgresql://...  # a store you already have
 
 Memory is read from /proc (VmRSS while sampling; VmHWM, the peak the kernel kept, at the
 end), or from psutil when it is installed. Linux only.
@@ -193,6 +194,11 @@ def main() -> None:
     where.add_argument("--database-url", help="export this store instead (any URL)")
     parser.add_argument("--data-dir", type=Path, default=HERE / "data")
     parser.add_argument("--gzip", action="store_true", help="ask for gzip (sizes compressed)")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="generate each size into a throwaway PostgreSQL server instead (as pg.py does)",
+    )
     args = parser.parse_args()
     logs = Path(args.data_dir) / "export-server.log"
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
@@ -200,8 +206,17 @@ def main() -> None:
         measure(args.database_url.split("@")[-1], args.database_url, args.gzip, logs)
         return
     for size in (parse_size(part) for part in args.sizes.split(",")):
+        if args.postgres:
+            sys.path.insert(0, str(HERE.parent / "tests"))
+            from generate import generate
+            from pg_server import ThrowawayPostgres
+
+            with ThrowawayPostgres(dbname=f"export_{size}") as pg:
+                generate(size, pg.url)
+                measure(f"PostgreSQL, {size:,} claims", pg.url, args.gzip, logs)
+            continue
         path = ensure_store(size, args.data_dir, {})
-        measure(f"{size:,} claims ({path})", f"sqlite:///{path.resolve()}", args.gzip, logs)
+        measure(f"SQLite, {size:,} claims ({path})", f"sqlite:///{path.resolve()}", args.gzip, logs)
 
 
 if __name__ == "__main__":
