@@ -9,8 +9,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
+from api.http.caching import CacheControl
 from api.http.consistency import ReadRouting
 from api.http.errors import install_error_handlers
 from api.http.limits import BodyLimit
@@ -34,6 +36,9 @@ source this store holds.
   header; follow `next` until it is null.
 * Errors are `application/problem+json` (RFC 9457) naming the parameter at fault.
 """
+
+# Answers of at least this many bytes are gzip-compressed for clients that accept it.
+GZIP_MINIMUM_SIZE = 1000
 
 TAGS = [
     {"name": "claims", "description": "What was claimed, by whom, where and when."},
@@ -81,8 +86,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.claims_store = store
     install_error_handlers(app)
+    # Inside HeadAsGet, so a HEAD's headers are those of the compressed GET; streamed
+    # exports are compressed chunk by chunk as they go.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=6)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(CacheControl)
     if store.replicas is not None:
         app.add_middleware(ReadRouting)
     if settings.cors_origins:
@@ -98,7 +107,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 "Idempotency-Key",
                 CONSISTENCY_HEADER,
             ],
-            expose_headers=["ETag", "Link", "Location", CONSISTENCY_HEADER, READ_FROM_HEADER],
+            expose_headers=[
+                "ETag",
+                "Link",
+                "Location",
+                "Content-Disposition",
+                CONSISTENCY_HEADER,
+                READ_FROM_HEADER,
+            ],
         )
     app.include_router(create_router(store, settings))
 

@@ -134,6 +134,7 @@ class Probe:
     term_claims: int
     mid_claim: str
     linked_claim: str  # a claim with relations, from the middle of the relation table
+    disputed_rare: str  # the rarest entity that is in a dispute
 
 
 def probe(path: Path) -> Probe:
@@ -188,9 +189,19 @@ def probe(path: Path) -> Probe:
         ).fetchone()
         if linked is None:
             raise SystemExit(f"{path}: no relations; is this a generated store?")
+        # The rarest entity (highest number) with a dispute: at 1M the rarest of all has
+        # a claim or two, and seldom a relation.
+        (disputed,) = db.execute(
+            """SELECT e.slug FROM relation_entity re
+               JOIN relation r ON r.id = re.relation_id
+               JOIN entity e ON e.id = re.entity_id
+               WHERE r.type IN ('contradicts', 'undermines', 'qualifies')
+                 AND r.retracted_at IS NULL AND e.slug LIKE 'entity-%'
+               ORDER BY CAST(substr(e.slug, 8) AS INTEGER) DESC LIMIT 1"""
+        ).fetchone()
     finally:
         db.close()
-    return Probe(claims, rare, deep, term, doc, mid, linked[0])
+    return Probe(claims, rare, deep, term, doc, mid, linked[0], disputed)
 
 
 # --- targets --------------------------------------------------------------------------
@@ -239,7 +250,7 @@ def targets(p: Probe) -> list[Target]:
         Target("unfiltered first page", "api", f"/claims?{page}"),
         Target("a claim's relations", "api", f"/claims/{p.linked_claim}/relations?{page}"),
         Target("disputes (popular)", "api", f"/entities/{POPULAR}/disputes?{page}"),
-        Target("disputes (rare)", "api", f"/entities/{p.rare_entity}/disputes?{page}"),
+        Target("disputes (rare)", "api", f"/entities/{p.disputed_rare}/disputes?{page}"),
         Target("timeline (popular)", "api", f"/entities/{POPULAR}/timeline?{page}"),
         Target(
             "popular entity, by event date",
@@ -601,7 +612,8 @@ def report(result: SizeResult) -> str:
         f"store: {result.store} ({result.store_mb:.0f} MB on disk); "
         f"RSS after the load: API {result.rss_mb['api']:.0f} MB, "
         f"ceiling {result.rss_mb[CEILING]:.0f} MB, Datasette {result.rss_mb[DATASETTE]:.0f} MB",
-        f"rare entity: {p.rare_entity}; q={p.term} matches {p.term_claims} claims "
+        f"rare entity: {p.rare_entity}; rarest disputed: {p.disputed_rare}; "
+        f"q={p.term} matches {p.term_claims} claims "
         f"({100 * p.term_claims / p.claims:.2f}%)",
         "",
         table(result),

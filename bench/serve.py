@@ -21,11 +21,11 @@ DATASETTE_METADATA = HERE / "datasette.yaml"
 DATASETTE_NAME = "claims"  # the database name datasette.yaml configures
 
 
-def api_app(db: Path) -> Any:
-    """Our service exactly as `claims serve` builds it."""
+def api_app(db: Path | None, database_url: str | None = None) -> Any:
+    """Our service exactly as `claims serve` builds it, on a SQLite file or any URL."""
     from api import Settings, create_app
 
-    return create_app(Settings(database_url=f"sqlite:///{db}"))
+    return create_app(Settings(database_url=database_url or f"sqlite:///{db}"))
 
 
 def ceiling_app(db: Path, entity: str, limit: int) -> Any:
@@ -50,17 +50,23 @@ def datasette_app(db: Path) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("target", choices=["api", "ceiling", "datasette"])
-    parser.add_argument("--db", type=Path, required=True, help="SQLite store to serve")
+    store = parser.add_mutually_exclusive_group(required=True)
+    store.add_argument("--db", type=Path, help="SQLite store to serve")
+    store.add_argument("--database-url", help="api: any store URL (PostgreSQL too)")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--entity", default="entity-0", help="ceiling: whose claims to serve")
     parser.add_argument("--limit", type=int, default=20, help="ceiling: claims on the page")
     args = parser.parse_args()
-    db = args.db.resolve()
+    if args.database_url and args.target != "api":
+        parser.error("--database-url serves the api target only")
+    db = args.db.resolve() if args.db else None
     if args.target == "api":
-        app = api_app(db)
+        app = api_app(db, args.database_url)
     elif args.target == "ceiling":
+        assert db is not None
         app = ceiling_app(db, args.entity, args.limit)
     else:
+        assert db is not None
         app = datasette_app(db)
     uvicorn.run(
         app, host="127.0.0.1", port=args.port, workers=1, log_level="warning", access_log=False

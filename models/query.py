@@ -159,6 +159,13 @@ class ClaimFilterParams(PageParams):
         description="`exact` adds the size of the whole filtered set (it reads every match, "
         "so it is opt-in).",
     )
+    format: Literal["csv", "ndjson"] | None = Field(
+        default=None,
+        description="`csv` or `ndjson` exports every claim the filters match, not one page, "
+        "streamed as an attachment (as does `Accept: text/csv` or `application/x-ndjson`). "
+        "An export is never paged: it refuses `cursor`, `limit`, `count`, `facet` and "
+        "`facet_size`.",
+    )
 
 
 class ClaimListParams(ClaimFilterParams):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -14,24 +16,45 @@ from api import Settings, Store, create_app
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = re.compile(
-    r"```console\n\$ curl -s '(?P<url>localhost:8000[^']*)'\n```\n+"
-    r"```(?P<kind>json|text)\n(?P<body>.*?)\n```",
+    r"```console\n\$ curl -s (?:-H '(?P<header>[^':]+): (?P<value>[^']*)' )?"
+    r"'(?P<url>localhost:8000[^']*)'\n```\n+"
+    r"(?:<details>.*?\n\n)?"
+    r"```(?P<kind>json|text|csv|ndjson)\n(?P<body>.*?)\n```",
     re.S,
 )
-EXAMPLES = [(m["url"], m["kind"], m["body"]) for m in EXAMPLE.finditer(README)]
+EXAMPLES = [
+    (m["url"], m["kind"], m["body"], {m["header"]: m["value"]} if m["header"] else {})
+    for m in EXAMPLE.finditer(README)
+]
 
 
 def test_the_readme_has_examples() -> None:
     assert len(EXAMPLES) >= 5
+    # Exports and linked data are shown too.
+    assert {"csv", "ndjson"} <= {kind for _url, kind, _body, _headers in EXAMPLES}
+    assert {"Accept": "application/ld+json"} in [headers for *_, headers in EXAMPLES]
 
 
-@pytest.mark.parametrize(("url", "kind", "body"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
-def test_readme_examples_answer_as_shown(store: Store, url: str, kind: str, body: str) -> None:
+@pytest.mark.parametrize(
+    ("url", "kind", "body", "headers"),
+    EXAMPLES,
+    ids=[" ".join([*e[3].values(), e[0]]) for e in EXAMPLES],
+)
+def test_readme_examples_answer_as_shown(
+    store: Store, url: str, kind: str, body: str, headers: dict[str, str]
+) -> None:
     app = create_app(Settings(database_url="sqlite://"), store=store)
     client = TestClient(app, base_url="http://localhost:8000")
-    response = client.get(url.removeprefix("localhost:8000"))
+    response = client.get(url.removeprefix("localhost:8000"), headers=headers)
     if kind == "json":
         assert response.json() == json.loads(body)
+    elif kind == "csv":
+        # The answer ends its records in CRLF (RFC 4180); the README in LF.
+        sent = list(csv.reader(io.StringIO(response.text, newline="")))
+        assert sent == list(csv.reader(io.StringIO(body)))
+    elif kind == "ndjson":
+        sent = [json.loads(line) for line in response.text.splitlines()]
+        assert sent == [json.loads(line) for line in body.splitlines()]
     else:
         assert response.text == body
 

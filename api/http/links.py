@@ -38,3 +38,27 @@ def add_link(headers: MutableHeaders, link: str) -> None:
     links comma-separated in one field)."""
     current = headers.get("Link")
     headers["Link"] = f"{current}, {link}" if current else link
+
+
+def service_root(request: Request, public_url: str | None) -> str:
+    """The absolute URL the service's paths (`/claims`, `/sources`...) hang under, in the
+    copy of the router that was asked (`public_url` replaces scheme, host and root path)."""
+    route = request.scope.get("route")
+    template = route.path if isinstance(route, APIRoute) else request.url.path
+    prefix = _prefix(request, template)
+    if public_url:
+        root: str = request.scope.get("root_path", "")
+        path = prefix[len(root) :] if root and prefix.startswith(root) else prefix
+        return public_url.rstrip("/") + path
+    return f"{request.url.scheme}://{request.url.netloc}{prefix}"
+
+
+def request_url(request: Request, public_url: str | None) -> str:
+    """The URL that was asked, as the public sees it (under `public_url` when set)."""
+    if not public_url:
+        return str(request.url)
+    root: str = request.scope.get("root_path", "")
+    path = request.url.path
+    path = path[len(root) :] if root and path.startswith(root) else path
+    query = request.url.query
+    return f"{public_url.rstrip('/')}{path}" + (f"?{query}" if query else "")

@@ -2,7 +2,8 @@
 
 FastAPI routes serve only the methods they declare, so without this every HEAD would be a
 405. The request goes to the GET route and its body is dropped on the way out, so the
-headers (ETag, Content-Length, Link) are exactly GET's.
+headers (ETag, Content-Length, Link) are exactly GET's. A streamed export reads nothing
+for a HEAD (`is_head`): it sends its headers and an empty stream.
 """
 
 from __future__ import annotations
@@ -28,4 +29,13 @@ class HeadAsGet:
                 return
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app({**scope, "method": "GET", _HEAD: True}, receive, headers_only)
+
+
+_HEAD = "claims.head"  # set on the scope of a HEAD answered as a GET
+
+
+def is_head(scope: Scope) -> bool:
+    """Whether this GET answers a HEAD: its body will be dropped, so a route may skip
+    making one that costs much (an export)."""
+    return bool(scope.get(_HEAD))

@@ -8,6 +8,7 @@ rendered from `ClaimPublic` when it was written (`api.store.documents`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -176,6 +177,47 @@ def claims_page(
 
 def _json(value: Any) -> str:
     return pydantic_core.to_json(value).decode()
+
+
+# Claims an export reads at a time: one statement, one reader, one chunk sent.
+EXPORT_BATCH = 500
+
+
+def export_filters(
+    store: Store,
+    params: ClaimFilterParams,
+    *,
+    entity: str | None = None,
+    scope: Scope | None = None,
+) -> ClaimFilters:
+    """The filters of an export, names resolved (a 404 or 422 before anything is sent)."""
+    with store.reader() as reader:
+        return resolve(reader, params, entity=entity, scope=scope)
+
+
+def claim_batches(
+    store: Store, filters: ClaimFilters, sort: ClaimSort | None, batch: int | None = None
+) -> Iterator[list[str]]:
+    """Every claim the filters match, as stored JSON, `batch` at a time, in the order of
+    the list's pages: a keyset walk like following `next` links, each batch read with a
+    reader of its own (so no connection or snapshot is held while a client reads slowly).
+    A claim written while the walk is under way appears if it falls after the position
+    reached, as it would for a client following pages."""
+    batch = batch or EXPORT_BATCH
+    after: list[Any] | None = None
+    while True:
+        with store.reader() as reader:
+            statement, n_keys = claim_list.page(
+                filters, dialect=store.dialect, limit=batch, sort=sort, after=after
+            )
+            rows = reader.rows(statement)
+        more = len(rows) > batch
+        rows = rows[:batch]
+        if rows:
+            yield [row[n_keys] for row in rows]
+        if not more:
+            return
+        after = list(rows[-1][:n_keys])
 
 
 # --- one claim -----------------------------------------------------------------------

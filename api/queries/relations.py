@@ -216,3 +216,19 @@ def _entry(row: tuple[Any, ...]) -> str:
         "inferred": bool(event_inferred if event else claimed_inferred if claimed else False),
     }
     return f'{_json(shown)[:-1]},"claim":{body}}}'
+
+
+def touching(reader: Reader, claim_ids: list[str]) -> list[tuple[str, str, str]]:
+    """(type, from, to) of every standing relation from or to these claims (public ids),
+    in relation order: what the linked-data answers say of how the claims bear on others."""
+    if not claim_ids:
+        return []
+    names = {f"c{n}": claim_id for n, claim_id in enumerate(claim_ids)}
+    listed = ", ".join(f":{name}" for name in names)
+    text = (
+        "SELECT r.type, fc.public_id, tc.public_id FROM relation r "
+        "JOIN claim fc ON fc.id = r.from_claim_id JOIN claim tc ON tc.id = r.to_claim_id "
+        f"WHERE {_LIVE} AND (fc.public_id IN ({listed}) OR tc.public_id IN ({listed})) "
+        "ORDER BY r.id"
+    )
+    return [(str(t), str(f), str(to)) for t, f, to in reader.rows(reader.sql(text, **names))]

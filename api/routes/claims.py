@@ -16,18 +16,25 @@ from api.errors import (
     retracted,
     unsupported_media_type,
 )
-from api.http import paging
+from api.http import jsonld, paging
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
+from api.http.exports import CLAIM_LIST_CONTENT, export_response, refuse_paging
+from api.http.links import request_url, service_root
+from api.http.methods import is_head
+from api.http.negotiation import CSV, JSON, JSON_LD, NDJSON, preferred
 from api.http.params import parse_query, query_docs
 from api.queries import claim_list, history
+from api.queries.claim_list import ClaimFilters
 from api.queries.claims import (
     ClaimPageResult,
     Scope,
+    claim_batches,
     claim_row,
     claims_page,
+    export_filters,
     reads_whole_set,
     stored_claim,
 )
@@ -51,6 +58,11 @@ ClaimId = Annotated[
 ]
 
 
+# What a claim list answers: a page as JSON (the default) or JSON-LD, or an export.
+LIST_TYPES = (JSON, CSV, NDJSON, JSON_LD)
+_FORMATS = {"csv": CSV, "ndjson": NDJSON}
+
+
 async def answer_claims(
     request: Request,
     params: ClaimFilterParams,
@@ -58,7 +70,11 @@ async def answer_claims(
     entity: str | None = None,
     scope: Scope | None = None,
 ) -> Response:
-    """One page of claims with the extras asked for; shared by every claim list."""
+    """One page of claims with the extras asked for, or an export of every match (by
+    `format` or `Accept`); shared by every claim list."""
+    wanted = _FORMATS[params.format] if params.format else preferred(request, LIST_TYPES)
+    if wanted in (CSV, NDJSON):
+        return await _export(request, params, wanted, entity, scope)
     store = store_of(request)
     sort_scope = params.sort.value if params.sort else ""
     after = paging.decode_cursor(params.cursor, claim_list.KEY_KINDS[params.sort], sort_scope)
@@ -72,11 +88,14 @@ async def answer_claims(
         scope,
         whole_set=reads_whole_set(params),
     )
-    headers: dict[str, str] = {}
-    link = paging.next_link(
-        request, headers, page.last, settings_of(request).public_url, sort_scope
-    )
-    return Response(page.json(link), media_type="application/json", headers=headers)
+    headers: dict[str, str] = {"Vary": "Accept"}
+    public_url = settings_of(request).public_url
+    link = paging.next_link(request, headers, page.last, public_url, sort_scope)
+    if wanted == JSON_LD:
+        root, url = service_root(request, public_url), request_url(request, public_url)
+        body = await read(store, jsonld.linked_page, store, root, url, page.items, link)
+        return Response(body, media_type=JSON_LD, headers=headers)
+    return Response(page.json(link), media_type=JSON, headers=headers)
 
 
 def _page(
@@ -89,12 +108,44 @@ def _page(
     return claims_page(store, params, after, entity=entity, scope=scope)
 
 
+async def _export(
+    request: Request,
+    params: ClaimFilterParams,
+    media_type: str,
+    entity: str | None,
+    scope: Scope | None,
+) -> Response:
+    """Every match, streamed; names are resolved (and refused) before anything is sent."""
+    refuse_paging(request)
+    store = store_of(request)
+    filters = await read(store, _export_filters, store, params, entity, scope)
+    name = "claims" if scope is None else f"{scope.kind}-{scope.name}-claims"
+    batches = iter(()) if is_head(request.scope) else claim_batches(store, filters, params.sort)
+    return export_response(media_type, batches, name)
+
+
+def _export_filters(
+    store: Store, params: ClaimFilterParams, entity: str | None, scope: Scope | None
+) -> ClaimFilters:
+    return export_filters(store, params, entity=entity, scope=scope)
+
+
+CLAIM_LIST_RESPONSES = problem_responses(404, 422) | {
+    200: {
+        "description": "A page of claims (JSON, or JSON-LD with `Accept: application/ld+json`); "
+        "with `format=csv|ndjson` or `Accept: text/csv|application/x-ndjson`, every claim the "
+        "filters match, streamed as an attachment.",
+        "content": CLAIM_LIST_CONTENT,
+    }
+}
+
+
 @router.get(
     "/claims",
     summary="List claims",
     response_model=ClaimPage,
     response_model_exclude_unset=True,
-    responses=problem_responses(404, 422),
+    responses=CLAIM_LIST_RESPONSES,
     openapi_extra=query_docs(ClaimListParams),
 )
 async def list_claims(request: Request) -> Response:
@@ -102,7 +153,8 @@ async def list_claims(request: Request) -> Response:
     filters, with optional `facet` counts and an exact `count` of the filtered set.
 
     An `entity`, `claimant` or `source` that names nothing is a 404 whose body names the
-    parameter and suggests close matches.
+    parameter and suggests close matches. `format=csv` or `format=ndjson` (or the same
+    through `Accept`) exports every match instead of a page.
     """
     params = parse_query(request, ClaimListParams)
     return await answer_claims(request, params, entity=params.entity)
@@ -112,12 +164,19 @@ async def list_claims(request: Request) -> Response:
     "/claims/{claim_id}",
     summary="Get a claim",
     response_model=ClaimPublic,
-    responses=problem_responses(404, 410, 422),
+    responses=problem_responses(404, 410, 422)
+    | {
+        200: {
+            "description": "The claim (JSON, or JSON-LD with `Accept: application/ld+json`).",
+            "content": {JSON_LD: {"schema": {"type": "object"}}},
+        }
+    },
 )
 async def get_claim(request: Request, claim_id: ClaimId) -> Response:
     """One claim with its verbatim quote, claimant, entities and attribution chain. A
     retracted claim answers 410 with its retraction record, and the ETag that restoring
-    it (`POST /claims/{claim_id}/restore`) needs."""
+    it (`POST /claims/{claim_id}/restore`) needs. `Accept: application/ld+json` gives
+    the claim as linked data (schema.org, Web Annotation, PROV)."""
     store = store_of(request)
     claim = await read(store, stored_claim, store, claim_id)
     if claim is None:
@@ -126,7 +185,13 @@ async def get_claim(request: Request, claim_id: ClaimId) -> Response:
     if claim.retracted:
         note = RetractionNote.model_validate_json(_retraction_json(claim.body))
         raise retracted(Retraction(claim=claim_id, **note.model_dump()), etag)
-    response = Response(claim.body, media_type="application/json")
+    if preferred(request, (JSON, JSON_LD)) == JSON_LD:
+        root = service_root(request, settings_of(request).public_url)
+        body = await read(store, jsonld.linked_claim, store, root, claim.body)
+        response = Response(body, media_type=JSON_LD, headers={"Vary": "Accept"})
+        tag_response(request, response, jsonld.content_tag(body))
+        return response
+    response = Response(claim.body, media_type=JSON, headers={"Vary": "Accept"})
     tag_response(request, response, etag)
     return response
 
@@ -195,9 +260,6 @@ add_edits(
         retraction_model=Retraction,
     ),
 )
-
-
-NDJSON = "application/x-ndjson"
 
 
 @router.post(

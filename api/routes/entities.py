@@ -23,7 +23,7 @@ from api.http.params import parse_query, query_docs
 from api.queries import catalog, history, names, relations
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
-from api.routes.claims import answer_claims
+from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
 from api.routes.relations import after_id, answer_page
 from api.store.db import Reader, Store
@@ -86,7 +86,7 @@ def get_entity(
     summary="List an entity's claims",
     response_model=ClaimPage,
     response_model_exclude_unset=True,
-    responses=problem_responses(404, 422),
+    responses=CLAIM_LIST_RESPONSES,
     openapi_extra=query_docs(ClaimFilterParams),
 )
 async def list_entity_claims(request: Request, slug: EntitySlug) -> Response:

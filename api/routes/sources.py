@@ -17,7 +17,7 @@ from api.http.params import parse_query, query_docs
 from api.queries import catalog, history, names
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
-from api.routes.claims import answer_claims
+from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
 from api.store.db import Reader
 from api.writes import sources
@@ -87,7 +87,7 @@ def get_source(
     summary="List claims passing through a source",
     response_model=ClaimPage,
     response_model_exclude_unset=True,
-    responses=problem_responses(404, 422),
+    responses=CLAIM_LIST_RESPONSES,
     openapi_extra=query_docs(ClaimFilterParams),
 )
 async def list_source_claims(request: Request, slug: SourceSlug) -> Response:

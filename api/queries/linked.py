@@ -1,0 +1,108 @@
+"""What the linked-data (JSON-LD) answers say beyond the claims' own JSON: the sources
+and entities their chains pass through, the held text around each quote, and the
+relations between claims. One statement of each kind per answer, whatever its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from api.queries import relations
+from api.store.db import Reader, Store
+
+# Code points of held text either side of a quote, for its `TextQuoteSelector`.
+CONTEXT_CHARS = 32
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    slug: str
+    name: str
+    title: str | None
+    kind: str
+    date: str | None
+    url: str | None
+    publisher: str | None  # slug
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What the JSON-LD of some claims needs besides the claims."""
+
+    sources: dict[str, SourceFacts]
+    entities: dict[str, tuple[str, str]]  # slug -> (name, kind)
+    around: dict[str, tuple[str, str]]  # claim id -> (prefix, suffix) of its quote
+    relations: list[tuple[str, str, str]]  # (type, from, to)
+
+
+def _listed(names: list[str], stem: str) -> tuple[str, dict[str, str]]:
+    params = {f"{stem}{n}": name for n, name in enumerate(names)}
+    return ", ".join(f":{name}" for name in params), params
+
+
+def surroundings(store: Store, claims: list[dict[str, Any]]) -> Surroundings:
+    """The sources, entities, quote contexts and relations of these claims (their JSON)."""
+    slugs = sorted(
+        {hop["source"] for claim in claims for hop in claim["attribution"] if hop["source"]}
+        | {claim["quote"]["source"] for claim in claims}
+    )
+    with store.reader() as reader:
+        sources = _sources(reader, slugs)
+        people = sorted(
+            {hop["entity"] for claim in claims for hop in claim["attribution"] if hop["entity"]}
+            | {claim["claimant"]["slug"] for claim in claims}
+            | {facts.publisher for facts in sources.values() if facts.publisher}
+        )
+        entities = _entities(reader, people)
+        texts = _texts(reader, sorted({claim["quote"]["source"] for claim in claims}))
+        linked = relations.touching(reader, [claim["id"] for claim in claims])
+    around = {}
+    for claim in claims:
+        quote = claim["quote"]
+        text = texts.get(quote["source"])
+        if text is not None:
+            start, end = quote["start"], quote["end"]
+            around[claim["id"]] = (
+                text[max(0, start - CONTEXT_CHARS) : start],
+                text[end : end + CONTEXT_CHARS],
+            )
+    return Surroundings(sources, entities, around, linked)
+
+
+def _sources(reader: Reader, slugs: list[str]) -> dict[str, SourceFacts]:
+    if not slugs:
+        return {}
+    listed, params = _listed(slugs, "s")
+    rows = reader.rows(
+        reader.sql(
+            "SELECT s.slug, s.name, s.title, s.kind, s.date, s.url, p.slug FROM source s "
+            f"LEFT JOIN entity p ON p.id = s.publisher_id WHERE s.slug IN ({listed})",
+            **params,
+        )
+    )
+    return {row[0]: SourceFacts(*row) for row in rows}
+
+
+def _entities(reader: Reader, slugs: list[str]) -> dict[str, tuple[str, str]]:
+    if not slugs:
+        return {}
+    listed, params = _listed(slugs, "e")
+    rows = reader.rows(
+        reader.sql(f"SELECT slug, name, kind FROM entity WHERE slug IN ({listed})", **params)
+    )
+    return {slug: (name, kind) for slug, name, kind in rows}
+
+
+def _texts(reader: Reader, slugs: list[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    listed, params = _listed(slugs, "t")
+    rows = reader.rows(
+        reader.sql(
+            "SELECT s.slug, t.text FROM source s JOIN source_text t ON t.source_id = s.id "
+            f"WHERE s.slug IN ({listed})",
+            **params,
+        )
+    )
+    return dict(rows)
