@@ -9,7 +9,7 @@ from helpers import FIXTURE_CLAIMS, FIXTURE_RELATIONS
 from sqlalchemy import text
 
 from api import Store
-from api.ingest.fixtures import FixtureError, load, read_and_verify
+from api.ingest.fixtures import FixtureError, VerifiedFixtures, item_count, load, read_and_verify
 
 TABLES = [
     "entity",
@@ -140,3 +140,17 @@ def test_a_failed_load_leaves_the_store_as_it_was(store: Store, fixtures_copy: P
     with pytest.raises(FixtureError, match="nothing was written"):
         load(store, verified)
     assert snapshot(store) == before
+
+
+def test_a_load_reports_each_resource_it_syncs_for_the_progress_bar(
+    empty_store: Store, verified: VerifiedFixtures
+) -> None:
+    """`claims load` moves its bar by what `load` reports: every resource once, to the
+    total the bar is given, whether the load writes it or finds it unchanged."""
+    for _ in range(2):
+        heard: list[int] = []
+        load(empty_store, verified, on_item=heard.append)
+        assert heard == [1] * item_count(verified)
+    assert item_count(verified) == FIXTURE_CLAIMS + FIXTURE_RELATIONS + len(
+        verified.fixtures.entities
+    ) + len(verified.fixtures.sources)

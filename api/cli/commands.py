@@ -11,6 +11,7 @@ import typer
 from api.cli.bulk_load import bulk_load
 from api.cli.common import DatabaseUrl, FixturesDir, open_store, settings_for
 from api.cli.ingest import ingest
+from api.cli.progress import progress
 from api.settings import Settings
 
 cli = typer.Typer(
@@ -62,13 +63,15 @@ def load(
     Every change is recorded as a revision by `fixtures`; a resource last changed through
     the API is kept as it is unless --force.
     """
+    from api.ingest.fixtures import item_count
     from api.ingest.fixtures import load as load_fixtures
 
     settings = settings_for(database_url, fixtures)
     verified = _verified(settings)
     store = open_store(settings)
     try:
-        report = load_fixtures(store, verified, force=force)
+        with progress(item_count(verified), "syncing") as tracker:
+            report = load_fixtures(store, verified, force=force, on_item=tracker.advance)
     finally:
         store.dispose()
     typer.echo(f"loaded into {store.url.render_as_string(hide_password=True)}: {report.summary()}")

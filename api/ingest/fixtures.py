@@ -9,7 +9,7 @@ and a failed load leaves the store as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -308,8 +308,16 @@ def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> Non
             session.add(name)
 
 
-def load(store: Store, verified: VerifiedFixtures, *, force: bool = False) -> LoadReport:
+def load(
+    store: Store,
+    verified: VerifiedFixtures,
+    *,
+    force: bool = False,
+    on_item: Callable[[int], None] | None = None,
+) -> LoadReport:
     """Write a verified fixture set in one transaction; identical input changes nothing.
+    `on_item` hears of each entity, source, claim and relation as it is synced (of
+    `item_count` in all), for a progress bar.
 
     The policy, so that history never tells something no longer true: every change a load
     makes is a revision (actor `fixtures`), and a resource whose last change was made
@@ -318,17 +326,35 @@ def load(store: Store, verified: VerifiedFixtures, *, force: bool = False) -> Lo
     """
     ensure_current(store)
     try:
-        return _Load(store, verified, force).run()
+        return _Load(store, verified, force, on_item).run()
     except (IntegrityError, ProblemError) as exc:
         problem = f"the store rejected the fixtures, nothing was written: {exc}"
         raise FixtureError([problem]) from None
 
 
+def item_count(verified: VerifiedFixtures) -> int:
+    """How many resources a load of these fixtures syncs."""
+    fixtures = verified.fixtures
+    return (
+        len(fixtures.entities)
+        + len(fixtures.sources)
+        + len(fixtures.claims)
+        + len(fixtures.relations)
+    )
+
+
 class _Load:
     """One load: entities, then sources, then claims, each synced and recorded."""
 
-    def __init__(self, store: Store, verified: VerifiedFixtures, force: bool) -> None:
+    def __init__(
+        self,
+        store: Store,
+        verified: VerifiedFixtures,
+        force: bool,
+        on_item: Callable[[int], None] | None = None,
+    ) -> None:
         self.store = store
+        self.on_item = on_item
         self.fixtures = verified.fixtures
         self.texts = verified.texts
         self.force = force
@@ -373,6 +399,8 @@ class _Load:
         after: dict[str, Any],
     ) -> None:
         """Count the change, and record it as a revision at the row's next version."""
+        if self.on_item is not None:
+            self.on_item(1)
         if before == after:
             self.report.count(resource, "unchanged")
             return
