@@ -47,6 +47,20 @@ class Settings(BaseSettings):
         description="Seconds a write waits for the store's write lock (SQLite allows one "
         "writer at a time) before it is refused with 503 and Retry-After.",
     )
+    feed_poll_interval: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="Seconds between the store polls of a waiting `/changes` long-poll or "
+        "event stream (each server process polls the store itself: no notifications).",
+    )
+    feed_heartbeat: float = Field(
+        default=15.0,
+        gt=0,
+        le=300,
+        description="Seconds of quiet after which a `/changes` event stream sends a "
+        "`: heartbeat` comment.",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

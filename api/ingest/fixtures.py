@@ -494,6 +494,8 @@ class _Load:
         for entity_id in renamed:
             touched.update(documents.claims_of(connection, entity_id))
         shown_after = documents.refresh(connection, touched)
+        # Claims that only show a renamed entity: no revision, but new documents to feed.
+        self.work.republished({i: shown_after[i] for i in touched - recorded if i in shown_after})
         for row in written:
             assert row.id is not None
             before = shown_before.get(row.id)

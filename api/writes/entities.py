@@ -75,7 +75,7 @@ def update(
     work.flush()
     if (row.name, row.kind) != shown:
         # Claims show their entities' names and kinds: their documents change too.
-        documents.refresh_entity(work.session.connection(), entity.id)
+        work.republished(documents.refresh_entity(work.session.connection(), entity.id))
     after = catalog.entity_public(work.session, row)
     work.record(
         "entity", row.slug, "update", before.model_dump(mode="json"), after.model_dump(mode="json")

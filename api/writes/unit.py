@@ -14,15 +14,40 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+import pydantic_core
+from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from api.errors import conflict, precondition_failed, precondition_required
 from api.queries.versions import matches
 from api.store.db import Reader, Store
 from models.base import Principal
-from models.tables import Revision
+from models.tables import Change, Claim, Entity, Relation, Revision, Source
+
+# The resources the change feed (`/changes`) follows, each by the column its key is in,
+# and the revision actions it shows, by the name a feed reader sees.
+FED: dict[str, Any] = {
+    "claim": (Claim, Claim.public_id),
+    "entity": (Entity, Entity.slug),
+    "source": (Source, Source.slug),
+    "relation": (Relation, Relation.public_id),
+}
+KINDS = {
+    "create": "created",
+    "update": "updated",
+    "retract": "retracted",
+    "restore": "restored",
+    "delete": "deleted",
+}
+# The PostgreSQL advisory lock that hands out feed positions in commit order.
+FEED_LOCK = 0x636C61696D73  # "claims"
+_changes = Change.__table__  # type: ignore[attr-defined]
+_PLACE = (
+    update(_changes)
+    .where(_changes.c.id == bindparam("change_id"))
+    .values(seq=bindparam("change_seq"))
+)
 
 
 class UnitOfWork:
@@ -33,6 +58,8 @@ class UnitOfWork:
         self.who = who
         self.reason = reason
         self._reader: Reader | None = None
+        self._fed = False
+        event.listen(session, "before_commit", self._publish)
 
     @property
     def reader(self) -> Reader:
@@ -106,6 +133,105 @@ class UnitOfWork:
                 changes=json.loads(json.dumps(changes, default=str)),
             )
         )
+        if resource in FED and action in KINDS:
+            self._feed(resource, key, KINDS[action], after)
+
+    def _feed(self, resource: str, key: str, kind: str, after: Mapping[str, Any] | None) -> None:
+        """The change as `/changes` shows it: the revision's number, the version and the
+        document a GET would now send (none for a deletion). Its feed position is given
+        at the commit (`_publish`)."""
+        model, key_column = FED[resource]
+        number = self.session.execute(
+            select(func.count())
+            .select_from(Revision)
+            .where(col(Revision.resource) == resource, col(Revision.resource_key) == key)
+        ).scalar_one()
+        version = None
+        if kind != "deleted":
+            version = self.session.execute(
+                select(model.version).where(key_column == key)
+            ).scalar_one()
+        document = pydantic_core.to_json(after).decode() if after is not None else None
+        self._add_change(resource, key, kind, number, version, document)
+
+    def _add_change(
+        self,
+        resource: str,
+        key: str,
+        kind: str,
+        number: int,
+        version: int | None,
+        document: str | None,
+    ) -> None:
+        self.session.add(
+            Change(
+                resource=resource,
+                resource_key=key,
+                kind=kind,
+                revision=number,
+                version=version,
+                at=datetime.now(UTC),
+                document=document,
+            )
+        )
+        self._fed = True
+
+    def republished(self, claims: Mapping[int, str]) -> None:
+        """Claims whose documents changed with no change of their own (an entity they
+        show was renamed): the feed carries their new documents, at their versions."""
+        if not claims:
+            return
+        ids = list(claims)
+        rows = self.session.execute(
+            select(col(Claim.id), col(Claim.public_id), col(Claim.version)).where(
+                col(Claim.id).in_(ids)
+            )
+        ).all()
+        keys = [row.public_id for row in rows]
+        numbers = dict(
+            self.session.execute(  # type: ignore[arg-type]
+                select(col(Revision.resource_key), func.count())
+                .where(col(Revision.resource) == "claim", col(Revision.resource_key).in_(keys))
+                .group_by(col(Revision.resource_key))
+            ).all()
+        )
+        for row in sorted(rows, key=lambda r: r.id):
+            self._add_change(
+                "claim",
+                row.public_id,
+                "updated",
+                numbers.get(row.public_id, 0),
+                row.version,
+                claims[row.id],
+            )
+
+    def _publish(self, session: Session) -> None:
+        """Give this unit's changes their feed positions, last thing before the commit.
+
+        On PostgreSQL transactions commit in any order, so positions taken earlier (a
+        sequence) could become visible out of order and a reader past n+1 would never see
+        n. Here a transaction-level advisory lock is taken first and held until the commit
+        ends: positions are handed out one committing transaction at a time, each after
+        the previous one's commit is visible. SQLite writers are serialised already
+        (BEGIN IMMEDIATE, `api.store.db`).
+        """
+        if not self._fed:
+            return
+        self._fed = False
+        session.flush()
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": FEED_LOCK})
+        last = connection.execute(select(func.max(_changes.c.seq))).scalar() or 0
+        waiting = connection.execute(
+            select(_changes.c.id).where(_changes.c.seq.is_(None)).order_by(_changes.c.id)
+        ).scalars()
+        placed = [
+            {"change_id": change_id, "change_seq": last + n}
+            for n, change_id in enumerate(waiting, start=1)
+        ]
+        if placed:
+            connection.execute(_PLACE, placed)
 
 
 @contextmanager
