@@ -131,13 +131,18 @@ async def _waited(
     client has gone."""
     interval = settings_of(request).feed_poll_interval
     deadline = time.monotonic() + wait
-    while (left := deadline - time.monotonic()) > 0:
-        await asyncio.sleep(min(interval, left))
-        if await request.is_disconnected():
-            return []
-        found = await read(store, _past, store, after, limit)
-        if found:
-            return found
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(interval, left))
+            if await request.is_disconnected():
+                return []
+            found = await read(store, _past, store, after, limit)
+            if found:
+                return found
+    except asyncio.CancelledError:
+        # The server is stopping (`claims serve` cancels what is still open after a short
+        # grace): the wait ends early, with the empty page the client polls again from.
+        return []
     return []
 
 
@@ -148,17 +153,22 @@ async def _events(request: Request, store: Store, after: int, limit: int) -> Asy
     root = _root(request)
     yield f"retry: {RETRY_MS}\n\n"
     quiet_since = time.monotonic()
-    while not await request.is_disconnected():
-        found = await read(store, _past, store, after, limit)
-        for change in found:
-            public = _public(change, root)
-            yield f"id: {public.cursor}\nevent: change\ndata: {public.model_dump_json()}\n\n"
-            after = change.seq
-        if found:
-            quiet_since = time.monotonic()
-            if len(found) == limit:
-                continue  # more waiting: no pause
-        elif time.monotonic() - quiet_since >= settings.feed_heartbeat:
-            yield ": heartbeat\n\n"
-            quiet_since = time.monotonic()
-        await asyncio.sleep(min(settings.feed_poll_interval, settings.feed_heartbeat))
+    try:
+        while not await request.is_disconnected():
+            found = await read(store, _past, store, after, limit)
+            for change in found:
+                public = _public(change, root)
+                yield f"id: {public.cursor}\nevent: change\ndata: {public.model_dump_json()}\n\n"
+                after = change.seq
+            if found:
+                quiet_since = time.monotonic()
+                if len(found) == limit:
+                    continue  # more waiting: no pause
+            elif time.monotonic() - quiet_since >= settings.feed_heartbeat:
+                yield ": heartbeat\n\n"
+                quiet_since = time.monotonic()
+            await asyncio.sleep(min(settings.feed_poll_interval, settings.feed_heartbeat))
+    except asyncio.CancelledError:
+        # The server is stopping: the stream ends, and the client reconnects (to another
+        # process, or to this one restarted) with Last-Event-ID.
+        return

@@ -73,13 +73,15 @@ def update(
     sync_fields(row, {"name": data.name, "kind": data.kind.value, "description": data.description})
     write_names(work, row, data, "body")
     work.flush()
+    shown_by: dict[int, str] = {}
     if (row.name, row.kind) != shown:
         # Claims show their entities' names and kinds: their documents change too.
-        work.republished(documents.refresh_entity(work.session.connection(), entity.id))
+        shown_by = documents.refresh_entity(work.session.connection(), entity.id)
     after = catalog.entity_public(work.session, row)
     work.record(
         "entity", row.slug, "update", before.model_dump(mode="json"), after.model_dump(mode="json")
     )
+    work.republished(shown_by)
     return after, tag_of(after, version)
 
 
