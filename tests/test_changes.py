@@ -73,7 +73,8 @@ def read_all(http: httpx.Client | TestClient) -> list[Any]:
 def apply(state: State, change: dict[str, Any]) -> None:
     key = (change["resource"], change["id"])
     if change["kind"] == "deleted":
-        assert change["document"] is None and change["etag"] is None
+        assert change["document"] is None
+        assert change["etag"] is None
         state.pop(key, None)
     else:
         state[key] = change["document"]
@@ -111,7 +112,8 @@ def test_the_feed_tells_every_change_with_its_tag_and_document(
     client: TestClient, writer: dict[str, str]
 ) -> None:
     loaded = read_all(client)
-    assert loaded and {c["kind"] for c in loaded} <= {"created", "updated"}
+    assert loaded
+    assert {c["kind"] for c in loaded} <= {"created", "updated"}
     assert replayed(loaded) == store_state(client)
     last = list(pages(client))[-1]
     assert last["items"] == []
@@ -158,7 +160,8 @@ def test_the_feed_tells_every_change_with_its_tag_and_document(
     assert renamed["entities"][0]["name"] == "Feed probe, renamed"
     assert page["items"][5]["document"]["retraction"]["by"] == "feeder"
     tombstone = page["items"][-1]
-    assert tombstone["document"] is None and tombstone["version"] is None
+    assert tombstone["document"] is None
+    assert tombstone["version"] is None
     # Each change's tag is the one a GET of that version sends.
     for change in page["items"][-3], page["items"][3]:
         got = client.get(change["href"])
@@ -336,7 +339,8 @@ def test_a_long_poll_answers_when_a_change_comes(
         tail = list(pages(http, "/changes?limit=1000"))[-1]["next"]
         started = time.monotonic()
         empty = http.get(f"{tail}&wait=0.5").json()
-        assert empty["items"] == [] and time.monotonic() - started >= 0.5
+        assert empty["items"] == []
+        assert time.monotonic() - started >= 0.5
         since = tail.split("since=")[1]
         assert empty["next"].endswith(f"?limit=1000&wait=0.5&since={since}")  # poll again
 
@@ -391,7 +395,8 @@ def test_an_event_stream_resumes_and_beats(server: tuple[LiveServer, dict[str, s
                 headers=writer,
             ).raise_for_status()
             (fresh,), _ = _events(lines, 1)
-            assert '"id":"streamed"' in fresh["data"] and fresh["event"] == "change"
+            assert '"id":"streamed"' in fresh["data"]
+            assert fresh["event"] == "change"
             # Quiet now: heartbeats keep the connection alive.
             beats = 0
             for line in lines:

@@ -189,7 +189,7 @@ class UnitOfWork:
         ).all()
         keys = [row.public_id for row in rows]
         numbers = dict(
-            self.session.execute(  # type: ignore[arg-type]
+            self.session.execute(
                 select(col(Revision.resource_key), func.count())
                 .where(col(Revision.resource) == "claim", col(Revision.resource_key).in_(keys))
                 .group_by(col(Revision.resource_key))
