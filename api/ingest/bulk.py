@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import chain, islice
 from typing import Any, NamedTuple, TypeVar
 
@@ -32,6 +32,7 @@ from api.writes import quotes
 from models.base import Role, date_bounds, date_keys
 from models.fixture import ClaimFixture, EntityFixture, SourceFixture
 from models.tables import Claim, Entity, EntityName, Source, SourceText
+from models.tables.types import utc_now
 
 T = TypeVar("T")
 
@@ -72,10 +73,11 @@ def bulk_load(
     """
     started = time.perf_counter()
     ensure_current(store)
+    loaded_at = utc_now()  # every row of the load is updated at its start
     with store.engine.begin() as connection:
-        shown = _insert_entities(connection, entities)
+        shown = _insert_entities(connection, entities, loaded_at)
         entity_ids = {slug: entity.id for slug, entity in shown.items()}
-        source_ids = _insert_sources(connection, sources, texts, entity_ids)
+        source_ids = _insert_sources(connection, sources, texts, entity_ids, loaded_at)
     with store.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             # A large page cache (128 MB) keeps the hot index pages in memory as rows stream in.
@@ -89,7 +91,9 @@ def bulk_load(
             _drop_secondary_indexes(connection)
         connection.commit()
         try:
-            context = _Context(connection.dialect.name == "sqlite", texts, shown, source_ids)
+            context = _Context(
+                connection.dialect.name == "sqlite", texts, shown, source_ids, loaded_at
+            )
             claim_count = _stream_claims(
                 connection,
                 claims,
@@ -115,7 +119,7 @@ class _Shown(NamedTuple):
 
 
 def _insert_entities(
-    connection: Connection, entities: Iterable[EntityFixture]
+    connection: Connection, entities: Iterable[EntityFixture], loaded_at: datetime
 ) -> dict[str, _Shown]:
     table = Entity.__table__  # type: ignore[attr-defined]
     names_table = EntityName.__table__  # type: ignore[attr-defined]
@@ -136,6 +140,7 @@ def _insert_entities(
                     "name": entity.name,
                     "kind": entity.kind.value,
                     "description": entity.description,
+                    "updated_at": loaded_at,
                 }
             )
             spellings = names.spellings(entity.slug, entity.name, entity.aliases)
@@ -154,6 +159,7 @@ def _insert_sources(
     sources: Iterable[SourceFixture],
     texts: Mapping[str, str],
     entity_ids: Mapping[str, int],
+    loaded_at: datetime,
 ) -> dict[str, int]:
     table = Source.__table__  # type: ignore[attr-defined]
     ids: dict[str, int] = {
@@ -166,7 +172,9 @@ def _insert_sources(
             ids[source.slug] = next_id
             text = texts.get(source.slug)
             publisher = entity_ids[source.publisher] if source.publisher else None
-            rows.append({"id": next_id, **source_values(source, publisher, text)})
+            rows.append(
+                {"id": next_id, **source_values(source, publisher, text), "updated_at": loaded_at}
+            )
             if text is not None:
                 held.append({"source_id": next_id, "text": text})
             next_id += 1
@@ -207,6 +215,7 @@ _CLAIM_COLUMNS = (
     "quantity_qualifier",
     "quantity_text",
     "search_text",
+    "updated_at",
 )
 
 
@@ -240,6 +249,7 @@ class _Context:
     texts: Mapping[str, str]
     entities: Mapping[str, _Shown]
     source_ids: Mapping[str, int]
+    loaded_at: datetime
 
 
 _adopted: _Context | None = None  # in a worker process: the context it was started with
@@ -340,6 +350,8 @@ def _prepare(
         context.source_ids,
     )
     rows = _Rows()
+    # As the column stores it: SQLAlchemy's text on SQLite (UTC), a timestamp elsewhere.
+    stamp = context.loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else context.loaded_at
     problems: list[str] = []
     for claim_id, item in enumerate(batch, start=next_id):
         try:
@@ -411,6 +423,7 @@ def _prepare(
                 q.qualifier if q else None,
                 q.text if q else None,
                 search.indexed_text(claim.statement, quote.text),
+                stamp,
             )
         )
         rows.links += [
@@ -418,7 +431,7 @@ def _prepare(
             for entity, _slug, role in involved
         ]
         rows.hops += chain
-        rows.docs.append((claim_id, _document(claim, claimant, involved)))
+        rows.docs.append((claim_id, _document(claim, claimant, involved, context.loaded_at)))
     if problems:
         raise FixtureError(problems[:20])
     return rows
@@ -428,7 +441,10 @@ _CLAIMANT = str(Role.claimant)
 
 
 def _document(
-    claim: ClaimFixture, claimant: _Shown, involved: list[tuple[_Shown, str, str]]
+    claim: ClaimFixture,
+    claimant: _Shown,
+    involved: list[tuple[_Shown, str, str]],
+    updated_at: datetime,
 ) -> str:
     """The claim's stored JSON, from the input itself rather than read back."""
     quote, q = claim.quote, claim.quantity
@@ -450,6 +466,7 @@ def _document(
             quantity=documents.Quantity(q.value, q.low, q.high, q.unit, q.qualifier, q.text)
             if q
             else None,
+            updated_at=updated_at,
         )
     )
 

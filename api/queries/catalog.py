@@ -90,6 +90,7 @@ def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPub
             kind=EntityKind(row.kind),
             description=row.description,
             aliases=aliases[row.id] if row.id is not None else [],
+            updated_at=row.updated_at,
         )
         for row in rows
     ]
@@ -128,6 +129,7 @@ def _source_public(source: Source, publisher: Entity | None) -> SourcePublic:
         else None,
         text_held=source.text_sha256 is not None,
         text_sha256=source.text_sha256,
+        updated_at=source.updated_at,
     )
 
 

@@ -63,7 +63,7 @@ def update(
     row = catalog.entity_row(work.session, entity.id, for_update=True)
     before = catalog.entity_public(work.session, row)
     work.guard(if_match, tag_of(before, row.version))
-    current = before.model_dump(mode="json", exclude_none=True)
+    current = before.model_dump(mode="json", exclude_none=True, exclude={"updated_at"})
     data = patched(EntityCreate, current, patch, key="slug", what="an entity")
     if data == EntityCreate.model_validate(current):
         return before, tag_of(before, row.version)  # nothing changes: no new version

@@ -24,6 +24,7 @@ from api.queries.versions import matches
 from api.store.db import Reader, Store
 from models.base import Principal
 from models.tables import Change, Claim, Entity, Relation, Revision, Source
+from models.tables.types import utc_now
 
 # The resources the change feed (`/changes`) follows, each by the column its key is in,
 # and the revision actions it shows, by the name a feed reader sees.
@@ -93,11 +94,13 @@ class UnitOfWork:
             raise precondition_failed(if_match, current)
 
     def bump(self, model: Any, row_id: int, version: int) -> int:
-        """Take the next version of a row, or fail if someone changed it first."""
+        """Take the next version of a row (and its `updated_at`, where it has one), or
+        fail if someone changed it first."""
+        values: dict[str, Any] = {"version": version + 1}
+        if hasattr(model, "updated_at"):
+            values["updated_at"] = utc_now()
         result = self.session.execute(
-            update(model)
-            .where(model.id == row_id, model.version == version)
-            .values(version=version + 1)
+            update(model).where(model.id == row_id, model.version == version).values(**values)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise precondition_failed()
@@ -114,13 +117,15 @@ class UnitOfWork:
         actor: str | None = None,
         reason: str | None = None,
     ) -> None:
-        """The revision of one change: each field that differs, from and to. `reason`, when
-        the change carries its own (a rejection's), stands for the unit's."""
+        """The revision of one change: each field that differs, from and to (but not
+        `updated_at`: the revision has its own time). `reason`, when the change carries
+        its own (a rejection's), stands for the unit's. Changes to what the feed follows
+        also go to the feed (`_feed`)."""
         old, new = dict(before or {}), dict(after or {})
         changes = {
             name: {"from": old.get(name), "to": new.get(name)}
             for name in sorted(set(old) | set(new))
-            if old.get(name) != new.get(name)
+            if old.get(name) != new.get(name) and name != "updated_at"
         }
         self.session.add(
             Revision(
