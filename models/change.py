@@ -14,6 +14,8 @@ FEED_MAX_WAIT = 60
 
 
 class ChangeKind(StrEnum):
+    """What a change did to its resource."""
+
     created = "created"
     updated = "updated"
     retracted = "retracted"
@@ -22,6 +24,8 @@ class ChangeKind(StrEnum):
 
 
 class FedResource(StrEnum):
+    """The kinds of resource the change feed follows."""
+
     claim = "claim"
     entity = "entity"
     source = "source"

@@ -3,6 +3,7 @@ store exactly, even while writers race each other and a reader polls beside them
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +17,8 @@ from conftest import url_of
 from fastapi.testclient import TestClient
 from live_server import LiveServer
 
-from api import Store
+from api import Settings, Store, create_app
+from api.client import AsyncClaimsClient, ClaimsClient
 from api.store.migrate import ensure_current
 from api.writes.keys import create_key
 from models.base import Scope
@@ -458,3 +460,41 @@ def test_open_streams_do_not_hold_up_a_shutdown(
     for thread in threads:
         thread.join(10)
         assert not thread.is_alive()
+
+
+# --- the typed client -------------------------------------------------------------------
+
+
+def test_the_client_syncs_a_copy_and_resumes_where_it_stopped(
+    store: Store, writer: dict[str, str]
+) -> None:
+    app = create_app(Settings(database_url="sqlite://"), store=store)
+    with TestClient(app) as http, ClaimsClient(http=http) as claims:
+        walk = claims.sync(limit=30)
+        copy: State = {}
+        for change in walk:
+            apply(copy, change.model_dump(mode="json"))
+        assert copy == store_state(http)
+        caught_up = walk.cursor
+        assert caught_up is not None
+        assert list(claims.sync(since=caught_up)) == []
+
+        http.post(
+            "/entities", json={"slug": "synced", "name": "S", "kind": "person"}, headers=writer
+        ).raise_for_status()
+        http.delete("/entities/synced", headers={**writer, **ANY}).raise_for_status()
+        later = claims.sync(since=caught_up)
+        seen = [(c.kind.value, c.id) for c in later]
+        assert seen == [("created", "synced"), ("deleted", "synced")]
+        assert later.cursor is not None
+        assert later.cursor != caught_up
+
+        async def resumed() -> list[str]:
+            transport = httpx.ASGITransport(app=app)
+            async with AsyncClaimsClient("http://claims.test", transport=transport) as client:
+                again = client.sync(since=caught_up)
+                kinds = [change.kind.value async for change in again]
+                assert again.cursor == later.cursor
+                return kinds
+
+        assert asyncio.run(resumed()) == ["created", "deleted"]

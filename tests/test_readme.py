@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +20,20 @@ EXAMPLE = re.compile(
     re.S,
 )
 EXAMPLES = [(m["url"], m["kind"], m["body"]) for m in EXAMPLE.finditer(README)]
+# What depends on when the test's store was loaded (times, and the tags that digest them):
+# compared as present, not by value.
+VARYING = {"updated_at", "at", "etag"}
+
+
+def steady(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: "<varies>" if key in VARYING and isinstance(item, str) else steady(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [steady(item) for item in value]
+    return value
 
 
 def test_the_readme_has_examples() -> None:
@@ -31,7 +46,7 @@ def test_readme_examples_answer_as_shown(store: Store, url: str, kind: str, body
     client = TestClient(app, base_url="http://localhost:8000")
     response = client.get(url.removeprefix("localhost:8000"))
     if kind == "json":
-        assert response.json() == json.loads(body)
+        assert steady(response.json()) == steady(json.loads(body))
     else:
         assert response.text == body
 

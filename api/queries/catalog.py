@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import exists, or_, select
@@ -50,8 +51,11 @@ def list_entities(
     words: str | None,
     limit: int,
     after: str | None = None,
+    updated_since: datetime | None = None,
 ) -> Page[EntityPublic]:
     statement = select(Entity)
+    if updated_since is not None:
+        statement = statement.where(col(Entity.updated_at) >= updated_since)
     if kind is not None:
         statement = statement.where(col(Entity.kind) == kind.value)
     for word in search.terms(words):
@@ -140,8 +144,11 @@ def list_sources(
     publisher_id: int | None,
     limit: int,
     after: str | None = None,
+    updated_since: datetime | None = None,
 ) -> Page[SourcePublic]:
     statement = _source_select()
+    if updated_since is not None:
+        statement = statement.where(col(Source.updated_at) >= updated_since)
     if kind is not None:
         statement = statement.where(col(Source.kind) == kind)
     if publisher_id is not None:

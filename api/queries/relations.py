@@ -13,6 +13,7 @@ from typing import Any
 
 import pydantic_core
 
+from api.queries.claim_list import moment_param
 from api.store.db import Reader
 from models.base import DISPUTING, DateKind, RelationType, date_precision
 
@@ -127,10 +128,15 @@ def listed(
     claim_id: int | None,
     entity_id: int | None,
     include_retracted: bool,
+    updated_since: datetime | None = None,
 ) -> Page:
-    """Relations in relation order, of one type, one claim or one entity's claims."""
+    """Relations in relation order, of one type, one claim or one entity's claims, or
+    changed since a moment."""
     where = [] if include_retracted else [_LIVE]
     params: dict[str, Any] = {"limit": limit + 1}
+    if updated_since is not None:
+        where.append("r.updated_at >= :updated_since")
+        params["updated_since"] = moment_param(updated_since, reader.dialect)
     if kind is not None:
         where.append("r.type = :kind")
         params["kind"] = kind.value

@@ -83,6 +83,7 @@ def _listed(store: Store, params: RelationListParams) -> Page:
             claim_id=claim_id,
             entity_id=entity.id if entity else None,
             include_retracted=params.include == "retracted",
+            updated_since=params.updated_since,
         )
 
 
