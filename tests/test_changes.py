@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from live_server import LiveServer
 
 from api import Settings, Store, create_app
 from api.client import AsyncClaimsClient, ClaimsClient
+from api.queries import claim_list
 from api.store.migrate import ensure_current
 from api.writes.keys import create_key
 from models.base import Scope
@@ -498,3 +500,74 @@ def test_the_client_syncs_a_copy_and_resumes_where_it_stopped(
                 return kinds
 
         assert asyncio.run(resumed()) == ["created", "deleted"]
+
+
+# --- updated_at and updated_since --------------------------------------------------------
+
+
+def _listed(http: TestClient, url: str) -> list[str]:
+    items = http.get(url).raise_for_status().json()["items"]
+    return [item.get("id") or item["slug"] for item in items]
+
+
+def test_lists_take_updated_since(client: TestClient, writer: dict[str, str]) -> None:
+    claim_url = "/claims/legion-300-applications-a-day"
+    before = client.get(claim_url).json()["updated_at"]
+    since = client.get("/changes?limit=1000").json()["items"][-1]["at"]
+    for url in ("/claims", "/entities", "/sources", "/relations?include=retracted"):
+        joined = "&" if "?" in url else "?"
+        assert _listed(client, f"{url}{joined}updated_since={since}") == [], url
+        assert len(_listed(client, f"{url}{joined}updated_since=2000-01-01T00:00:00Z")) > 1
+
+    time.sleep(0.01)
+    client.patch(
+        claim_url, json={"statement": "Edited since."}, headers={**writer, **ANY, **MERGE}
+    ).raise_for_status()
+    client.post(
+        "/entities", json={"slug": "fresh", "name": "Fresh", "kind": "person"}, headers=writer
+    ).raise_for_status()
+    client.post(
+        "/sources", json={"slug": "fresh-source", "name": "F", "kind": "article"}, headers=writer
+    ).raise_for_status()
+    relation = "few-hundred-contradicts-two-battalions"
+    client.delete(f"/relations/{relation}", headers={**writer, **ANY}).raise_for_status()
+
+    edited = client.get(claim_url).json()
+    assert edited["updated_at"] > before
+    assert _listed(client, f"/claims?updated_since={since}") != []
+    assert "legion-300-applications-a-day" in _listed(client, f"/claims?updated_since={since}")
+    assert "legion-300-applications-a-day" in _listed(
+        client, f"/entities/legion/claims?updated_since={since}"
+    )
+    assert _listed(client, f"/entities?updated_since={since}") == ["fresh"]
+    assert _listed(client, f"/sources?updated_since={since}") == ["fresh-source"]
+    assert _listed(client, f"/relations?include=retracted&updated_since={since}") == [relation]
+    # An offset is honoured, and a moment with none is UTC.
+    naive = edited["updated_at"].removesuffix("Z")
+    assert "legion-300-applications-a-day" in _listed(client, f"/claims?updated_since={naive}")
+    assert _listed(client, "/claims?updated_since=2999-01-01T00:00:00%2B01:00") == []
+
+
+@pytest.mark.parametrize(
+    "url", ["/claims", "/entities", "/sources", "/relations", "/entities/legion/claims"]
+)
+@pytest.mark.parametrize("bad", ["yesterday", "2026-13-01T00:00:00Z", ""])
+def test_a_bad_updated_since_is_named(client: TestClient, url: str, bad: str) -> None:
+    answer = client.get(f"{url}?updated_since={bad}")
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "updated_since"
+
+
+def test_a_claim_list_since_a_moment_walks_the_updated_at_index(store: Store) -> None:
+    if store.dialect != "sqlite":
+        pytest.skip("the plan is read from SQLite's EXPLAIN QUERY PLAN")
+    for filters in (
+        claim_list.ClaimFilters(updated_since=datetime(2026, 1, 1, tzinfo=UTC)),
+        claim_list.ClaimFilters(updated_since=datetime(2026, 1, 1, tzinfo=UTC), entity_id=1),
+    ):
+        sql, _ = claim_list.page(filters, dialect="sqlite", limit=50)
+        with store.engine.connect() as connection:
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql.text}", sql.params)
+            plan = " | ".join(str(row[-1]) for row in rows)
+        assert "ix_claim_updated_at_id (updated_at>?)" in plan, plan
+        assert "SCAN claim " not in plan.replace("SCAN claim USING INDEX ix_claim_retracted", "")
