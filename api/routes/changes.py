@@ -18,7 +18,7 @@ from api.queries import changes
 from api.queries.changes import FedChange
 from api.queries.versions import tag
 from api.store.db import Store
-from models.change import ChangeListParams, ChangePage, ChangePublic
+from models.change import ChangeKind, ChangeListParams, ChangePage, ChangePublic, FedResource
 
 router = APIRouter(tags=["changes"])
 
@@ -49,17 +49,17 @@ def _root(request: Request) -> str:
 
 
 def _public(change: FedChange, root: str) -> ChangePublic:
-    has_document = change.document is not None and change.version is not None
+    """A change as the feed shows it; its tag is the one a GET of its version sent (none
+    for a tombstone, or for a change recorded before the feed kept documents)."""
+    document, version = change.document, change.version
     return ChangePublic(
         cursor=paging.encode_cursor([change.seq], SCOPE),
-        kind=change.kind,  # type: ignore[arg-type]
-        resource=change.resource,  # type: ignore[arg-type]
+        kind=ChangeKind(change.kind),
+        resource=FedResource(change.resource),
         id=change.key,
         revision=change.revision,
-        version=change.version,
-        etag=tag(change.document, change.version)  # type: ignore[arg-type]
-        if has_document
-        else None,
+        version=version,
+        etag=tag(document, version) if document is not None and version is not None else None,
         at=change.at,
         href=f"{root}/{_PATHS[change.resource]}/{change.key}",
         document=json.loads(change.document) if change.document is not None else None,
