@@ -4,6 +4,10 @@ Use cases change the store through a `UnitOfWork` and never commit; whoever open
 unit (a route, the batch endpoint, the CLI, the fixture loader) commits it once, at the
 boundary, so a failure anywhere leaves the store as it was. A uniqueness race the checks
 could not see, caught at a flush or at the commit, is a 409, never a 500.
+
+The revision writer also writes the change feed (`/changes`): each change to a claim,
+entity, source or relation gets a `change` row, and the rows get their feed positions
+just before the commit, in commit order (`_publish`, docs/changes.md).
 """
 
 from __future__ import annotations
