@@ -115,20 +115,20 @@ def test_an_upgraded_store_feeds_its_history_and_says_when_things_changed(
     with empty_store.engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO entity (id, slug, name, kind, version) "
-                "VALUES (1, 'moscow-times', 'The Moscow Times', 'publication', 2)"
+                "INSERT INTO entity (slug, name, kind, version) "
+                "VALUES ('moscow-times', 'The Moscow Times', 'publication', 2)"
             )
         )
         connection.execute(
             text(
-                "INSERT INTO entity_name (entity_id, text, folded, is_alias) VALUES "
-                "(1, 'moscow-times', 'moscow-times', false)"
+                "INSERT INTO entity_name (entity_id, text, folded, is_alias) SELECT id, "
+                "'moscow-times', 'moscow-times', false FROM entity"
             )
         )
         connection.execute(
             text(
-                "INSERT INTO source (id, slug, name, kind, date_inferred, version) "
-                "VALUES (1, 'mt', 'Moscow Times', 'article', false, 1)"
+                "INSERT INTO source (slug, name, kind, date_inferred, version) "
+                "VALUES ('mt', 'Moscow Times', 'article', false, 1)"
             )
         )
         for resource, key, action, at in [
