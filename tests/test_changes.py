@@ -571,3 +571,22 @@ def test_a_claim_list_since_a_moment_walks_the_updated_at_index(store: Store) ->
             plan = " | ".join(str(row[-1]) for row in rows)
         assert "ix_claim_updated_at_id (updated_at>?)" in plan, plan
         assert "SCAN claim " not in plan.replace("SCAN claim USING INDEX ix_claim_retracted", "")
+
+
+def test_a_client_that_leaves_ends_its_stream(server: tuple[LiveServer, dict[str, str]]) -> None:
+    """Streams whose clients hung up are over on the server too: nothing is left for a
+    shutdown to wait for or cancel."""
+    live, _ = server
+    for _ in range(5):
+        with (
+            httpx.Client(base_url=live.base_url, timeout=30) as http,
+            http.stream("GET", "/changes", headers={"Accept": "text/event-stream"}) as stream,
+        ):
+            next(stream.iter_lines())
+    time.sleep(1)  # a few polls: each stream sees its client gone
+    assert live.process is not None
+    started = time.monotonic()
+    live.process.terminate()
+    live.process.wait(timeout=15)
+    assert time.monotonic() - started < 2
+    assert "graceful shutdown exceeded" not in live.output()
