@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from api.http.deps import bind_request
-from api.routes import article, candidates, claims, entities, health, relations, sources
+from api.routes import (
+    article,
+    candidates,
+    changes,
+    claims,
+    entities,
+    health,
+    relations,
+    sources,
+)
 from api.settings import Settings
 from api.store.db import Store
 
@@ -21,6 +30,6 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
     bound_store = store or Store.from_settings(settings)
 
     router = APIRouter(dependencies=[Depends(bind_request(bound_store, settings))])
-    for module in (claims, relations, entities, sources, article, candidates, health):
+    for module in (claims, relations, entities, sources, changes, article, candidates, health):
         router.include_router(module.router)
     return router

@@ -60,6 +60,20 @@ class Settings(BaseSettings):
         description="Seconds a read replica may be behind the primary and still take "
         "reads; one further behind (or down) is skipped, and its reads go to the primary.",
     )
+    feed_poll_interval: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="Seconds between the store polls of a waiting `/changes` long-poll or "
+        "event stream (each server process polls the store itself: no notifications).",
+    )
+    feed_heartbeat: float = Field(
+        default=15.0,
+        gt=0,
+        le=300,
+        description="Seconds of quiet after which a `/changes` event stream sends a "
+        "`: heartbeat` comment.",
+    )
 
     @field_validator("cors_origins", "read_database_url", mode="before")
     @classmethod

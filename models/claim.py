@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -141,6 +142,7 @@ _CLAIM_EXAMPLE: JsonDict = {
         "text": "more than 300",
     },
     "retraction": None,
+    "updated_at": "2026-12-02T08:00:00Z",
 }
 
 
@@ -171,6 +173,10 @@ class ClaimPublic(BaseModel):
     retraction: RetractionNote | None = Field(
         description="Who retracted the claim, when and why; null while it stands. Lists show "
         "retracted claims only with `include=retracted`."
+    )
+    updated_at: datetime = Field(
+        description="When the claim last took a new version (UTC): made, edited, retracted, "
+        "restored, or its standing settled. A renamed entity it shows does not count."
     )
 
 

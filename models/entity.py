@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -37,6 +38,7 @@ class EntityPublic(BaseModel):
                     "description": "Unit of Russian citizens fighting on Ukraine's side "
                     "against the Russian army, formed in 2022.",
                     "aliases": ["Legion", "Freedom of Russia", "Russian Legion"],
+                    "updated_at": "2026-12-02T08:00:00Z",
                 }
             ]
         }
@@ -50,6 +52,7 @@ class EntityPublic(BaseModel):
     kind: EntityKind = Field(description="What sort of entity this is.")
     description: str | None = Field(default=None, description="One or two sentences of context.")
     aliases: list[str] = Field(description="Other names, as written in the sources.")
+    updated_at: datetime = Field(description="When the entity was made or last edited (UTC).")
 
 
 # A name as written: 1 to 300 characters, not all of them blank.

@@ -7,6 +7,7 @@ rather than a silent, unfiltered answer. The server parses requests with them
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,8 +48,18 @@ class PageParams(BaseModel):
     )
 
 
+UPDATED_SINCE_DOC = (
+    "Only what changed at or after this moment (RFC 3339, such as 2026-12-02T08:00:00Z; "
+    "no offset means UTC), by `updated_at`."
+)
+
+
 class ClaimFilterParams(PageParams):
     """Filters that narrow a list of claims; they combine."""
+
+    updated_since: datetime | None = Field(
+        default=None, description=UPDATED_SINCE_DOC, examples=["2026-12-02T08:00:00Z"]
+    )
 
     role: Role | None = Field(
         default=None, description="With an entity: only claims where it has this role."
@@ -180,6 +191,9 @@ class ClaimListParams(ClaimFilterParams):
 
 
 class EntityListParams(PageParams):
+    updated_since: datetime | None = Field(
+        default=None, description=UPDATED_SINCE_DOC, examples=["2026-12-02T08:00:00Z"]
+    )
     kind: EntityKind | None = Field(default=None, description="Only entities of this kind.")
     q: str | None = Field(
         default=None,
@@ -190,6 +204,9 @@ class EntityListParams(PageParams):
 
 
 class SourceListParams(PageParams):
+    updated_since: datetime | None = Field(
+        default=None, description=UPDATED_SINCE_DOC, examples=["2026-12-02T08:00:00Z"]
+    )
     kind: SourceKind | None = Field(default=None, description="Only sources of this kind.")
     publisher: str | None = Field(
         default=None,
@@ -216,6 +233,10 @@ class CandidateListParams(PageParams):
 
 class RelationListParams(PageParams):
     """Filters of the relations list; they combine."""
+
+    updated_since: datetime | None = Field(
+        default=None, description=UPDATED_SINCE_DOC, examples=["2026-12-02T08:00:00Z"]
+    )
 
     type: RelationType | None = Field(default=None, description="Only relations of this type.")
     claim: str | None = Field(

@@ -3,6 +3,7 @@ restates or is derived from another, said by whom, and why."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -42,7 +43,7 @@ class RelationPublic(BaseModel):
             "examples": [
                 _EXAMPLE
                 | {"asserted_by": {"source": "legion-article-2022", "analyst": None}}
-                | {"retraction": None}
+                | {"retraction": None, "updated_at": "2026-12-02T08:00:00Z"}
             ]
         },
     )
@@ -55,6 +56,9 @@ class RelationPublic(BaseModel):
     asserted_by: AssertedBy
     retraction: RetractionNote | None = Field(
         default=None, description="Who withdrew the relation, when and why; null while it stands."
+    )
+    updated_at: datetime = Field(
+        description="When the relation was drawn or last edited, retracted or restored (UTC)."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -37,6 +38,7 @@ class SourcePublic(BaseModel):
                     "url": None,
                     "text_held": False,
                     "text_sha256": None,
+                    "updated_at": "2026-12-02T08:00:00Z",
                 }
             ]
         }
@@ -62,6 +64,7 @@ class SourcePublic(BaseModel):
     date_precision: DatePrecision | None = Field(description="How much of `date` is known.")
     text_held: bool = Field(description="True when this store holds the full text.")
     text_sha256: str | None = Field(description="SHA-256 of the held text, hex.")
+    updated_at: datetime = Field(description="When the source was made or last edited (UTC).")
 
 
 def _web_url(value: str) -> str:

@@ -46,6 +46,17 @@ def variants(client: TestClient, count: int, *, offsets: bool = True) -> list[di
     ]
 
 
+def walk_changes(client: TestClient) -> list[dict[str, Any]]:
+    """The whole change feed from its start, page by page."""
+    changes: list[dict[str, Any]] = []
+    url: str | None = "/changes?limit=200"
+    while url:
+        page = client.get(url).json()
+        changes += page["items"]
+        url = page["next"] if page["items"] else None
+    return changes
+
+
 def write(path: Path, items: list[Any], *, extra: str = "") -> Path:
     path.write_text("\n".join(json.dumps(item) for item in items) + "\n" + extra, "utf-8")
     return path
@@ -78,10 +89,24 @@ def test_a_file_of_claims_is_served_with_a_revision_each(store: Store, tmp_path:
         assert [(r["action"], r["actor"]) for r in history] == [("create", "bulk-load")]
         changes = history[0]["changes"]
         served = client.get("/claims/bulk-variant-3")
-        # The revision speaks the public shape: every field a GET shows, from nothing.
-        shown = {name: value for name, value in served.json().items() if value is not None}
+        # The revision speaks the public shape: every field a GET shows, from nothing (but
+        # `updated_at`: a revision has its own time).
+        shown = {
+            name: value
+            for name, value in served.json().items()
+            if value is not None and name != "updated_at"
+        }
         assert changes == {name: {"from": None, "to": value} for name, value in shown.items()}
         assert served.headers["etag"].startswith('"1-')
+
+        # The change feed has each one, created, with the document a GET sends.
+        changes = walk_changes(client)
+        loaded = [c for c in changes if c["id"].startswith("bulk-variant-")]
+        assert [c["id"] for c in loaded] == [item["id"] for item in items]
+        assert {c["kind"] for c in loaded} == {"created"}
+        three = next(c for c in loaded if c["id"] == "bulk-variant-3")
+        assert three["document"] == served.json()
+        assert three["etag"] == served.headers["etag"]
 
 
 def test_a_bad_line_stops_the_load_and_a_second_run_carries_on(

@@ -108,6 +108,7 @@ def test_both_clients_send_the_same_request_for_each_operation() -> None:
         ("create_claim", ({"id": "c"},), {"reason": "why"}),
         ("source_text", ("s", 1, 5), {}),
         ("list_sources", (), {"kind": "news_report", "cursor": "abc"}),
+        ("list_changes", ("c",), {"limit": 5, "wait": 1.5}),
     ]
     sync = ClaimsClient("http://claims.test/api", transport=httpx.MockTransport(recorder("s")))
     for name, args, kwargs in calls:
@@ -132,7 +133,9 @@ from typing import Any, assert_type
 
 import httpx
 
-from api.client import AsyncClaimsClient, ClaimPage, ClaimPublic, ClaimsClient, Tagged
+from api.client import (
+    AsyncChanges, AsyncClaimsClient, ClaimPage, ClaimPublic, ClaimsClient, SyncChanges, Tagged
+)
 
 
 def making() -> None:
@@ -149,6 +152,8 @@ def blocking(client: ClaimsClient) -> None:
     assert_type(client.list_claims(entity="legion", limit=5), ClaimPage)
     assert_type(client.iter_claims(entity="legion"), Iterator[ClaimPublic])
     assert_type(client.source_text("s", end=4), str)
+    assert_type(client.sync(since=None, limit=10), SyncChanges)
+    assert_type(client.sync().cursor, str | None)
     # Each mistake must be an error; strict mode's warn_unused_ignores checks that it is.
     client.get_claim(claim_id=1)  # type: ignore[arg-type]
     client.list_claims(entity_slug="legion")  # type: ignore[call-arg]
@@ -166,6 +171,8 @@ async def awaiting(client: AsyncClaimsClient) -> None:
     await client.retract_claim("x", if_match="*", reason="r")
     await client.retract_claim("x")  # type: ignore[call-arg]
     client.iter_sources(cursor="c")  # type: ignore[call-arg]
+    assert_type(client.sync("c", follow=True), AsyncChanges)
+    client.sync(since=1)  # type: ignore[arg-type]
 """
 
 

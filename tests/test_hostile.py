@@ -60,6 +60,7 @@ READS = [
     ("GET", "/candidates/{candidate_id}"),
     ("GET", "/candidates/{candidate_id}/history"),
     ("GET", "/health"),
+    ("GET", "/changes"),
 ]
 # Writes that read a body, with the media type they take and a body they would accept:
 # each hostile test below changes one thing about a request that would otherwise land.
@@ -119,6 +120,7 @@ QUERIED = [
     ("GET", "/claims/{claim_id}/relations"),
     ("GET", "/entities/{slug}/disputes"),
     ("GET", "/entities/{slug}/timeline"),
+    ("GET", "/changes"),
 ]
 OPERATIONS = READS + WRITES
 WITH_PATH_PARAMETERS = [(method, template) for method, template in OPERATIONS if "{" in template]

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from api import Settings, Store, create_app
 from api.cli import cli
 from api.store.migrate import SchemaBehindError, current, head, upgrade
+from api.writes.keys import create_key
+from models.base import Scope
+from models.tables.types import UTCDateTime
 
 SEARCH_OBJECTS = {"search", "ix_claim_search"}
 
@@ -96,3 +99,71 @@ def test_data_made_at_the_first_revision_survives_the_upgrade(empty_store: Store
     with empty_store.engine.connect() as connection:
         key = connection.execute(text("SELECT claimed_key FROM claim")).scalar_one()
     assert key == date(2022, 3, 1).toordinal()
+
+
+def test_an_upgraded_store_feeds_its_history_and_says_when_things_changed(
+    empty_store: Store,
+) -> None:
+    """0008 fills the change feed from the revision log and `updated_at` from each
+    resource's latest revision (the upgrade's time where there is none)."""
+    started = datetime.now(UTC)
+    upgrade(empty_store, "0007")
+    revision = text(
+        "INSERT INTO revision (resource, resource_key, action, at, actor, changes) "
+        "VALUES (:resource, :key, :action, :at, 'fixtures', '{}')"
+    ).bindparams(bindparam("at", type_=UTCDateTime()))
+    with empty_store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO entity (slug, name, kind, version) "
+                "VALUES ('moscow-times', 'The Moscow Times', 'publication', 2)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO entity_name (entity_id, text, folded, is_alias) SELECT id, "
+                "'moscow-times', 'moscow-times', false FROM entity"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO source (slug, name, kind, date_inferred, version) "
+                "VALUES ('mt', 'Moscow Times', 'article', false, 1)"
+            )
+        )
+        for resource, key, action, at in [
+            ("entity", "moscow-times", "create", datetime(2024, 1, 2, 10, tzinfo=UTC)),
+            ("source", "mt", "extract", datetime(2024, 1, 3, 10, tzinfo=UTC)),
+            ("entity", "moscow-times", "update", datetime(2024, 2, 3, 10, tzinfo=UTC)),
+        ]:
+            connection.execute(
+                revision, {"resource": resource, "key": key, "action": action, "at": at}
+            )
+    upgrade(empty_store)
+    client = TestClient(create_app(Settings(database_url="sqlite://"), store=empty_store))
+    assert client.get("/entities/moscow-times").json()["updated_at"] == "2024-02-03T10:00:00Z"
+    # A source read for candidates is still the same source, changed at its revision.
+    source_at = client.get("/sources/mt").json()["updated_at"]
+    assert source_at == "2024-01-03T10:00:00Z"
+    changes = client.get("/changes").json()
+    shown = [(c["kind"], c["resource"], c["id"], c["revision"]) for c in changes["items"]]
+    assert shown == [
+        ("created", "entity", "moscow-times", 1),
+        ("updated", "entity", "moscow-times", 2),
+    ]
+    # Before the feed, revisions kept no documents: a reader fetches `href`.
+    assert all(c["document"] is None and c["etag"] is None for c in changes["items"])
+    assert changes["items"][1]["href"] == "http://testserver/entities/moscow-times"
+
+    with empty_store.write_session() as session:
+        key = create_key(session, "upgrader", Scope.write)
+        session.commit()
+    made = client.post(
+        "/entities",
+        json={"slug": "after-upgrade", "name": "After", "kind": "person"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert made.status_code == 201
+    assert made.json()["updated_at"] >= started.isoformat().replace("+00:00", "Z")
+    (new,) = client.get(changes["next"]).json()["items"]
+    assert (new["id"], new["etag"]) == ("after-upgrade", made.headers["ETag"])

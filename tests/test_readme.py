@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,6 +27,20 @@ EXAMPLES = [
     (m["url"], m["kind"], m["body"], {m["header"]: m["value"]} if m["header"] else {})
     for m in EXAMPLE.finditer(README)
 ]
+# What depends on when the test's store was loaded (times, and the tags that digest them):
+# compared as present, not by value.
+VARYING = {"updated_at", "at", "etag"}
+
+
+def steady(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: "<varies>" if key in VARYING and isinstance(item, str) else steady(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [steady(item) for item in value]
+    return value
 
 
 def test_the_readme_has_examples() -> None:
@@ -47,14 +62,16 @@ def test_readme_examples_answer_as_shown(
     client = TestClient(app, base_url="http://localhost:8000")
     response = client.get(url.removeprefix("localhost:8000"), headers=headers)
     if kind == "json":
-        assert response.json() == json.loads(body)
+        assert steady(response.json()) == steady(json.loads(body))
     elif kind == "csv":
         # The answer ends its records in CRLF (RFC 4180); the README in LF.
         sent = list(csv.reader(io.StringIO(response.text, newline="")))
         assert sent == list(csv.reader(io.StringIO(body)))
     elif kind == "ndjson":
         sent = [json.loads(line) for line in response.text.splitlines()]
-        assert sent == [json.loads(line) for line in body.splitlines()]
+        assert [steady(item) for item in sent] == [
+            steady(json.loads(line)) for line in body.splitlines()
+        ]
     else:
         assert response.text == body
 

@@ -81,7 +81,8 @@ def test_a_claims_relations_come_with_the_other_claim(client: TestClient) -> Non
         other = item["from"] if item["to"] == BATTALIONS else item["to"]
         assert item["claim"] == client.get(f"/claims/{other}").json()
         assert set(item) == {
-            "id", "type", "from", "to", "note", "asserted_by", "retraction", "claim"
+            "id", "type", "from", "to", "note", "asserted_by", "retraction", "updated_at",
+            "claim",
         }  # fmt: skip
     assert client.get("/claims/no-such-claim/relations").status_code == 404
 

@@ -14,6 +14,10 @@ from api.cli.ingest import ingest
 from api.cli.progress import progress
 from api.settings import Settings
 
+# Seconds `serve` lets open requests finish once asked to stop: a long-poll or an event
+# stream of /changes would otherwise hold the shutdown for as long as its client listens.
+SHUTDOWN_GRACE = 3
+
 cli = typer.Typer(
     help="sourced-claims: serve, load and check the claims store; ingest articles.",
     no_args_is_help=True,
@@ -116,7 +120,13 @@ def serve(
         report = load_fixtures(store, _verified(settings))
         typer.echo(f"new store filled from {settings.fixtures_dir}: {report.summary()}")
     if workers == 1:
-        uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level=log_level)
+        uvicorn.run(
+            create_app(settings, store=store),
+            host=host,
+            port=port,
+            log_level=log_level,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE,
+        )
         return
     store.dispose()
     # Each worker process builds its own app (and engine) from the environment.
@@ -129,6 +139,7 @@ def serve(
         host=host,
         port=port,
         log_level=log_level,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,
     )
 
 

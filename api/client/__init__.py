@@ -16,6 +16,7 @@ answer outside 2xx raises `ClaimsAPIError` or the subclass for its status.
 from api.client.answers import Tagged, next_cursor
 from api.client.calls import MERGE_PATCH
 from api.client.clients import DEFAULT_TIMEOUT, AsyncClaimsClient, ClaimsClient
+from api.client.core import AsyncChanges, SyncChanges
 from api.client.errors import (
     AuthError,
     ClaimsAPIError,
@@ -35,6 +36,7 @@ from models.candidate import (
     Extracted,
     RejectCandidate,
 )
+from models.change import ChangeKind, ChangePage, ChangePublic
 from models.claim import ClaimCreate, ClaimPublic, ClaimUpdate
 from models.entity import EntityCreate, EntityPublic, EntityUpdate
 from models.health import Health
@@ -49,11 +51,15 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "MERGE_PATCH",
     "AcceptCandidate",
+    "AsyncChanges",
     "AsyncClaimsClient",
     "AuthError",
     "CandidatePage",
     "CandidatePublic",
     "CandidateState",
+    "ChangeKind",
+    "ChangePage",
+    "ChangePublic",
     "ClaimCreate",
     "ClaimFilters",
     "ClaimPage",
@@ -93,6 +99,7 @@ __all__ = [
     "SourcePage",
     "SourcePublic",
     "SourceUpdate",
+    "SyncChanges",
     "Tagged",
     "next_cursor",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from functools import cached_property
 from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, get_args, overload
@@ -20,6 +21,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, get_args
 from api.client.answers import next_cursor
 from api.client.calls import Call
 from models import ListPage
+from models.change import ChangePage, ChangePublic
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -180,3 +182,94 @@ def _following(call: Call[ListPage[_T]], page: ListPage[_T]) -> Call[ListPage[_T
 def _of(origin: Any, *args: Any) -> Any:
     """`origin[args]` for a signature shown at run time (a value, not a type to mypy)."""
     return origin[args]
+
+
+class SyncChanges(Iterator[ChangePublic]):
+    """The change feed as it is read, on the sync client: iterate for the changes, in
+    commit order; `cursor` is where to resume after the last one handed out (pass it as
+    `since=` to `sync()` later). Without `follow` the walk ends once it has caught up."""
+
+    def __init__(self, client: SyncSender, call: Call[ChangePage], follow: bool) -> None:
+        self._client, self._call, self._follow = client, call, follow
+        self._waiting: deque[ChangePublic] = deque()
+        self._caught_up = False
+        since = call.params.get("since")
+        self.cursor: str | None = since if isinstance(since, str) else None
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> ChangePublic:
+        while not self._waiting:
+            if self._caught_up:
+                raise StopIteration
+            page = self._client._send(self._call)
+            self._waiting.extend(page.items)
+            self._caught_up = not page.items and not self._follow
+        return _handed(self, self._waiting.popleft())
+
+
+class AsyncChanges(AsyncIterator[ChangePublic]):
+    """`SyncChanges` on the async client: `async for` the changes; `cursor` resumes."""
+
+    def __init__(self, client: AsyncSender, call: Call[ChangePage], follow: bool) -> None:
+        self._client, self._call, self._follow = client, call, follow
+        self._waiting: deque[ChangePublic] = deque()
+        self._caught_up = False
+        since = call.params.get("since")
+        self.cursor: str | None = since if isinstance(since, str) else None
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> ChangePublic:
+        while not self._waiting:
+            if self._caught_up:
+                raise StopAsyncIteration
+            page = await self._client._send(self._call)
+            self._waiting.extend(page.items)
+            self._caught_up = not page.items and not self._follow
+        return _handed(self, self._waiting.popleft())
+
+
+def _handed(walk: SyncChanges | AsyncChanges, change: ChangePublic) -> ChangePublic:
+    """Move the walk past `change`: its cursor, and where the next page starts."""
+    walk.cursor = change.cursor
+    walk._call = walk._call.with_params(since=change.cursor)
+    return change
+
+
+class Feed(_Bindable[_P, ChangePage]):
+    """The change feed from a cursor, page after page: `SyncChanges` on the sync client,
+    `AsyncChanges` on the async one. The builder's `follow` keyword (if true, the walk
+    never ends: it long-polls for what comes next) is read here."""
+
+    @overload
+    def __get__(self, client: None, owner: type[Any] | None = None) -> Self: ...
+    @overload
+    def __get__(
+        self, client: SyncSender, owner: type[Any] | None = None
+    ) -> Callable[_P, SyncChanges]: ...
+    @overload
+    def __get__(
+        self, client: AsyncSender, owner: type[Any] | None = None
+    ) -> Callable[_P, AsyncChanges]: ...
+    def __get__(self, client: object, owner: type[Any] | None = None) -> Any:
+        if client is None:
+            return self
+        build = self.build
+        if isinstance(client, AsyncSender):
+
+            def walk_async(*args: _P.args, **kwargs: _P.kwargs) -> AsyncChanges:
+                follow = bool(kwargs.get("follow"))
+                return AsyncChanges(client, build(client, *args, **kwargs), follow)
+
+            return self._dressed(walk_async, client, AsyncChanges)
+        if isinstance(client, SyncSender):
+
+            def walk(*args: _P.args, **kwargs: _P.kwargs) -> SyncChanges:
+                follow = bool(kwargs.get("follow"))
+                return SyncChanges(client, build(client, *args, **kwargs), follow)
+
+            return self._dressed(walk, client, SyncChanges)
+        raise self._unbound(client)

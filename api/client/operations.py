@@ -12,7 +12,7 @@ from typing import Any, Literal, Unpack
 
 from api.client.answers import Tagged, model, nothing, revisions, tagged, text
 from api.client.calls import Call, action, create, delete, get, guard, path, update
-from api.client.core import Operation, Pages
+from api.client.core import Feed, Operation, Pages
 from api.client.query import ClaimFilters, ClaimQuery
 from models import (
     AcceptCandidate,
@@ -37,6 +37,7 @@ from models import (
 )
 from models.base import EntityKind, RelationType, SourceKind
 from models.candidate import CandidateState
+from models.change import ChangePage
 from models.history import RelationRetraction
 from models.relation import (
     ClaimRelationPage,
@@ -57,6 +58,32 @@ class Operations:
     @Operation
     def health(self) -> Call[Health]:
         return get(model(Health), "health")
+
+    # --- the change feed --------------------------------------------------------------
+
+    @Operation
+    def list_changes(
+        self, since: str | None = None, *, limit: int | None = None, wait: float | None = None
+    ) -> Call[ChangePage]:
+        """One page of the change feed after `since` (None: from the first change)."""
+        params = {"since": since, "limit": limit, "wait": wait}
+        return get(model(ChangePage), "changes", params=params)
+
+    @Feed
+    def sync(
+        self,
+        since: str | None = None,
+        *,
+        limit: int | None = None,
+        follow: bool = False,
+        wait: float = 30,
+    ) -> Call[ChangePage]:
+        """Every change after `since` (None: from the first), in commit order, to keep a
+        copy in step: iterate it (`async for` on the async client), apply each change,
+        and keep the walk's `cursor` to resume from next time. It ends once caught up;
+        with `follow=True` it long-polls (`wait` seconds a request) for ever after."""
+        params = {"since": since, "limit": limit, "wait": wait if follow else None}
+        return get(model(ChangePage), "changes", params=params)
 
     # --- claims -----------------------------------------------------------------------
 

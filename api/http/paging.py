@@ -28,8 +28,10 @@ def encode_cursor(after: Sequence[Key], scope: str = "") -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, kinds: Sequence[type], scope: str = "") -> list[Key] | None:
-    """The sort key a cursor resumes after; a 422 naming `cursor` if it is not ours."""
+def decode_cursor(
+    cursor: str | None, kinds: Sequence[type], scope: str = "", name: str = "cursor"
+) -> list[Key] | None:
+    """The sort key a cursor resumes after; a 422 naming `name` if it is not ours."""
     if cursor is None:
         return None
     try:
@@ -39,18 +41,18 @@ def decode_cursor(cursor: str | None, kinds: Sequence[type], scope: str = "") ->
         data = None
     if not isinstance(data, dict) or data.get("v") != _VERSION:
         raise invalid_parameter(
-            "cursor",
+            name,
             "not a cursor this service issued; start from the first page and follow `next` links",
         )
     if data.get("s") != scope:
-        raise invalid_parameter("cursor", "belongs to another sort order; start again")
+        raise invalid_parameter(name, "belongs to another sort order; start again")
     key = data.get("k")
     if (
         not isinstance(key, list)
         or len(key) != len(kinds)
         or not all(_is(value, kind) for value, kind in zip(key, kinds, strict=True))
     ):
-        raise invalid_parameter("cursor", "not a cursor this service issued")
+        raise invalid_parameter(name, "not a cursor this service issued")
     return key
 
 
@@ -91,15 +93,19 @@ def next_link(
     after: Sequence[Key] | None,
     public_url: str | None,
     scope: str = "",
+    param: str = "cursor",
 ) -> str | None:
-    """The URL of the page after this one, also set as a `Link: rel="next"` header."""
+    """The URL of the page after this one, also set as a `Link: rel="next"` header; the
+    cursor goes in `param` (the change feed's is `since`)."""
     if after is None:
         return None
     # The query as the request sent it (anything a URL may not hold raw escaped, what is
     # escaped already left so), with the cursor, URL-safe base64, (re)placed last.
     sent: bytes = request.scope.get("query_string", b"")
-    kept = [quote(part, safe=_SAFE) for part in sent.split(b"&") if part and not _is_cursor(part)]
-    query = "&".join([*kept, f"cursor={encode_cursor(after, scope)}"])
+    kept = [
+        quote(part, safe=_SAFE) for part in sent.split(b"&") if part and not _is_cursor(part, param)
+    ]
+    query = "&".join([*kept, f"{param}={encode_cursor(after, scope)}"])
     url = request.url
     if public_url:
         root = request.scope.get("root_path", "")
@@ -114,6 +120,6 @@ def next_link(
 _SAFE = "=%+-._~!$'()*,;:@/?"
 
 
-def _is_cursor(part: bytes) -> bool:
+def _is_cursor(part: bytes, param: str = "cursor") -> bool:
     name = part.split(b"=", 1)[0].decode("latin-1")
-    return (unquote_plus(name) if "%" in name or "+" in name else name) == "cursor"
+    return (unquote_plus(name) if "%" in name or "+" in name else name) == param

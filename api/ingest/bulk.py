@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import chain, islice
 from typing import Any, NamedTuple, TypeVar
 
@@ -30,10 +30,11 @@ from api.store import documents, search
 from api.store.db import Store
 from api.store.migrate import ensure_current
 from api.writes import quotes
-from api.writes.unit import revision_changes
+from api.writes.unit import feed_positions, revision_changes
 from models.base import Role, date_bounds, date_keys
 from models.fixture import ClaimFixture, EntityFixture, QuoteFixture, SourceFixture
 from models.tables import Claim, Entity, EntityName, Revision, Source, SourceText
+from models.tables.types import utc_now
 
 T = TypeVar("T")
 
@@ -80,10 +81,11 @@ def bulk_load(
     """
     started = time.perf_counter()
     ensure_current(store)
+    loaded_at = utc_now()  # every row of the load is updated at its start
     with store.engine.begin() as connection:
-        shown = _insert_entities(connection, entities)
+        shown = _insert_entities(connection, entities, loaded_at)
         entity_ids = {slug: entity.id for slug, entity in shown.items()}
-        source_ids = _insert_sources(connection, sources, texts, entity_ids)
+        source_ids = _insert_sources(connection, sources, texts, entity_ids, loaded_at)
     with store.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             # A large page cache (128 MB) keeps the hot index pages in memory as rows stream in.
@@ -103,7 +105,8 @@ def bulk_load(
                 shown,
                 source_ids,
                 actor,
-                _stored_time(connection, datetime.now(UTC)),
+                loaded_at,
+                _stored_time(connection, loaded_at),
             )
             skipped: list[int] = []
             if skip_existing and not fresh:
@@ -173,7 +176,7 @@ class _Shown(NamedTuple):
 
 
 def _insert_entities(
-    connection: Connection, entities: Iterable[EntityFixture]
+    connection: Connection, entities: Iterable[EntityFixture], loaded_at: datetime
 ) -> dict[str, _Shown]:
     table = Entity.__table__  # type: ignore[attr-defined]
     names_table = EntityName.__table__  # type: ignore[attr-defined]
@@ -194,6 +197,7 @@ def _insert_entities(
                     "name": entity.name,
                     "kind": entity.kind.value,
                     "description": entity.description,
+                    "updated_at": loaded_at,
                 }
             )
             spellings = names.spellings(entity.slug, entity.name, entity.aliases)
@@ -212,6 +216,7 @@ def _insert_sources(
     sources: Iterable[SourceFixture],
     texts: Mapping[str, str],
     entity_ids: Mapping[str, int],
+    loaded_at: datetime,
 ) -> dict[str, int]:
     table = Source.__table__  # type: ignore[attr-defined]
     ids: dict[str, int] = {
@@ -224,7 +229,9 @@ def _insert_sources(
             ids[source.slug] = next_id
             text = texts.get(source.slug)
             publisher = entity_ids[source.publisher] if source.publisher else None
-            rows.append({"id": next_id, **source_values(source, publisher, text)})
+            rows.append(
+                {"id": next_id, **source_values(source, publisher, text), "updated_at": loaded_at}
+            )
             if text is not None:
                 held.append({"source_id": next_id, "text": text})
             next_id += 1
@@ -265,6 +272,7 @@ _CLAIM_COLUMNS = (
     "quantity_qualifier",
     "quantity_text",
     "search_text",
+    "updated_at",
 )
 
 
@@ -289,6 +297,7 @@ class _Rows:
     hops: list[tuple[Any, ...]] = field(default_factory=list)
     docs: list[tuple[int, str]] = field(default_factory=list)
     revisions: list[tuple[Any, ...]] = field(default_factory=list)
+    changes: list[tuple[Any, ...]] = field(default_factory=list)  # for the feed, unplaced
 
 
 @dataclass(frozen=True)
@@ -300,7 +309,8 @@ class _Context:
     entities: Mapping[str, _Shown]
     source_ids: Mapping[str, int]
     actor: str  # who the revisions name
-    at: Any  # when, as the driver takes it
+    loaded_at: datetime  # when the load started: every row's `updated_at`
+    at: Any  # the same, as the driver takes it
 
 
 _adopted: _Context | None = None  # in a worker process: the context it was started with
@@ -387,9 +397,19 @@ def _write(connection: Connection, rows: _Rows) -> None:
         )
         _insert_many(connection, "claim_document", ("claim_id", "body"), rows.docs)
         _insert_many(connection, "revision", _REVISION_COLUMNS, rows.revisions)
+        # Last, once this transaction holds SQLite's write lock: the feed positions follow
+        # the ones committed before, as `api.writes.unit.feed_positions` hands them out.
+        first = feed_positions(connection, len(rows.changes))
+        _insert_many(
+            connection,
+            "change",
+            ("seq", *_CHANGE_COLUMNS),
+            [(first + n, *change) for n, change in enumerate(rows.changes)],
+        )
 
 
 _REVISION_COLUMNS = ("resource", "resource_key", "action", "at", "actor", "reason", "changes")
+_CHANGE_COLUMNS = ("resource", "resource_key", "kind", "revision", "version", "at", "document")
 
 
 def _prepare(
@@ -488,6 +508,7 @@ def _prepare(
                 q.qualifier if q else None,
                 q.text if q else None,
                 search.indexed_text(claim.statement, quote.text),
+                at,
             )
         )
         rows.links += [
@@ -495,11 +516,13 @@ def _prepare(
             for entity, _slug, role in involved
         ]
         rows.hops += chain
-        shown = _shown(claim, claimant, involved)
-        rows.docs.append((claim_id, documents.render(shown)))
+        shown = _shown(claim, claimant, involved, context.loaded_at)
+        document = documents.render(shown)
+        rows.docs.append((claim_id, document))
         rows.revisions.append(
             ("claim", claim.id, "create", at, actor, None, revision_changes(None, shown))
         )
+        rows.changes.append(("claim", claim.id, "created", 1, 1, at, document))
     if problems:
         raise FixtureError(problems[:20])
     return rows
@@ -531,7 +554,10 @@ def _located(item: Mapping[str, Any], texts: Mapping[str, str]) -> Mapping[str, 
 
 
 def _shown(
-    claim: ClaimFixture, claimant: _Shown, involved: list[tuple[_Shown, str, str]]
+    claim: ClaimFixture,
+    claimant: _Shown,
+    involved: list[tuple[_Shown, str, str]],
+    updated_at: datetime,
 ) -> dict[str, Any]:
     """The claim as readers get it, from the input itself rather than read back."""
     quote, q = claim.quote, claim.quantity
@@ -552,6 +578,7 @@ def _shown(
         quantity=documents.Quantity(q.value, q.low, q.high, q.unit, q.qualifier, q.text)
         if q
         else None,
+        updated_at=updated_at,
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 import yaml
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func
@@ -38,6 +39,7 @@ from models.fixture import (
     SourceFixture,
 )
 from models.tables import Claim, Entity, EntityName, Relation, Revision, Source, SourceText
+from models.tables.types import utc_now
 
 # Who a load's revisions are by.
 LOADER = Principal("fixtures", Scope.admin)
@@ -398,7 +400,8 @@ class _Load:
         before: dict[str, Any] | None,
         after: dict[str, Any],
     ) -> None:
-        """Count the change, and record it as a revision at the row's next version."""
+        """Count the change, and record it as a revision at the row's next version (and
+        its `updated_at`, which the claim's stored document shows too)."""
         if self.on_item is not None:
             self.on_item(1)
         if before == after:
@@ -406,6 +409,12 @@ class _Load:
             return
         if before is not None:
             row.version += 1
+            row.updated_at = utc_now()
+            after = {**after, "updated_at": pydantic_core.to_jsonable_python(row.updated_at)}
+            if resource == "claim":
+                self.work.flush()
+                assert row.id is not None
+                documents.refresh(self.session.connection(), [row.id])
         self.report.count(resource, "created" if before is None else "updated")
         self.work.record(resource, key, "create" if before is None else "update", before, after)
 
@@ -522,6 +531,8 @@ class _Load:
         for entity_id in renamed:
             touched.update(documents.claims_of(connection, entity_id))
         shown_after = documents.refresh(connection, touched)
+        # Claims that only show a renamed entity: no revision, but new documents to feed.
+        self.work.republished({i: shown_after[i] for i in touched - recorded if i in shown_after})
         for row in written:
             assert row.id is not None
             before = shown_before.get(row.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import exists, or_, select
@@ -50,8 +51,11 @@ def list_entities(
     words: str | None,
     limit: int,
     after: str | None = None,
+    updated_since: datetime | None = None,
 ) -> Page[EntityPublic]:
     statement = select(Entity)
+    if updated_since is not None:
+        statement = statement.where(col(Entity.updated_at) >= updated_since)
     if kind is not None:
         statement = statement.where(col(Entity.kind) == kind.value)
     for word in search.terms(words):
@@ -90,6 +94,7 @@ def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPub
             kind=EntityKind(row.kind),
             description=row.description,
             aliases=aliases[row.id] if row.id is not None else [],
+            updated_at=row.updated_at,
         )
         for row in rows
     ]
@@ -128,6 +133,7 @@ def _source_public(source: Source, publisher: Entity | None) -> SourcePublic:
         else None,
         text_held=source.text_sha256 is not None,
         text_sha256=source.text_sha256,
+        updated_at=source.updated_at,
     )
 
 
@@ -138,8 +144,11 @@ def list_sources(
     publisher_id: int | None,
     limit: int,
     after: str | None = None,
+    updated_since: datetime | None = None,
 ) -> Page[SourcePublic]:
     statement = _source_select()
+    if updated_since is not None:
+        statement = statement.where(col(Source.updated_at) >= updated_since)
     if kind is not None:
         statement = statement.where(col(Source.kind) == kind)
     if publisher_id is not None:

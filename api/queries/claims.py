@@ -77,6 +77,7 @@ def resolve(
         quantity_unit=unit_spelling(params.quantity_unit) if params.quantity_unit else None,
         quantity_min=params.quantity_min,
         quantity_max=params.quantity_max,
+        updated_since=params.updated_since,
         include_retracted=params.include == "retracted",
     )
 

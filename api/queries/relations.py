@@ -13,13 +13,14 @@ from typing import Any
 
 import pydantic_core
 
+from api.queries.claim_list import moment_param
 from api.store.db import Reader
 from models.base import DISPUTING, DateKind, RelationType, date_precision
 
 # A relation as the lists show it: its fields, in `RelationPublic`'s order.
 _FIELDS = (
     "r.id, r.public_id, r.type, fc.public_id, tc.public_id, r.note, s.slug, r.analyst, "
-    "r.retracted_at, r.retracted_by, r.retraction_reason"
+    "r.retracted_at, r.retracted_by, r.retraction_reason, r.updated_at"
 )
 _JOINS = (
     "JOIN claim fc ON fc.id = r.from_claim_id JOIN claim tc ON tc.id = r.to_claim_id "
@@ -46,7 +47,7 @@ def _json(value: Any) -> str:
 def relation_json(row: tuple[Any, ...]) -> str:
     """`RelationPublic`'s JSON of a row of `_FIELDS`, less its closing brace (so the
     lists can add the claims they embed)."""
-    _id, public_id, kind, from_id, to_id, note, source, analyst, at, by, reason = row[:11]
+    _id, public_id, kind, from_id, to_id, note, source, analyst, at, by, reason, updated = row[:12]
     retraction = None
     if at is not None:
         retraction = {"at": moment(at), "by": by, "reason": reason}
@@ -58,6 +59,7 @@ def relation_json(row: tuple[Any, ...]) -> str:
         "note": note,
         "asserted_by": {"source": source, "analyst": None if source else analyst},
         "retraction": retraction,
+        "updated_at": moment(updated),
     }
     return _json(shown)[:-1]
 
@@ -110,7 +112,7 @@ def of_claim(
     if after is not None:
         params["after"] = after
     rows = reader.rows(reader.sql(text, **params))
-    return _page(rows, limit, lambda row: f'{relation_json(row)},"claim":{row[12]}}}', _first)
+    return _page(rows, limit, lambda row: f'{relation_json(row)},"claim":{row[13]}}}', _first)
 
 
 def _first(row: tuple[Any, ...]) -> list[Any]:
@@ -126,10 +128,15 @@ def listed(
     claim_id: int | None,
     entity_id: int | None,
     include_retracted: bool,
+    updated_since: datetime | None = None,
 ) -> Page:
-    """Relations in relation order, of one type, one claim or one entity's claims."""
+    """Relations in relation order, of one type, one claim or one entity's claims, or
+    changed since a moment."""
     where = [] if include_retracted else [_LIVE]
     params: dict[str, Any] = {"limit": limit + 1}
+    if updated_since is not None:
+        where.append("r.updated_at >= :updated_since")
+        params["updated_since"] = moment_param(updated_since, reader.dialect)
     if kind is not None:
         where.append("r.type = :kind")
         params["kind"] = kind.value
@@ -178,7 +185,7 @@ def disputes(reader: Reader, entity_id: int, limit: int, after: int | None) -> P
     return _page(
         rows,
         limit,
-        lambda row: f'{relation_json(row)},"from_claim":{row[11]},"to_claim":{row[12]}}}',
+        lambda row: f'{relation_json(row)},"from_claim":{row[12]},"to_claim":{row[13]}}}',
         _first,
     )
 

@@ -57,6 +57,7 @@ def list_entities(
         words=params.q,
         limit=params.limit,
         after=paging.first_key(params.cursor),
+        updated_since=params.updated_since,
     )
     return EntityPage(
         items=page.items,

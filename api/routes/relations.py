@@ -83,6 +83,7 @@ def _listed(store: Store, params: RelationListParams) -> Page:
             claim_id=claim_id,
             entity_id=entity.id if entity else None,
             include_retracted=params.include == "retracted",
+            updated_since=params.updated_since,
         )
 
 
@@ -134,7 +135,7 @@ async def get_relation(request: Request, relation_id: RelationId) -> Response:
     store = store_of(request)
     row = await read(store, _relation, store, relation_id)
     body = relation_json(row) + "}"
-    etag = tag(body, int(str(row[11])))
+    etag = tag(body, int(str(row[12])))
     if row[8] is not None:
         raise retracted(
             RelationRetraction(relation=relation_id, at=moment(row[8]), by=row[9], reason=row[10]),
@@ -150,7 +151,8 @@ def _relation(store: Store, relation_id: str) -> tuple[Any, ...]:
         row = reader.first(
             reader.sql(
                 "SELECT r.id, r.public_id, r.type, fc.public_id, tc.public_id, r.note, s.slug, "
-                "r.analyst, r.retracted_at, r.retracted_by, r.retraction_reason, r.version "
+                "r.analyst, r.retracted_at, r.retracted_by, r.retraction_reason, r.updated_at, "
+                "r.version "
                 "FROM relation r JOIN claim fc ON fc.id = r.from_claim_id "
                 "JOIN claim tc ON tc.id = r.to_claim_id LEFT JOIN source s ON s.id = r.source_id "
                 "WHERE r.public_id = :id",

@@ -52,6 +52,7 @@ def list_sources(
         publisher_id=publisher,
         limit=params.limit,
         after=paging.first_key(params.cursor),
+        updated_since=params.updated_since,
     )
     return SourcePage(
         items=page.items,

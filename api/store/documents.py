@@ -78,6 +78,7 @@ def claim_data(
     stated_status: str,
     speech: str,
     quantity: Quantity | None,
+    updated_at: datetime,
     retraction: tuple[datetime, str | None, str | None] | None = None,
 ) -> dict[str, Any]:
     """A claim as plain data in the `ClaimPublic` shape, entities in their canonical order
@@ -102,6 +103,7 @@ def claim_data(
         "retraction": {"at": retraction[0], "by": retraction[1], "reason": retraction[2]}
         if retraction is not None
         else None,
+        "updated_at": updated_at,
     }
 
 
@@ -146,6 +148,7 @@ _CLAIMS: Any = (
         col(Claim.retracted_at),
         col(Claim.retracted_by),
         col(Claim.retraction_reason),
+        col(Claim.updated_at),
     )
     .join(_claimant, col(_claimant.id) == col(Claim.claimant_id))
     .join(_quoted, col(_quoted.id) == col(Claim.quote_source_id))
@@ -209,6 +212,7 @@ def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]
                     row.quantity_qualifier,
                     row.quantity_text,
                 ),
+                updated_at=row.updated_at,
                 retraction=(row.retracted_at, row.retracted_by, row.retraction_reason)
                 if row.retracted_at is not None
                 else None,

@@ -63,7 +63,7 @@ def update(
     row = catalog.entity_row(work.session, entity.id, for_update=True)
     before = catalog.entity_public(work.session, row)
     work.guard(if_match, tag_of(before, row.version))
-    current = before.model_dump(mode="json", exclude_none=True)
+    current = before.model_dump(mode="json", exclude_none=True, exclude={"updated_at"})
     data = patched(EntityCreate, current, patch, key="slug", what="an entity")
     if data == EntityCreate.model_validate(current):
         return before, tag_of(before, row.version)  # nothing changes: no new version
@@ -73,13 +73,15 @@ def update(
     sync_fields(row, {"name": data.name, "kind": data.kind.value, "description": data.description})
     write_names(work, row, data, "body")
     work.flush()
+    shown_by: dict[int, str] = {}
     if (row.name, row.kind) != shown:
         # Claims show their entities' names and kinds: their documents change too.
-        documents.refresh_entity(work.session.connection(), entity.id)
+        shown_by = documents.refresh_entity(work.session.connection(), entity.id)
     after = catalog.entity_public(work.session, row)
     work.record(
         "entity", row.slug, "update", before.model_dump(mode="json"), after.model_dump(mode="json")
     )
+    work.republished(shown_by)
     return after, tag_of(after, version)
 
 

@@ -57,7 +57,9 @@ def create(work: UnitOfWork, data: SourceCreate) -> tuple[SourcePublic, str]:
 def as_input(public: SourcePublic) -> dict[str, Any]:
     """A source in the shape clients create it in: what a merge patch applies to."""
     data = public.model_dump(
-        mode="json", exclude_none=True, exclude={"date_precision", "text_held", "text_sha256"}
+        mode="json",
+        exclude_none=True,
+        exclude={"date_precision", "text_held", "text_sha256", "updated_at"},
     )
     if public.publisher is not None:
         data["publisher"] = public.publisher.slug

@@ -4,6 +4,10 @@ Use cases change the store through a `UnitOfWork` and never commit; whoever open
 unit (a route, the batch endpoint, the CLI, the fixture loader) commits it once, at the
 boundary, so a failure anywhere leaves the store as it was. A uniqueness race the checks
 could not see, caught at a flush or at the commit, is a 409, never a 500.
+
+The revision writer also writes the change feed (`/changes`): each change to a claim,
+entity, source or relation gets a `change` row, and the rows get their feed positions
+just before the commit, in commit order (`_publish`, docs/changes.md).
 """
 
 from __future__ import annotations
@@ -15,15 +19,40 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pydantic_core
-from sqlalchemy import update
+from sqlalchemy import Connection, bindparam, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from api.errors import conflict, precondition_failed, precondition_required
 from api.queries.versions import matches
 from api.store.db import Reader, Store
 from models.base import Principal
-from models.tables import Revision
+from models.tables import Change, Claim, Entity, Relation, Revision, Source
+from models.tables.types import utc_now
+
+# The resources the change feed (`/changes`) follows, each by the column its key is in,
+# and the revision actions it shows, by the name a feed reader sees.
+FED: dict[str, Any] = {
+    "claim": (Claim, Claim.public_id),
+    "entity": (Entity, Entity.slug),
+    "source": (Source, Source.slug),
+    "relation": (Relation, Relation.public_id),
+}
+KINDS = {
+    "create": "created",
+    "update": "updated",
+    "retract": "retracted",
+    "restore": "restored",
+    "delete": "deleted",
+}
+# The PostgreSQL advisory lock that hands out feed positions in commit order.
+FEED_LOCK = 0x636C61696D73  # "claims"
+_changes = Change.__table__  # type: ignore[attr-defined]
+_PLACE = (
+    update(_changes)
+    .where(_changes.c.id == bindparam("change_id"))
+    .values(seq=bindparam("change_seq"))
+)
 
 
 class UnitOfWork:
@@ -34,6 +63,8 @@ class UnitOfWork:
         self.who = who
         self.reason = reason
         self._reader: Reader | None = None
+        self._fed = False
+        event.listen(session, "before_commit", self._publish)
 
     @property
     def reader(self) -> Reader:
@@ -67,11 +98,13 @@ class UnitOfWork:
             raise precondition_failed(if_match, current)
 
     def bump(self, model: Any, row_id: int, version: int) -> int:
-        """Take the next version of a row, or fail if someone changed it first."""
+        """Take the next version of a row (and its `updated_at`, where it has one), or
+        fail if someone changed it first."""
+        values: dict[str, Any] = {"version": version + 1}
+        if hasattr(model, "updated_at"):
+            values["updated_at"] = utc_now()
         result = self.session.execute(
-            update(model)
-            .where(model.id == row_id, model.version == version)
-            .values(version=version + 1)
+            update(model).where(model.id == row_id, model.version == version).values(**values)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise precondition_failed()
@@ -88,8 +121,10 @@ class UnitOfWork:
         actor: str | None = None,
         reason: str | None = None,
     ) -> None:
-        """The revision of one change: each field that differs, from and to. `reason`, when
-        the change carries its own (a rejection's), stands for the unit's."""
+        """The revision of one change: each field that differs, from and to (but not
+        `updated_at`: the revision has its own time). `reason`, when the change carries
+        its own (a rejection's), stands for the unit's. Changes to what the feed follows
+        also go to the feed (`_feed`)."""
         self.session.add(
             Revision(
                 resource=resource,
@@ -101,16 +136,125 @@ class UnitOfWork:
                 changes=json.loads(revision_changes(before, after)),
             )
         )
+        if resource in FED and action in KINDS:
+            self._feed(resource, key, KINDS[action], after)
+
+    def _feed(self, resource: str, key: str, kind: str, after: Mapping[str, Any] | None) -> None:
+        """The change as `/changes` shows it: the revision's number, the version and the
+        document a GET would now send (none for a deletion). Its feed position is given
+        at the commit (`_publish`)."""
+        model, key_column = FED[resource]
+        number = self.session.execute(
+            select(func.count())
+            .select_from(Revision)
+            .where(col(Revision.resource) == resource, col(Revision.resource_key) == key)
+        ).scalar_one()
+        version = None
+        if kind != "deleted":
+            version = self.session.execute(
+                select(model.version).where(key_column == key)
+            ).scalar_one()
+        document = pydantic_core.to_json(after).decode() if after is not None else None
+        self._add_change(resource, key, kind, number, version, document)
+
+    def _add_change(
+        self,
+        resource: str,
+        key: str,
+        kind: str,
+        number: int,
+        version: int | None,
+        document: str | None,
+    ) -> None:
+        self.session.add(
+            Change(
+                resource=resource,
+                resource_key=key,
+                kind=kind,
+                revision=number,
+                version=version,
+                at=datetime.now(UTC),
+                document=document,
+            )
+        )
+        self._fed = True
+
+    def republished(self, claims: Mapping[int, str]) -> None:
+        """Claims whose documents changed with no change of their own (an entity they
+        show was renamed): the feed carries their new documents, at their versions."""
+        if not claims:
+            return
+        ids = list(claims)
+        rows = self.session.execute(
+            select(col(Claim.id), col(Claim.public_id), col(Claim.version)).where(
+                col(Claim.id).in_(ids)
+            )
+        ).all()
+        keys = [row.public_id for row in rows]
+        numbers = dict(
+            self.session.execute(
+                select(col(Revision.resource_key), func.count())
+                .where(col(Revision.resource) == "claim", col(Revision.resource_key).in_(keys))
+                .group_by(col(Revision.resource_key))
+            ).all()
+        )
+        for row in sorted(rows, key=lambda r: r.id):
+            self._add_change(
+                "claim",
+                row.public_id,
+                "updated",
+                numbers.get(row.public_id, 0),
+                row.version,
+                claims[row.id],
+            )
+
+    def _publish(self, session: Session) -> None:
+        """Give this unit's changes their feed positions, last thing before the commit,
+        in commit order (`feed_positions`)."""
+        if not self._fed:
+            return
+        self._fed = False
+        session.flush()
+        connection = session.connection()
+        waiting = list(
+            connection.execute(
+                select(_changes.c.id).where(_changes.c.seq.is_(None)).order_by(_changes.c.id)
+            ).scalars()
+        )
+        first = feed_positions(connection, len(waiting))
+        placed = [
+            {"change_id": change_id, "change_seq": first + n} for n, change_id in enumerate(waiting)
+        ]
+        if placed:
+            connection.execute(_PLACE, placed)
+
+
+def feed_positions(connection: Connection, count: int) -> int:
+    """The first of `count` feed positions for changes about to be committed in this
+    transaction, the others following it; the one rule for handing them out.
+
+    On PostgreSQL transactions commit in any order, so positions taken earlier (a
+    sequence) could become visible out of order and a reader past n+1 would never see n.
+    A transaction-level advisory lock, held until the commit ends, hands positions out one
+    committing transaction at a time, each after the previous one's commit is visible.
+    SQLite writers are serialised already (BEGIN IMMEDIATE, `api.store.db`); the caller
+    must have written in this transaction first, so that it holds the write lock.
+    """
+    if count and connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": FEED_LOCK})
+    last = connection.execute(select(func.max(_changes.c.seq))).scalar() or 0
+    return int(last) + 1
 
 
 def revision_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
-    """What a revision records, as JSON text: each field that differs, from and to (the
-    bulk loader writes the same through the driver)."""
+    """What a revision records, as JSON text: each field that differs, from and to, but
+    not `updated_at` (the revision has its own time). The bulk loader writes the same
+    through the driver."""
     old, new = dict(before or {}), dict(after or {})
     changes = {
         name: {"from": old.get(name), "to": new.get(name)}
         for name in sorted(set(old) | set(new))
-        if old.get(name) != new.get(name)
+        if old.get(name) != new.get(name) and name != "updated_at"
     }
     return pydantic_core.to_json(changes, fallback=str).decode()
 

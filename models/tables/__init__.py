@@ -14,6 +14,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 from models.tables.candidate import Candidate  # noqa: E402
+from models.tables.change import Change  # noqa: E402
 from models.tables.claim import Claim, ClaimDocument  # noqa: E402
 from models.tables.entity import Entity, EntityName  # noqa: E402
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
@@ -27,6 +28,7 @@ __all__ = [
     "ApiKey",
     "AttributionHop",
     "Candidate",
+    "Change",
     "Claim",
     "ClaimDocument",
     "ClaimEntity",

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
-from models.tables.types import UTCDateTime
+from models.tables.types import UTCDateTime, utc_now
 
 
 class Claim(SQLModel, table=True):
@@ -21,6 +21,7 @@ class Claim(SQLModel, table=True):
         Index("ix_claim_event_key_id", "event_key", "id"),
         Index("ix_claim_event_end_key_id", "event_end_key", "id"),
         Index("ix_claim_quantity_unit_id", "quantity_unit", "id"),
+        Index("ix_claim_updated_at_id", "updated_at", "id"),
         # Only the (few) retracted claims: lists leave them out by this index alone.
         Index(
             "ix_claim_retracted_id",
@@ -68,6 +69,7 @@ class Claim(SQLModel, table=True):
     # written without separators, so `q=1000` finds "1,000" (`api.store.search`).
     search_text: str = Field(default="", sa_type=Text)
     version: int = Field(default=1, description="Bumped by every change; guards updates.")
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime())
     retracted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     retracted_by: str | None = Field(default=None, max_length=100)
     retraction_reason: str | None = Field(default=None, sa_type=Text)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
+
+from models.tables.types import UTCDateTime, utc_now
 
 
 class Entity(SQLModel, table=True):
@@ -13,6 +17,7 @@ class Entity(SQLModel, table=True):
     kind: str = Field(sa_type=String(32), index=True)
     description: str | None = Field(default=None, max_length=2000)
     version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime())
 
 
 class EntityName(SQLModel, table=True):

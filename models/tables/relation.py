@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.tables.types import UTCDateTime
+from models.tables.types import UTCDateTime, utc_now
 
 
 class Relation(SQLModel, table=True):
@@ -31,6 +31,7 @@ class Relation(SQLModel, table=True):
     source_id: int | None = Field(default=None, foreign_key="source.id")
     analyst: str | None = Field(default=None, max_length=100)
     version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime())
     retracted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     retracted_by: str | None = Field(default=None, max_length=100)
     retraction_reason: str | None = Field(default=None, sa_type=Text)

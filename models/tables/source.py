@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import String, Text
 from sqlmodel import Field, SQLModel
+
+from models.tables.types import UTCDateTime, utc_now
 
 
 class Source(SQLModel, table=True):
@@ -19,6 +23,7 @@ class Source(SQLModel, table=True):
     publisher_id: int | None = Field(default=None, foreign_key="entity.id", index=True)
     text_sha256: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime())
 
 
 class SourceText(SQLModel, table=True):
