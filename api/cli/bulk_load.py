@@ -8,7 +8,7 @@ from typing import Annotated, BinaryIO
 
 import typer
 
-from api.cli.common import DatabaseUrl, open_store, settings_for
+from api.cli.common import DatabaseUrl, current_store
 from api.cli.progress import progress
 
 
@@ -41,19 +41,12 @@ def bulk_load(
     """
     from api.ingest.claim_file import load_claim_file
     from api.ingest.fixtures import FixtureError
-    from api.store.migrate import SchemaBehindError, ensure_current
 
     stdin = str(file) == "-"
     if not stdin and not file.is_file():
         typer.echo(f"no such file: {file}", err=True)
         raise typer.Exit(2)
-    store = open_store(settings_for(database_url))
-    try:
-        try:
-            ensure_current(store)
-        except SchemaBehindError as exc:
-            typer.echo(f"cannot load: {exc}", err=True)
-            raise typer.Exit(1) from None
+    with current_store(database_url, "load") as store:
         total = 0 if stdin else _count_lines(file)
         stream: BinaryIO = sys.stdin.buffer if stdin else file.open("rb")
         try:
@@ -76,8 +69,6 @@ def bulk_load(
         finally:
             if not stdin:
                 stream.close()
-    finally:
-        store.dispose()
     typer.echo(
         f"loaded {report.claims} claims in {report.seconds:.1f} s"
         f" ({report.skipped} already in the store, skipped)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,6 +48,24 @@ def settings_for(database_url: str | None, fixtures: Path | None = None) -> Sett
             name = "CLAIMS_" + "_".join(str(part) for part in error["loc"][:1]).upper()
             typer.echo(f"invalid setting {name}: {error['msg']}", err=True)
         raise typer.Exit(2) from None
+
+
+@contextmanager
+def current_store(database_url: str | None, doing: str) -> Iterator[Store]:
+    """The store, its schema brought up to date, disposed of afterwards; a store whose
+    schema is newer than this code is one line (`cannot {doing}: ...`) and exit 1."""
+    from api.store.migrate import SchemaBehindError, ensure_current
+
+    store = open_store(settings_for(database_url))
+    try:
+        try:
+            ensure_current(store)
+        except SchemaBehindError as exc:
+            typer.echo(f"cannot {doing}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        yield store
+    finally:
+        store.dispose()
 
 
 def open_store(settings: Settings) -> Store:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli.common import DatabaseUrl, open_store, settings_for
+from api.cli.common import DatabaseUrl, current_store
 from api.cli.progress import progress
 from models.base import SourceKind
 
@@ -49,7 +49,6 @@ def ingest(
 ) -> None:
     """Hold each file as a source and queue the claims extracted from it for review."""
     from api.ingest.articles import ingest_file, text_files
-    from api.store.migrate import SchemaBehindError, ensure_current
 
     files = list(text_files(paths))
     if not files:
@@ -59,13 +58,7 @@ def ingest(
         if value is not None and len(files) > 1:
             typer.echo(f"{option} is for one file; {len(files)} were given", err=True)
             raise typer.Exit(2)
-    store = open_store(settings_for(database_url))
-    try:
-        try:
-            ensure_current(store)
-        except SchemaBehindError as exc:
-            typer.echo(f"cannot ingest: {exc}", err=True)
-            raise typer.Exit(1) from None
+    with current_store(database_url, "ingest") as store:
         details = _details(store, kind, publisher, date, url, slug)
         done = skipped = queued = 0
         with progress(len(files), "ingesting") as tracker:
@@ -76,8 +69,6 @@ def ingest(
                 skipped += outcome.skipped is not None
                 done += outcome.skipped is None
                 queued += outcome.candidates
-    finally:
-        store.dispose()
     typer.echo(
         f"{done} ingested, {queued} candidates queued for review"
         + (f"; {skipped} skipped" if skipped else "")
