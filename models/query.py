@@ -141,7 +141,8 @@ class ClaimFilterParams(PageParams):
         default=None,
         description="Order of the list: `claimed_on` (oldest first), `-claimed_on` (newest "
         "first), `event_date`, `-event_date` (by when the claimed thing happened), or "
-        "`relevance` (best match for `q` first; needs `q`). Default: the order the sources "
+        "`relevance` (best match for `q` first, among its 1,000 most recently added matches by "
+        "default; needs `q`). Default: the order the sources "
         "make the claims. Oldest first places a date by its last day and newest first by "
         "its first, so a date known only to the year comes after the precise dates in it "
         "either way; undated claims come first oldest-first and last newest-first.",

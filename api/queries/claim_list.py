@@ -21,7 +21,7 @@ driver's prepared-statement cache sees the same few texts over and over.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -103,6 +103,7 @@ class _Shape:
     updated_since: bool
     retracted: bool
     sort: ClaimSort | None
+    windowed: bool = False  # relevance ranks only the newest matches (`page`)
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,8 @@ def _matching(shape: _Shape) -> _Matching:
         if needs_row and not has_row:
             source += f" JOIN claim ON claim.id = {claim_id}"
         conditions.append(search.match_condition(shape.dialect))
+        if shape.windowed:
+            conditions.append(search.window_condition(shape.dialect))
         ranked = (rank, claim_id) if sort is ClaimSort.relevance else (claim_id,)
         return _Matching(source, tuple(conditions), ranked, False, False)
     order = _DATE_ORDERS.get(sort) if sort else None
@@ -339,14 +342,24 @@ def page(
     limit: int,
     sort: ClaimSort | None = None,
     after: list[Any] | None = None,
+    rank_window: int = 0,
 ) -> tuple[Sql, int]:
     """One page plus one row (to tell whether more follow): rows of (keys..., body).
+
+    In relevance order with a `rank_window`, only that many matches are ranked, the
+    most recently added (ranking is the one cost that follows the matches rather than
+    the page; see `search.window_condition`); 0 ranks them all.
 
     Returns the statement and how many sort keys lead each row.
     """
     shape = _shape(filters, sort, dialect)
+    windowed = sort is ClaimSort.relevance and rank_window > 0 and shape.words
+    if windowed:
+        shape = replace(shape, windowed=True)
     text, n_keys = _page_text(shape, after is not None)
     params = _params(filters, dialect) | {"limit": limit + 1}
+    if windowed:
+        params["rank_window"] = rank_window - 1  # the offset of the window's oldest match
     if after is not None:
         params |= {f"a{n}": value for n, value in enumerate(after)}
     return Sql(text, params), n_keys

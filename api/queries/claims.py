@@ -26,10 +26,11 @@ from models.query import ClaimFilterParams
 from models.tables import Claim
 
 
-def reads_whole_set(params: ClaimFilterParams) -> bool:
+def reads_whole_set(params: ClaimFilterParams, rank_window: int) -> bool:
     """Whether the request reads every match, not one page's worth: facets, an exact
-    count, and ranking (which scores every match to find the best)."""
-    return bool(params.facet) or params.count == "exact" or params.sort is ClaimSort.relevance
+    count, and ranking every match (with no `rank_window` to bound it)."""
+    ranks_all = params.sort is ClaimSort.relevance and rank_window == 0
+    return bool(params.facet) or params.count == "exact" or ranks_all
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,12 @@ def claims_page(
     with store.reader() as reader:
         filters = resolve(reader, params, entity=entity, scope=scope)
         statement, n_keys = claim_list.page(
-            filters, dialect=dialect, limit=params.limit, sort=params.sort, after=after
+            filters,
+            dialect=dialect,
+            limit=params.limit,
+            sort=params.sort,
+            after=after,
+            rank_window=store.rank_window,
         )
         rows = reader.rows(statement)
         count = None
@@ -202,6 +208,7 @@ def claim_batches(
     """Every claim the filters match, as stored JSON, `batch` at a time, in the order of
     the list's pages: a keyset walk like following `next` links, each batch read with a
     reader of its own (so no connection or snapshot is held while a client reads slowly).
+    An export is of every match: in relevance order it ranks them all, with no window.
     A claim written while the walk is under way appears if it falls after the position
     reached, as it would for a client following pages."""
     batch = batch or EXPORT_BATCH

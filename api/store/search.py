@@ -138,6 +138,26 @@ def driving(dialect: str) -> tuple[str, str, str, bool]:
     return "claim", rank, "claim.id", True
 
 
+def window_condition(dialect: str) -> str:
+    """Only the newest `:rank_window` matches (by claim id), for a ranking that costs what
+    ranking that many costs, however many claims the words are on. The bound is the id
+    of the window's oldest match, found by walking the matches newest first: FTS5 walks
+    its doclist backwards, PostgreSQL reads the matches' ids from the GIN index's bitmap
+    and keeps the largest; neither scores anything. Fewer matches than the window: no
+    bound, every match is ranked."""
+    if dialect == "sqlite":
+        newest = (
+            "SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET :rank_window"
+        )
+        return f"claim_fts.rowid >= coalesce(({newest}), 0)"
+    newest = (
+        f"SELECT id FROM claim WHERE search @@ {_PG_QUERY} "
+        "ORDER BY id DESC LIMIT 1 OFFSET :rank_window"
+    )
+    return f"claim.id >= coalesce(({newest}), 0)"
+
+
 def match_condition(dialect: str) -> str:
     """The match itself, in a statement `driving` leads."""
     if dialect == "sqlite":
