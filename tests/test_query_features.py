@@ -51,7 +51,10 @@ def test_relevance_ranks_only_the_newest_matches_past_its_window(
     """A word on more claims than the rank window: the most recently added matches are
     ranked, in the order the full ranking gives them, and no others; an export in
     relevance order still holds every match."""
-    ids = lambda url: [c["id"] for c in walk(client, url)]  # noqa: E731
+
+    def ids(url: str) -> list[str]:
+        return [c["id"] for c in walk(client, url)]
+
     every_match = ids("/claims?q=legion")  # claim order: the order they were added
     fully_ranked = ids("/claims?q=legion&sort=relevance&limit=2")
     monkeypatch.setattr(store, "rank_window", 3)
