@@ -25,7 +25,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from api.settings import Settings
-from api.store.replicas import ReadRoute, Replica, ReplicaReport, ReplicaSet
+from api.store.replicas import ReadRoute, Replica, ReplicaReport, ReplicaSet, read_pool
 from models.consistency import parse_lsn
 
 
@@ -200,6 +200,27 @@ def _hand_on_turn(queue: WriteQueue) -> Callable[..., None]:
     return on_return
 
 
+def _reconnect_to(engine: Engine) -> Callable[[Any], Any]:
+    """How a reader swaps a connection the server dropped for a fresh one. The pool's
+    other idle connections are as stale (a server restart drops them all), so the pool
+    is replaced too: reads skip the round trip of a pre-ping on every checkout, and pay
+    for a restart here, once, instead."""
+
+    def reconnect(lost: Any) -> Any:
+        lost.invalidate()
+        engine.dispose()
+        return engine.raw_connection()
+
+    return reconnect
+
+
+def _lost(connection: Any) -> bool:
+    """Whether the server dropped this (pooled) PostgreSQL connection."""
+    return bool(getattr(connection.dbapi_connection, "broken", False)) or bool(
+        getattr(connection.dbapi_connection, "closed", False)
+    )
+
+
 class Reader:
     """Driver-level access for the read path: SQL text in, tuples out.
 
@@ -208,11 +229,21 @@ class Reader:
     """
 
     def __init__(
-        self, connection: Any, listeners: list[Callable[[str], None]], dialect: str
+        self,
+        connection: Any,
+        listeners: list[Callable[[str], None]],
+        dialect: str,
+        reconnect: Callable[[Any], Any] | None = None,
     ) -> None:
         self._connection = connection
         self._listeners = listeners
         self.dialect = dialect
+        # Swaps a connection the server dropped for a fresh one (`Store.reader`).
+        self._reconnect = reconnect
+
+    @property
+    def connection(self) -> Any:
+        return self._connection
 
     @classmethod
     def of(cls, session: Session) -> Reader:
@@ -227,6 +258,17 @@ class Reader:
     def rows(self, sql: Sql) -> list[tuple[Any, ...]]:
         for listener in self._listeners:
             listener(sql.text)
+        try:
+            return self._run(sql)
+        except Exception:
+            if self._reconnect is None or not _lost(self._connection):
+                raise
+        # The server dropped the connection (a restart, a failover): a read is safe to
+        # send again, once, on a fresh one.
+        self._connection = self._reconnect(self._connection)
+        return self._run(sql)
+
+    def _run(self, sql: Sql) -> list[tuple[Any, ...]]:
         cursor = self._connection.cursor()
         try:
             cursor.execute(sql.text, sql.params)
@@ -258,7 +300,11 @@ class Store:
         self.write_timeout = write_timeout
         self._write_queue: WriteQueue | None = None
         self.engine: Engine = self._create_engine()
-        self._read_engine: Engine | None = None
+        # PostgreSQL's read pool is made here, not on first use: a request's routed view
+        # (`routed`) is a copy of this store, and must share the pool, not start its own.
+        self._read_engine: Engine | None = (
+            read_pool(self.url, {}, pre_ping=False) if self.dialect == "postgresql" else None
+        )
         # Called with the text of every statement the read path runs (tests count them).
         self.read_listeners: list[Callable[[str], None]] = []
         # Read replicas (PostgreSQL only), and the request a routed view serves (`routed`).
@@ -350,20 +396,22 @@ class Store:
         A file SQLite store gets a pool of its own, of read-only connections that are
         only ever held for one read: a read on the event loop never waits for a
         connection that a request in the thread pool keeps for its whole session.
+        PostgreSQL gets one too (`replicas.read_pool`), with no transaction to end.
         """
-        if self.dialect != "sqlite" or _is_memory_sqlite(self.url):
+        if self._read_engine is not None:
+            return self._read_engine
+        if _is_memory_sqlite(self.url):
             return self.engine
-        if self._read_engine is None:
-            engine = create_engine(
-                self.url,
-                connect_args={"check_same_thread": False},
-                pool_size=8,
-                max_overflow=56,  # beyond the server's thread pool (40 threads)
-            )
-            event.listen(engine, "connect", _sqlite_pragmas(self.write_timeout))
-            event.listen(engine, "connect", _sqlite_read_only)
-            self._read_engine = engine
-        return self._read_engine
+        engine = create_engine(
+            self.url,
+            connect_args={"check_same_thread": False},
+            pool_size=8,
+            max_overflow=56,  # beyond the server's thread pool (40 threads)
+        )
+        event.listen(engine, "connect", _sqlite_pragmas(self.write_timeout))
+        event.listen(engine, "connect", _sqlite_read_only)
+        self._read_engine = engine
+        return engine
 
     def _pick(self, route: ReadRoute) -> Replica | None:
         """Where the request's reads go: the replica it is pinned to, or the one
@@ -384,15 +432,19 @@ class Store:
     def reader(self) -> Iterator[Reader]:
         route = self._route
         if route is None:
-            connection = self._reads().raw_connection()
+            engine = self._reads()
+            connection = engine.raw_connection()
         else:
-            connection = self._routed_connection(route)
+            engine, connection = self._routed_connection(route)
+        reader = Reader(connection, self.read_listeners, self.dialect, _reconnect_to(engine))
         try:
-            yield Reader(connection, self.read_listeners, self.dialect)
+            yield reader
         finally:
-            connection.close()
+            reader.connection.close()
 
-    def _routed_connection(self, route: ReadRoute) -> Any:
+    def _routed_connection(self, route: ReadRoute) -> tuple[Engine, Any]:
+        """A connection to the replica the request reads from, once it answers; else to
+        the primary; with the engine it came from."""
         replica = self._pick(route)
         if replica is not None:
             try:
@@ -402,8 +454,9 @@ class Store:
                 replica.failed()
             else:
                 route.served.add("replica")
-                return connection
-        return self._from_primary(route).raw_connection()
+                return replica.engine, connection
+        engine = self._from_primary(route)
+        return engine, engine.raw_connection()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
