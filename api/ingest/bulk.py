@@ -16,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
@@ -111,7 +112,7 @@ def bulk_load(
         if fresh:
             _drop_secondary_indexes(connection)
         connection.commit()
-        try:
+        with _unchecked_keys(connection), _finished(connection):
             context = _Context(
                 connection.dialect.name == "sqlite",
                 texts,
@@ -130,12 +131,6 @@ def bulk_load(
                 context,
                 default_workers() if workers is None else workers,
             )
-        finally:
-            with connection.begin():
-                # Always, not only into a fresh store: a load killed midway left them out.
-                _create_secondary_indexes(connection)
-                search.resume(connection)
-                _advance_sequences(connection)
     return BulkReport(
         len(entity_ids),
         len(source_ids),
@@ -143,6 +138,39 @@ def bulk_load(
         time.perf_counter() - started,
         writer.skipped,
     )
+
+
+@contextmanager
+def _finished(connection: Connection) -> Iterator[None]:
+    """After the claims, even when they stopped: the indexes, search and sequences."""
+    try:
+        yield
+    finally:
+        with connection.begin():
+            # Always, not only into a fresh store: a load killed midway left them out.
+            _create_secondary_indexes(connection)
+            search.resume(connection)
+            _advance_sequences(connection)
+
+
+@contextmanager
+def _unchecked_keys(connection: Connection) -> Iterator[None]:
+    """No foreign key checks on this SQLite connection while the claims go in, restored
+    after: every id their rows hold is the claim's own new one or comes from the loader's
+    slug-to-id maps of the entities and sources in the store, so the keys hold by
+    construction, and checking them costs index lookups on every row. The pragma does
+    nothing inside a transaction, so it goes to the driver's connection between them."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver: Any = connection.connection.driver_connection  # sqlite3.Connection
+    assert not driver.in_transaction  # else the pragma would do nothing
+    (was,) = driver.execute("PRAGMA foreign_keys").fetchone()
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA foreign_keys={'ON' if was else 'OFF'}")
 
 
 def _stored_time(connection: Connection, moment: datetime) -> Any:
