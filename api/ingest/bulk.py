@@ -392,13 +392,21 @@ def _stream_claims(
     with ProcessPoolExecutor(
         workers, mp_context=spawn, initializer=_adopt, initargs=(context,)
     ) as pool:
-        pending: deque[Future[_Rows]] = deque([pool.submit(_prepare_adopted, first, next_id)])
+        pending: deque[Future[_Rows]] = deque()
+        unprepared: list[Item] | None = first
         try:
             for batch in batches:
                 pending.append(pool.submit(_prepare_adopted, batch, next_id + count))
                 count += len(batch)
+                if unprepared is not None:
+                    # A spawned worker takes a second or two to start: meanwhile this
+                    # process prepares and writes the first batch itself.
+                    writer.write(_prepare(unprepared, next_id, context))
+                    unprepared = None
                 if len(pending) > workers:
                     writer.write(pending.popleft().result())
+            if unprepared is not None:  # the only batch
+                writer.write(_prepare(unprepared, next_id, context))
             while pending:
                 writer.write(pending.popleft().result())
         except BaseException:
