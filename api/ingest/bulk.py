@@ -79,7 +79,7 @@ def bulk_load(
     sources: Iterable[SourceFixture],
     texts: Mapping[str, str],
     claims: Iterable[Item],
-    batch_size: int = 20_000,
+    batch_size: int = 5_000,
     workers: int | None = None,
     skip_existing: bool = False,
     actor: str = "bulk-load",

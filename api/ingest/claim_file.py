@@ -40,7 +40,7 @@ def load_claim_file(
     store: Store,
     stream: BinaryIO,
     *,
-    batch_size: int = 20_000,
+    batch_size: int = 5_000,
     workers: int | None = None,
     on_line: Callable[[int], None] | None = None,
 ) -> BulkReport:
