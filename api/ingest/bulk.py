@@ -425,11 +425,13 @@ class _Writer:
         self.skipped = 0
 
     def write(self, rows: _Rows) -> None:
+        if self.skip:
+            rows = self._unseen(rows)
+        if rows.problems:
+            raise FixtureError([problem for _id, problem in rows.problems][:20])
+        # Its first statement writes: a SQLite transaction that read first could find its
+        # snapshot stale when it came to write, and fail instead of waiting for the lock.
         with self.connection.begin():
-            if self.skip:
-                rows = self._unseen(rows)
-            if rows.problems:
-                raise FixtureError([problem for _id, problem in rows.problems][:20])
             _insert_rows(self.connection, rows)
 
     def _unseen(self, rows: _Rows) -> _Rows:
@@ -437,11 +439,12 @@ class _Writer:
         public_id = Claim.__table__.c.public_id  # type: ignore[attr-defined]
         wanted = [row[1] for row in rows.claims] + [i for i, _ in rows.problems if i]
         present: set[str] = set()
-        for start in range(0, len(wanted), 5_000):  # under every engine's parameter limit
-            chunk = wanted[start : start + 5_000]
-            present.update(
-                self.connection.execute(select(public_id).where(public_id.in_(chunk))).scalars()
-            )
+        with self.connection.begin():
+            for start in range(0, len(wanted), 5_000):  # under every engine's parameter limit
+                chunk = wanted[start : start + 5_000]
+                present.update(
+                    self.connection.execute(select(public_id).where(public_id.in_(chunk))).scalars()
+                )
         if not present:
             return rows
         gone = {row[0] for row in rows.claims if row[1] in present}
