@@ -22,7 +22,7 @@ def bulk_load(
     ],
     batch_size: Annotated[
         int, typer.Option(min=1, max=200_000, help="Claims per transaction.")
-    ] = 20_000,
+    ] = 5_000,
     workers: Annotated[
         int | None,
         typer.Option(

@@ -9,12 +9,14 @@ the search index is rebuilt once at the end instead of row by row.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
@@ -37,6 +39,18 @@ from models.tables import Claim, Entity, EntityName, Revision, Source, SourceTex
 from models.tables.types import utc_now
 
 T = TypeVar("T")
+
+
+class ClaimLine(NamedTuple):
+    """A claim as a line of an NDJSON file, still unparsed: whoever prepares its batch
+    parses it, so with workers the writing process neither parses nor pickles the claim."""
+
+    number: int  # in the file, for the message when it is not a JSON object
+    text: bytes
+
+
+Item = ClaimFixture | Mapping[str, Any] | ClaimLine
+_Problem = tuple[str | None, str]  # what is wrong with a claim, and its id if it has one
 
 
 @dataclass(frozen=True)
@@ -64,20 +78,20 @@ def bulk_load(
     entities: Iterable[EntityFixture],
     sources: Iterable[SourceFixture],
     texts: Mapping[str, str],
-    claims: Iterable[ClaimFixture | Mapping[str, Any]],
-    batch_size: int = 20_000,
+    claims: Iterable[Item],
+    batch_size: int = 5_000,
     workers: int | None = None,
     skip_existing: bool = False,
     actor: str = "bulk-load",
 ) -> BulkReport:
     """Append entities, sources (with `texts` by source slug) and claims to the store.
 
-    Claims may come as mappings in the `POST /claims` shape (as parsed from NDJSON; a
-    quote without offsets is found in its text); each is validated. `workers` processes
-    (default: the spare cores, see `default_workers`) check and render batches while
-    this process writes; 0 does everything here. With `skip_existing`, claims whose id
-    is already in the store are passed over, so a load that stopped can be run again.
-    Revisions name `actor`.
+    Claims may come as mappings in the `POST /claims` shape, or as lines of NDJSON in
+    that shape (a quote without offsets is found in its text); each is validated.
+    `workers` processes (default: the spare cores, see `default_workers`) parse, check
+    and render batches while this process writes; 0 does everything here. With
+    `skip_existing`, claims whose id is already in the store are passed over, so a load
+    that stopped can be run again. Revisions name `actor`.
     """
     started = time.perf_counter()
     ensure_current(store)
@@ -98,7 +112,7 @@ def bulk_load(
         if fresh:
             _drop_secondary_indexes(connection)
         connection.commit()
-        try:
+        with _unchecked_keys(connection), _finished(connection):
             context = _Context(
                 connection.dialect.name == "sqlite",
                 texts,
@@ -108,58 +122,67 @@ def bulk_load(
                 loaded_at,
                 _stored_time(connection, loaded_at),
             )
-            skipped: list[int] = []
-            if skip_existing and not fresh:
-                claims = _unseen(connection, claims, batch_size, skipped)
+            # Into a fresh store nothing is there to skip, and the lookups are spared.
+            writer = _Writer(connection, skip_existing and not fresh)
             claim_count = _stream_claims(
-                connection,
+                writer,
                 claims,
                 batch_size,
                 context,
                 default_workers() if workers is None else workers,
             )
-        finally:
-            with connection.begin():
-                # Always, not only into a fresh store: a load killed midway left them out.
-                _create_secondary_indexes(connection)
-                search.resume(connection)
-                _advance_sequences(connection)
     return BulkReport(
         len(entity_ids),
         len(source_ids),
-        claim_count,
+        claim_count - writer.skipped,
         time.perf_counter() - started,
-        sum(skipped),
+        writer.skipped,
     )
 
 
+@contextmanager
+def _finished(connection: Connection) -> Iterator[None]:
+    """After the claims, even when they stopped: the indexes, search and sequences."""
+    try:
+        yield
+    finally:
+        with connection.begin():
+            # Always, not only into a fresh store: a load killed midway left them out.
+            _create_secondary_indexes(connection)
+            search.resume(connection)
+            _advance_sequences(connection)
+
+
+@contextmanager
+def _unchecked_keys(connection: Connection) -> Iterator[None]:
+    """No foreign key checks on this SQLite connection while the claims go in, restored
+    after: every id their rows hold is the claim's own new one or comes from the loader's
+    slug-to-id maps of the entities and sources in the store, so the keys hold by
+    construction, and checking them costs index lookups on every row. The pragma does
+    nothing inside a transaction, so it goes to the driver's connection between them."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver: Any = connection.connection.driver_connection  # sqlite3.Connection
+    assert not driver.in_transaction  # else the pragma would do nothing
+    (was,) = driver.execute("PRAGMA foreign_keys").fetchone()
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA foreign_keys={'ON' if was else 'OFF'}")
+
+
 def _stored_time(connection: Connection, moment: datetime) -> Any:
-    """A timestamp as the revision table's column type hands it to this driver."""
+    """A timestamp as the revision table's column type hands it to this driver, and on
+    SQLite as the text the driver's default adapter makes of that datetime
+    (`isoformat(" ")`): made once here instead of for each of a million rows."""
     column_type = Revision.__table__.c.at.type  # type: ignore[attr-defined]
     processor = column_type.bind_processor(connection.dialect)
-    return processor(moment) if processor else moment
-
-
-def _unseen(
-    connection: Connection,
-    claims: Iterable[ClaimFixture | Mapping[str, Any]],
-    batch_size: int,
-    skipped: list[int],
-) -> Iterator[ClaimFixture | Mapping[str, Any]]:
-    """The claims whose id is not in the store yet, a batch at a time (one indexed
-    lookup per batch); the count of the others goes into `skipped`."""
-    public_id = Claim.__table__.c.public_id  # type: ignore[attr-defined]
-    for batch in _batches(claims, batch_size):
-        wanted = [_claim_id(item) for item in batch]
-        present: set[str] = set()
-        for start in range(0, len(wanted), 5_000):  # under every engine's parameter limit
-            chunk = [w for w in wanted[start : start + 5_000] if w is not None]
-            present.update(
-                connection.execute(select(public_id).where(public_id.in_(chunk))).scalars()
-            )
-        connection.commit()
-        skipped.append(sum(w in present for w in wanted))
-        yield from (item for item, w in zip(batch, wanted, strict=True) if w not in present)
+    value = processor(moment) if processor else moment
+    if connection.dialect.name == "sqlite" and isinstance(value, datetime):
+        return value.isoformat(" ")
+    return value
 
 
 def _claim_id(item: ClaimFixture | Mapping[str, Any]) -> str | None:
@@ -298,6 +321,9 @@ class _Rows:
     docs: list[tuple[int, str]] = field(default_factory=list)
     revisions: list[tuple[Any, ...]] = field(default_factory=list)
     changes: list[tuple[Any, ...]] = field(default_factory=list)  # for the feed, unplaced
+    # What is wrong with the batch's other claims, each with the claim's id if it has one:
+    # the writer leaves out those already in the store before it stops the load.
+    problems: list[_Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -321,7 +347,7 @@ def _adopt(context: _Context) -> None:
     _adopted = context
 
 
-def _prepare_adopted(batch: list[ClaimFixture | Mapping[str, Any]], next_id: int) -> _Rows:
+def _prepare_adopted(batch: list[Item], next_id: int) -> _Rows:
     assert _adopted is not None
     return _prepare(batch, next_id, _adopted)
 
@@ -332,8 +358,8 @@ def default_workers() -> int:
 
 
 def _stream_claims(
-    connection: Connection,
-    claims: Iterable[ClaimFixture | Mapping[str, Any]],
+    writer: _Writer,
+    claims: Iterable[Item],
     batch_size: int,
     context: _Context,
     workers: int,
@@ -346,6 +372,7 @@ def _stream_claims(
     the driver binds every value holding the interpreter lock, and two threads lose more
     handing the lock over than they gain.) A load of one batch stays in this process.
     """
+    connection = writer.connection
     next_id = _next_id(connection, Claim.__table__)  # type: ignore[attr-defined]
     connection.commit()
     batches = _batches(claims, batch_size)
@@ -355,7 +382,7 @@ def _stream_claims(
     if workers < 1 or len(first) < batch_size:
         count = 0
         for batch in chain([first], batches):
-            _write(connection, _prepare(batch, next_id + count, context))
+            writer.write(_prepare(batch, next_id + count, context))
             count += len(batch)
         return count
     count = len(first)
@@ -365,59 +392,111 @@ def _stream_claims(
     with ProcessPoolExecutor(
         workers, mp_context=spawn, initializer=_adopt, initargs=(context,)
     ) as pool:
-        pending: deque[Future[_Rows]] = deque([pool.submit(_prepare_adopted, first, next_id)])
+        pending: deque[Future[_Rows]] = deque()
+        unprepared: list[Item] | None = first
         try:
             for batch in batches:
                 pending.append(pool.submit(_prepare_adopted, batch, next_id + count))
                 count += len(batch)
+                if unprepared is not None:
+                    # A spawned worker takes a second or two to start: meanwhile this
+                    # process prepares and writes the first batch itself.
+                    writer.write(_prepare(unprepared, next_id, context))
+                    unprepared = None
                 if len(pending) > workers:
-                    _write(connection, pending.popleft().result())
+                    writer.write(pending.popleft().result())
+            if unprepared is not None:  # the only batch
+                writer.write(_prepare(unprepared, next_id, context))
             while pending:
-                _write(connection, pending.popleft().result())
+                writer.write(pending.popleft().result())
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
     return count
 
 
-def _write(connection: Connection, rows: _Rows) -> None:
-    with connection.begin():
-        _insert_many(connection, "claim", _CLAIM_COLUMNS, rows.claims)
-        _insert_many(
-            connection,
-            "claim_entity",
-            ("claim_id", "entity_id", "role", "claimed_key", "claimed_end_key", "when_end_key"),
-            rows.links,
+class _Writer:
+    """Writes prepared batches, each one transaction; with `skip`, first leaves out the
+    claims whose id is already in the store (one indexed lookup per batch)."""
+
+    def __init__(self, connection: Connection, skip: bool) -> None:
+        self.connection = connection
+        self.skip = skip
+        self.skipped = 0
+
+    def write(self, rows: _Rows) -> None:
+        if self.skip:
+            rows = self._unseen(rows)
+        if rows.problems:
+            raise FixtureError([problem for _id, problem in rows.problems][:20])
+        # Its first statement writes: a SQLite transaction that read first could find its
+        # snapshot stale when it came to write, and fail instead of waiting for the lock.
+        with self.connection.begin():
+            _insert_rows(self.connection, rows)
+
+    def _unseen(self, rows: _Rows) -> _Rows:
+        """The rows of the claims not in the store yet; `skipped` counts the others."""
+        public_id = Claim.__table__.c.public_id  # type: ignore[attr-defined]
+        wanted = [row[1] for row in rows.claims] + [i for i, _ in rows.problems if i]
+        present: set[str] = set()
+        with self.connection.begin():
+            for start in range(0, len(wanted), 5_000):  # under every engine's parameter limit
+                chunk = wanted[start : start + 5_000]
+                present.update(
+                    self.connection.execute(select(public_id).where(public_id.in_(chunk))).scalars()
+                )
+        if not present:
+            return rows
+        gone = {row[0] for row in rows.claims if row[1] in present}
+        problems = [(i, problem) for i, problem in rows.problems if i not in present]
+        self.skipped += len(gone) + len(rows.problems) - len(problems)
+        return _Rows(
+            [row for row in rows.claims if row[0] not in gone],
+            [row for row in rows.links if row[0] not in gone],
+            [row for row in rows.hops if row[0] not in gone],
+            [row for row in rows.docs if row[0] not in gone],
+            [row for row in rows.revisions if row[1] not in present],
+            [row for row in rows.changes if row[1] not in present],
+            problems,
         )
-        _insert_many(
-            connection,
-            "attribution_hop",
-            ("claim_id", "position", "source_id", "entity_id", "verb"),
-            rows.hops,
-        )
-        _insert_many(connection, "claim_document", ("claim_id", "body"), rows.docs)
-        _insert_many(connection, "revision", _REVISION_COLUMNS, rows.revisions)
-        # Last, once this transaction holds SQLite's write lock: the feed positions follow
-        # the ones committed before, as `api.writes.unit.feed_positions` hands them out.
-        first = feed_positions(connection, len(rows.changes))
-        _insert_many(
-            connection,
-            "change",
-            ("seq", *_CHANGE_COLUMNS),
-            [(first + n, *change) for n, change in enumerate(rows.changes)],
-        )
+
+
+def _insert_rows(connection: Connection, rows: _Rows) -> None:
+    _insert_many(connection, "claim", _CLAIM_COLUMNS, rows.claims)
+    _insert_many(
+        connection,
+        "claim_entity",
+        ("claim_id", "entity_id", "role", "claimed_key", "claimed_end_key", "when_end_key"),
+        rows.links,
+    )
+    _insert_many(
+        connection,
+        "attribution_hop",
+        ("claim_id", "position", "source_id", "entity_id", "verb"),
+        rows.hops,
+    )
+    _insert_many(connection, "claim_document", ("claim_id", "body"), rows.docs)
+    _insert_many(connection, "revision", _REVISION_COLUMNS, rows.revisions)
+    # Last, once this transaction holds SQLite's write lock: the feed positions follow
+    # the ones committed before, as `api.writes.unit.feed_positions` hands them out.
+    first = feed_positions(connection, len(rows.changes))
+    _insert_many(
+        connection,
+        "change",
+        ("seq", *_CHANGE_COLUMNS),
+        [(first + n, *change) for n, change in enumerate(rows.changes)],
+    )
 
 
 _REVISION_COLUMNS = ("resource", "resource_key", "action", "at", "actor", "reason", "changes")
 _CHANGE_COLUMNS = ("resource", "resource_key", "kind", "revision", "version", "at", "document")
 
 
-def _prepare(
-    batch: list[ClaimFixture | Mapping[str, Any]], next_id: int, context: _Context
-) -> _Rows:
-    """Check every claim of the batch (a FixtureError lists what is wrong) and turn the
-    batch into rows. Enum members go in as `str(...)`: the same text, without the cost of
-    the `.value` descriptor a million times over."""
+def _prepare(batch: list[Item], next_id: int, context: _Context) -> _Rows:
+    """Check every claim of the batch (`problems` lists what is wrong; a line that is no
+    JSON object raises FixtureError) and turn the batch into rows. Enum members go in as
+    `str(...)`: the same text, without the cost of the `.value` descriptor a million
+    times over."""
     sqlite, texts, entities, source_ids, actor, at = (
         context.sqlite,
         context.texts,
@@ -427,29 +506,20 @@ def _prepare(
         context.at,
     )
     rows = _Rows()
-    problems: list[str] = []
+    problems = rows.problems
     for claim_id, item in enumerate(batch, start=next_id):
-        try:
-            claim = (
-                item
-                if isinstance(item, ClaimFixture)
-                else ClaimFixture.model_validate(_located(item, texts))
-            )
-        except ValidationError as exc:
-            named = _claim_id(item) or f"number {claim_id - next_id} of the batch"
-            problems.append(f"claim {named}: {exc}")
-            continue
-        except quotes.QuoteError as exc:
-            problems.append(f"claim {_claim_id(item)!r}: {exc.part} {exc.message}")
+        claim = _validated(item, texts, claim_id - next_id)
+        if not isinstance(claim, ClaimFixture):
+            problems.append(claim)
             continue
         quote = claim.quote
         text = texts.get(quote.source)
         if text is None:
             why = "holds no text to quote" if quote.source in source_ids else "is unknown"
-            problems.append(f"claim {claim.id!r}: source {quote.source!r} {why}")
+            problems.append((claim.id, f"claim {claim.id!r}: source {quote.source!r} {why}"))
             continue
         if not quotes.is_at(text, quote.text, quote.start, quote.end):
-            problems.append(f"claim {claim.id!r}: {_misquoted(text, quote)}")
+            problems.append((claim.id, f"claim {claim.id!r}: {_misquoted(text, quote)}"))
             continue
         roles = {(e.slug, str(e.role)) for e in claim.entities}
         roles.add((claim.claimant, _CLAIMANT))
@@ -467,7 +537,7 @@ def _prepare(
                 for position, hop in enumerate(claim.attribution)
             ]
         except KeyError as exc:
-            problems.append(f"claim {claim.id!r}: unknown slug {exc.args[0]!r}")
+            problems.append((claim.id, f"claim {claim.id!r}: unknown slug {exc.args[0]!r}"))
             continue
         low, high = date_bounds(claim.claimed_on) if claim.claimed_on else (None, None)
         first, last = date_bounds(claim.event_date) if claim.event_date else (None, None)
@@ -523,9 +593,40 @@ def _prepare(
             ("claim", claim.id, "create", at, actor, None, revision_changes(None, shown))
         )
         rows.changes.append(("claim", claim.id, "created", 1, 1, at, document))
-    if problems:
-        raise FixtureError(problems[:20])
     return rows
+
+
+def _validated(item: Item, texts: Mapping[str, str], position: int) -> ClaimFixture | _Problem:
+    """The item as a checked claim, or what is wrong with it and its id if it has one.
+
+    A line goes straight from JSON to the model, and only if that fails (a quote without
+    offsets, or bad input) through a dict, which finds the offsets or names the problem
+    as for a mapping."""
+    if isinstance(item, ClaimFixture):
+        return item
+    if isinstance(item, ClaimLine):
+        try:
+            return ClaimFixture.model_validate_json(item.text)
+        except ValidationError:
+            item = _json_object(item)
+    try:
+        return ClaimFixture.model_validate(_located(item, texts))
+    except ValidationError as exc:
+        named = _claim_id(item) or f"number {position} of the batch"
+        return _claim_id(item), f"claim {named}: {exc}"
+    except quotes.QuoteError as exc:
+        return _claim_id(item), f"claim {_claim_id(item)!r}: {exc.part} {exc.message}"
+
+
+def _json_object(line: ClaimLine) -> Mapping[str, Any]:
+    """The line as a JSON object; one that is not stops the load, naming its number."""
+    try:
+        item = json.loads(line.text)
+    except ValueError as exc:
+        raise FixtureError([f"line {line.number}: not JSON ({exc})"]) from None
+    if not isinstance(item, dict):
+        raise FixtureError([f"line {line.number}: a claim is a JSON object"])
+    return item
 
 
 _CLAIMANT = str(Role.claimant)

@@ -44,10 +44,15 @@ POSTGRES_DDL = [
 # non-breaking one).
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?![\d,])")
 _SEPARATOR = re.compile(r"[,\u00a0\u202f ]")
+# What every match of _GROUPED holds: a quick search rules most texts out, where _GROUPED's
+# lookbehind at every position costs about four times as much.
+_MAYBE_GROUPED = re.compile(r"\d[,\u00a0\u202f ]\d{3}")
 
 
 def plain_numbers(text: str) -> str:
     """Every grouped number written plain: "more than 1,000" reads "more than 1000"."""
+    if not _MAYBE_GROUPED.search(text):
+        return text
     return _GROUPED.sub(lambda match: _SEPARATOR.sub("", match.group(0)), text)
 
 
