@@ -138,7 +138,10 @@ def pg_figures(
         print(f"  PostgreSQL {size:,}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
         settings = pg_settings(pg.url)
         log = args.data_dir / f"growth-pg-{size}.log"
-        process, port = serve(pg.url, args.server_cpu, log)
+        # Two workers get both cores (with wrk and the database server): one core each
+        # would only make them take turns.
+        cpus = str(args.server_cpu) if args.api_workers == 1 else "0-1"
+        process, port = serve(pg.url, cpus, log, args.api_workers)
         try:
             run.wait_ready(run.Server("api", port, process, log), "/health")
             with ceiling_server(store, args.server_cpu) as ceiling:
@@ -160,6 +163,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--server-cpu", type=int, default=0)
+    parser.add_argument(
+        "--api-workers", type=int, default=1, help="API processes serving PostgreSQL"
+    )
     parser.add_argument("--load-cpu", type=int, default=1)
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / "data")
     args = parser.parse_args()

@@ -25,7 +25,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from pg_server import ThrowawayPostgres  # noqa: E402
 
 
-def serve(url: str, cpu: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+def serve(
+    url: str, cpu: int | str, log: Path, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`claims serve` on `url`, pinned to `cpu` (a core, or a list such as "0,1")."""
     port = run.free_port()
     command = [
         "taskset",
@@ -41,6 +44,8 @@ def serve(url: str, cpu: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
         url,
         "--log-level",
         "warning",
+        "--workers",
+        str(workers),
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(
