@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import run
@@ -43,15 +44,27 @@ class Figures:
 
     idle_ms: float = float("nan")
     p50_ms: list[float] = field(default_factory=list)
+    p99_ms: list[float] = field(default_factory=list)
     rps: list[float] = field(default_factory=list)
     vs_ceiling: list[float] = field(default_factory=list)
 
 
-def paths(probe: run.Probe) -> dict[str, str]:
-    return {
-        "entity page": f"/claims?entity={run.POPULAR}&limit={run.LIMIT}",
-        "relevance": f"/claims?q={probe.term}&sort=relevance&limit={run.LIMIT}",
+def paths(probe: run.Probe, every: bool) -> dict[str, str]:
+    """The two queries of the growth curve; with `every`, also the other first pages
+    issue 11 sets PostgreSQL targets for."""
+    page = f"limit={run.LIMIT}"
+    chosen = {
+        "entity page": f"/claims?entity={run.POPULAR}&{page}",
+        "relevance": f"/claims?q={probe.term}&sort=relevance&{page}",
     }
+    if every:
+        chosen |= {
+            "rare entity": f"/claims?entity={probe.rare_entity}&{page}",
+            "deep cursor": f"/claims?entity={run.POPULAR}&{page}&cursor={quote(probe.deep_cursor)}",
+            "newest first": f"/claims?entity={run.POPULAR}&sort=-claimed_on&{page}",
+            "one claim by id": f"/claims/{probe.mid_claim}",
+        }
+    return chosen
 
 
 def idle_ms(url: str, times: int = 21) -> float:
@@ -79,6 +92,7 @@ def measure(
             run.wrk(api + path, 1, load, load.connections)
             sample = run.wrk(api + path, args.duration, load, load.connections)
             found[name].p50_ms.append(sample.p50_ms)
+            found[name].p99_ms.append(sample.p99_ms)
             found[name].rps.append(sample.rps)
             found[name].vs_ceiling.append(sample.rps / reference)
     return found
@@ -130,24 +144,29 @@ def sqlite_figures(
 
 def pg_figures(
     size: int, store: Path, targets: dict[str, str], args: argparse.Namespace
-) -> tuple[dict[str, Figures], str]:
+) -> tuple[dict[int, dict[str, Figures]], str]:
+    """Figures by API worker count, all on one loaded server."""
+    found: dict[int, dict[str, Figures]] = {}
     with ThrowawayPostgres(dbname=f"growth_{size}") as pg:
         pin_server(pg, args.load_cpu)
         started = time.perf_counter()
         generate(size, pg.url, relations=False)
         print(f"  PostgreSQL {size:,}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
         settings = pg_settings(pg.url)
-        log = args.data_dir / f"growth-pg-{size}.log"
-        # Two workers get both cores (with wrk and the database server): one core each
-        # would only make them take turns.
-        cpus = str(args.server_cpu) if args.api_workers == 1 else "0-1"
-        process, port = serve(pg.url, cpus, log, args.api_workers)
-        try:
-            run.wait_ready(run.Server("api", port, process, log), "/health")
-            with ceiling_server(store, args.server_cpu) as ceiling:
-                return measure(f"http://{run.HOST}:{port}", ceiling, targets, args), settings
-        finally:
-            run.stop(process)
+        for workers in args.api_workers:
+            log = args.data_dir / f"growth-pg-{size}-{workers}.log"
+            # Two workers get both cores (with wrk and the database server): one core
+            # each would only make them take turns.
+            cpus = str(args.server_cpu) if workers == 1 else "0-1"
+            process, port = serve(pg.url, cpus, log, workers)
+            try:
+                run.wait_ready(run.Server("api", port, process, log), "/health")
+                with ceiling_server(store, args.server_cpu) as ceiling:
+                    api = f"http://{run.HOST}:{port}"
+                    found[workers] = measure(api, ceiling, targets, args)
+            finally:
+                run.stop(process)
+    return found, settings
 
 
 def cell(values: list[float] | float, digits: int = 1) -> str:
@@ -164,11 +183,15 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument(
-        "--api-workers", type=int, default=1, help="API processes serving PostgreSQL"
+        "--api-workers", default="1", help="API processes serving PostgreSQL: 1, or 1,2"
+    )
+    parser.add_argument(
+        "--every-query", action="store_true", help="also the other first pages of issue 11"
     )
     parser.add_argument("--load-cpu", type=int, default=1)
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / "data")
     args = parser.parse_args()
+    args.api_workers = [int(n) for n in args.api_workers.split(",")]
     sizes = [run.parse_size(s) for s in args.sizes.split(",")]
     pg_sizes = {run.parse_size(s) for s in args.postgresql_sizes.split(",") if s}
     print(f"command: {run.command_line()}")
@@ -177,14 +200,16 @@ def main() -> None:
     settings = ""
     for size in sizes:
         store = run.ensure_store(size, args.data_dir, {})
-        targets = paths(run.probe(store))
+        targets = paths(run.probe(store), args.every_query)
         for name, figures in sqlite_figures(size, store, targets, args).items():
             results.setdefault((name, "SQLite"), {})[size] = figures
         print(f"  SQLite {size:,}: done", flush=True)
         if size in pg_sizes:
-            found, settings = pg_figures(size, store, targets, args)
-            for name, figures in found.items():
-                results.setdefault((name, "PostgreSQL"), {})[size] = figures
+            by_workers, settings = pg_figures(size, store, targets, args)
+            for workers, found in by_workers.items():
+                engine = "PostgreSQL" if workers == 1 else f"PostgreSQL, {workers} API workers"
+                for name, figures in found.items():
+                    results.setdefault((name, engine), {})[size] = figures
             print(f"  PostgreSQL {size:,}: done", flush=True)
     if settings:
         print(f"\ndatabase server: {settings} (core {args.load_cpu}, with wrk)")
@@ -198,17 +223,31 @@ def main() -> None:
         loaded = " | ".join(cell(by_size[s].p50_ms) if s in by_size else "-" for s in sizes)
         idle = " | ".join(cell(by_size[s].idle_ms) if s in by_size else "-" for s in sizes)
         print(f"| {name} | {engine} | {loaded} | {idle} |")
-    print("\nreq/s under load, and as a share of the FastAPI ceiling in the same round")
+    print(f"\np99 under load ({args.connections} connections), ms")
     print(f"\n| query | engine | {heads} |")
     print("|---|---|" + "---:|" * len(sizes))
     for (name, engine), by_size in results.items():
-        shown = " | ".join(
-            f"{cell(by_size[s].rps, 0)} ({cell(by_size[s].vs_ceiling, 2)}x)"
-            if s in by_size
-            else "-"
-            for s in sizes
-        )
-        print(f"| {name} | {engine} | {shown} |")
+        tail = " | ".join(cell(by_size[s].p99_ms) if s in by_size else "-" for s in sizes)
+        print(f"| {name} | {engine} | {tail} |")
+    print(
+        "\nreq/s under load; as a share of the FastAPI ceiling in the same round; and, on "
+        "PostgreSQL, of SQLite's req/s for the same query and size (measured minutes apart)"
+    )
+    print(f"\n| query | engine | {heads} |")
+    print("|---|---|" + "---:|" * len(sizes))
+    for (name, engine), by_size in results.items():
+        sqlite = results.get((name, "SQLite"), {})
+        shown = []
+        for s in sizes:
+            if s not in by_size:
+                shown.append("-")
+                continue
+            text = f"{cell(by_size[s].rps, 0)} ({cell(by_size[s].vs_ceiling, 2)}x"
+            if engine != "SQLite" and s in sqlite:
+                ratio = run.median(by_size[s].rps) / run.median(sqlite[s].rps)
+                text += f"; {ratio:.2f}x SQLite"
+            shown.append(text + ")")
+        print(f"| {name} | {engine} | {' | '.join(shown)} |")
 
 
 if __name__ == "__main__":
