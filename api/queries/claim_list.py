@@ -342,27 +342,38 @@ def page(
     limit: int,
     sort: ClaimSort | None = None,
     after: list[Any] | None = None,
-    rank_window: int = 0,
+    rank_floor: int | None = None,
 ) -> tuple[Sql, int]:
     """One page plus one row (to tell whether more follow): rows of (keys..., body).
 
-    In relevance order with a `rank_window`, only that many matches are ranked, the
-    most recently added (ranking is the one cost that follows the matches rather than
-    the page; see `search.window_condition`); 0 ranks them all.
+    In relevance order with a `rank_floor` (see `rank_floor`), only the matches from
+    that claim on are ranked: ranking is the one cost that follows the matches rather
+    than the page.
 
     Returns the statement and how many sort keys lead each row.
     """
     shape = _shape(filters, sort, dialect)
-    windowed = sort is ClaimSort.relevance and rank_window > 0 and shape.words
+    windowed = sort is ClaimSort.relevance and rank_floor is not None and shape.words
     if windowed:
         shape = replace(shape, windowed=True)
     text, n_keys = _page_text(shape, after is not None)
     params = _params(filters, dialect) | {"limit": limit + 1}
     if windowed:
-        params["rank_window"] = rank_window - 1  # the offset of the window's oldest match
+        params["rank_floor"] = rank_floor
     if after is not None:
         params |= {f"a{n}": value for n, value in enumerate(after)}
     return Sql(text, params), n_keys
+
+
+def rank_floor(filters: ClaimFilters, *, dialect: str, rank_window: int) -> Sql | None:
+    """The statement that finds where the relevance window starts: the oldest of the
+    `rank_window` newest matches of the words (`search.window_bound`); None when there
+    is nothing to bound (no words, or a window of 0: rank every match)."""
+    words = search.words_of(filters.words)
+    if not words or rank_window <= 0:
+        return None
+    text = for_driver(dialect, search.window_bound(dialect))
+    return Sql(text, {"fts": search.query_text(dialect, words), "rank_window": rank_window - 1})
 
 
 @lru_cache(maxsize=256)

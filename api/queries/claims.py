@@ -151,13 +151,18 @@ def claims_page(
     dialect = store.dialect
     with store.reader() as reader:
         filters = resolve(reader, params, entity=entity, scope=scope)
+        floor = None
+        bound = claim_list.rank_floor(filters, dialect=dialect, rank_window=store.rank_window)
+        if params.sort is ClaimSort.relevance and bound is not None:
+            found = reader.first(bound)
+            floor = int(found[0]) if found else None
         statement, n_keys = claim_list.page(
             filters,
             dialect=dialect,
             limit=params.limit,
             sort=params.sort,
             after=after,
-            rank_window=store.rank_window,
+            rank_floor=floor,
         )
         rows = reader.rows(statement)
         count = None

@@ -143,24 +143,32 @@ def driving(dialect: str) -> tuple[str, str, str, bool]:
     return "claim", rank, "claim.id", True
 
 
-def window_condition(dialect: str) -> str:
-    """Only the newest `:rank_window` matches (by claim id), for a ranking that costs what
-    ranking that many costs, however many claims the words are on. The bound is the id
-    of the window's oldest match, found by walking the matches newest first: FTS5 walks
-    its doclist backwards, PostgreSQL reads the matches' ids from the GIN index's bitmap
-    and keeps the largest; neither scores anything. Fewer matches than the window: no
-    bound, every match is ranked."""
+def window_bound(dialect: str) -> str:
+    """The id of the oldest of the newest `:rank_window + 1` matches: the floor of the
+    window `sort=relevance` ranks; no row when fewer match (then every match is ranked).
+
+    It walks the matches newest first and scores none of them: FTS5 reads its doclist
+    backwards; PostgreSQL reads the newest claims' rows backwards along the primary key,
+    or the word's matches through the GIN index, as its statistics say is cheaper. Sent
+    on its own, before the page, so the page's plan sees the floor as a value: whether a
+    range of the primary key narrows the matches worth reading depends on it.
+    """
     if dialect == "sqlite":
-        newest = (
+        return (
             "SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts "
             "ORDER BY rowid DESC LIMIT 1 OFFSET :rank_window"
         )
-        return f"claim_fts.rowid >= coalesce(({newest}), 0)"
-    newest = (
+    return (
         f"SELECT id FROM claim WHERE search @@ {_PG_QUERY} "
         "ORDER BY id DESC LIMIT 1 OFFSET :rank_window"
     )
-    return f"claim.id >= coalesce(({newest}), 0)"
+
+
+def window_condition(dialect: str) -> str:
+    """Only the matches from the window's floor (`window_bound`) on."""
+    if dialect == "sqlite":
+        return "claim_fts.rowid >= :rank_floor"
+    return "claim.id >= :rank_floor"
 
 
 def match_condition(dialect: str) -> str:
