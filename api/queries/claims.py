@@ -152,9 +152,9 @@ def claims_page(
     with store.reader() as reader:
         filters = resolve(reader, params, entity=entity, scope=scope)
         floor = None
-        bound = claim_list.rank_floor(filters, dialect=dialect, rank_window=store.rank_window)
-        if params.sort is ClaimSort.relevance and bound is not None:
-            found = reader.first(bound)
+        if params.sort is ClaimSort.relevance:
+            bound = claim_list.rank_floor(filters, dialect=dialect, rank_window=store.rank_window)
+            found = reader.first(bound) if bound is not None else None
             floor = int(found[0]) if found else None
         statement, n_keys = claim_list.page(
             filters,

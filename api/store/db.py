@@ -294,7 +294,7 @@ class Store:
         rank_window: int = DEFAULT_RANK_WINDOW,
     ) -> None:
         self.url = normalize_url(database_url)
-        # How many of the matches `sort=relevance` ranks (0: all), see `claim_list.page`.
+        # How many of the matches `sort=relevance` ranks (0: all), see `claim_list.rank_floor`.
         self.rank_window = rank_window
         # Seconds a write may wait for the write lock before it is refused (StoreBusyError).
         self.write_timeout = write_timeout

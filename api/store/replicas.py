@@ -33,6 +33,7 @@ RECHECK_FOR_TOKEN = 0.005
 DOWN_RETRY = 1.0
 """Seconds a replica that did not answer is left alone before it is tried again."""
 CONNECT_TIMEOUT = 2
+"""Seconds to wait for a replica's connection (PostgreSQL takes whole seconds)."""
 
 
 def read_pool(url: URL, connect_args: dict[str, Any], *, pre_ping: bool) -> Engine:
@@ -57,8 +58,6 @@ def read_pool(url: URL, connect_args: dict[str, Any], *, pre_ping: bool) -> Engi
         connect_args=connect_args,
     )
 
-
-"""Seconds to wait for a replica's connection (PostgreSQL takes whole seconds)."""
 
 Served = Literal["primary", "replica"]
 
