@@ -86,6 +86,26 @@ class ProblemError(Exception):
     def status(self) -> int:
         return self.kind.status
 
+    def naming(self, prefix: str, what: str) -> ProblemError:
+        """The same refusal, about one entry of a batch: its detail says which, and its
+        field sits under the entry's (`body.3.etag`, `body.3.claimant`)."""
+        field = self.problem.field
+        if field is None or field == "If-Match":
+            field = f"{prefix}.etag" if self.kind.name.startswith("precondition") else prefix
+        elif field.startswith("body"):
+            field = prefix + field[len("body") :]
+        else:  # a field of what the entry proposes ("claimant.name")
+            field = f"{prefix}.{field}"
+        return ProblemError(
+            self.kind.name,
+            f"{what}: {self.problem.detail}",
+            title=self.problem.title,
+            field=field,
+            suggestions=self.problem.suggestions,
+            headers=self.headers,
+            extra=self.extra,
+        )
+
 
 def _hint(suggestions: Sequence[str]) -> str:
     return f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""

@@ -12,6 +12,7 @@ from api.routes import (
     claims,
     entities,
     health,
+    proposals,
     relations,
     sources,
 )
@@ -30,6 +31,16 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
     bound_store = store or Store.from_settings(settings)
 
     router = APIRouter(dependencies=[Depends(bind_request(bound_store, settings))])
-    for module in (claims, relations, entities, sources, changes, article, candidates, health):
+    for module in (
+        claims,
+        relations,
+        entities,
+        sources,
+        changes,
+        article,
+        candidates,
+        proposals,
+        health,
+    ):
         router.include_router(module.router)
     return router

@@ -18,12 +18,18 @@ from models.input import InputModel, patch_schema
 from models.page import ListPage
 
 
-class CandidateState(StrEnum):
-    """Where a candidate is in review: waiting, made a claim, or turned down."""
+class ProposalState(StrEnum):
+    """Where a proposal is in review: waiting, accepted (what it proposed was created),
+    turned down, or superseded (a later reading of the same text replaced it)."""
 
     pending = "pending"
     accepted = "accepted"
     rejected = "rejected"
+    superseded = "superseded"
+
+
+# A candidate is a claim proposal: the same states.
+CandidateState = ProposalState
 
 
 class CandidateSpeech(StrEnum):
@@ -68,11 +74,10 @@ class CandidateMention(BaseModel):
     entity: str | None = Field(description=ENTITY_DOC)
 
 
-class CandidatePublic(BaseModel):
-    """A statement the extractor credits to someone, for a person to accept or reject."""
+class ClaimProposal(BaseModel):
+    """What a claim proposal says: words of a held text, who they are credited to and
+    how, as the extractor read them."""
 
-    id: int = Field(description="Stable id of the candidate.")
-    state: CandidateState = Field(description="pending, accepted or rejected.")
     quote: QuotePublic = Field(description="The words, verified at these offsets of the text.")
     claimant: CandidateClaimant
     cue: str = Field(description='The reporting words: "said", "told reporters", "According to".')
@@ -83,17 +88,33 @@ class CandidatePublic(BaseModel):
         "not listed), each with its verb."
     )
     status: ClaimStatus = Field(description="reported, or speculative for hedged words.")
-    claimed_on: str | None = Field(description="When the words were said, if the text dates them.")
+    claimed_on: str | None = Field(description="When the words were said, if known.")
     claimed_on_precision: DatePrecision | None = Field(
         description="How much of `claimed_on` is known."
+    )
+    claimed_on_inferred: bool = Field(
+        default=False,
+        description="True when `claimed_on` is not in the words around them (the source's "
+        "own date, say).",
     )
     entities: list[CandidateMention] = Field(
         description="People, organisations and places named in the words."
     )
-    confidence: float = Field(description="How sure the extractor is, 0 to 1 (set by hand).")
+
+
+class _Candidate(BaseModel):
+    id: int = Field(description="Stable id of the candidate (its proposal's id).")
+    state: ProposalState = Field(description="pending, accepted, rejected or superseded.")
+
+
+class CandidatePublic(ClaimProposal, _Candidate):
+    """A statement the extractor credits to someone, for a person to accept or reject:
+    a claim proposal (`GET /proposals/{id}`) in the shape the review queue had first."""
+
+    confidence: float = Field(description="How sure the extractor is, 0 to 1.")
     reviewed_at: datetime | None = Field(description="When it was accepted or rejected (UTC).")
     reviewed_by: str | None = Field(description="Name of the API key that reviewed it.")
-    reason: str | None = Field(description="Why it was rejected.")
+    reason: str | None = Field(description="Why it was rejected or superseded.")
     claim: str | None = Field(description="Id of the claim its acceptance created.")
 
 
@@ -137,8 +158,8 @@ class AcceptCandidate(ClaimUpdate):
     )
 
 
-class RejectCandidate(InputModel):
-    """Why a candidate is not a claim; kept with it and in its history."""
+class Rejection(InputModel):
+    """Why a proposal is not accepted; kept with it and in its history."""
 
     reason: str = Field(
         min_length=1,
@@ -147,3 +168,7 @@ class RejectCandidate(InputModel):
         description="Why it is rejected.",
         examples=["Not a claim: the reporter's own description."],
     )
+
+
+# The review queue's first name for it.
+RejectCandidate = Rejection

@@ -22,7 +22,8 @@ from models.base import (
     Role,
     SourceKind,
 )
-from models.candidate import CandidateState
+from models.candidate import ProposalState
+from models.proposal import ProposalKind
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -223,12 +224,37 @@ class CandidateListParams(PageParams):
         default=None,
         min_length=1,
         max_length=300,
-        description="Only candidates read from this source (slug, name or title), or from any "
+        description="Only those read from this source (slug, name or title), or from any "
         "source of the publisher so named.",
         examples=["harbour-fire"],
     )
-    state: CandidateState | None = Field(
-        default=None, description="Only candidates in this state: pending, accepted or rejected."
+    state: ProposalState | None = Field(
+        default=None,
+        description="Only those in this state: pending, accepted, rejected or superseded.",
+    )
+
+
+class ProposalListParams(CandidateListParams):
+    """Filters of the review queue; they combine."""
+
+    kind: ProposalKind | None = Field(
+        default=None, description="Only proposals of this kind: claim or relation."
+    )
+    claim: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Only proposals about this held claim: the claim one became, or an end "
+        "of a relation.",
+        examples=["legion-two-fully-manned-battalions"],
+    )
+    entity: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Only proposals naming this entity (slug, name or alias), as their names "
+        "resolved when they were proposed.",
+        examples=["freedom-of-russia-legion"],
     )
 
 

@@ -54,6 +54,13 @@ def test_every_route_is_documented(spec: dict[str, Any]) -> None:
         "/candidates/{candidate_id}/history",
         "/candidates/{candidate_id}/accept",
         "/candidates/{candidate_id}/reject",
+        "/candidates:accept",
+        "/proposals",
+        "/proposals/{proposal_id}",
+        "/proposals/{proposal_id}/history",
+        "/proposals/{proposal_id}/accept",
+        "/proposals/{proposal_id}/reject",
+        "/proposals:accept",
         "/health",
     }
     for path, method, op in operations(spec):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, Unpack
 
-from api.client.answers import Tagged, model, nothing, revisions, tagged, text
-from api.client.calls import Call, action, create, delete, get, guard, path, update
+from api.client.answers import Tagged, model, nothing, one_of, revisions, tagged, text
+from api.client.calls import Call, action, body, create, delete, get, guard, path, update
 from api.client.core import Feed, Operation, Pages
 from api.client.query import ClaimFilters, ClaimQuery
 from models import (
@@ -36,9 +36,17 @@ from models import (
     SourceUpdate,
 )
 from models.base import EntityKind, RelationType, SourceKind
-from models.candidate import CandidateState
+from models.candidate import CandidateState, ProposalState
 from models.change import ChangePage
 from models.history import RelationRetraction
+from models.proposal import (
+    AcceptedBatch,
+    ProposalKind,
+    ProposalPage,
+    ProposalPublic,
+    ProposeRelation,
+    ReviewItem,
+)
 from models.relation import (
     ClaimRelationPage,
     DisputePage,
@@ -452,5 +460,105 @@ class Operations:
         return action(model(CandidatePublic), where, {"reason": reason}, if_match, None)
 
     @Operation
+    def accept_candidates(
+        self, items: list[ReviewItem | Json], *, reason: str | None = None
+    ) -> Call[AcceptedBatch]:
+        """Accept every candidate listed (each `{"id", "etag"}`, and optional `changes`)
+        in one transaction, or none of them."""
+        return _batch("/candidates:accept", items, reason)
+
+    @Operation
     def candidate_history(self, candidate_id: int) -> Call[list[RevisionPublic]]:
         return get(revisions, "candidates", str(candidate_id), "history")
+
+    # --- the review queue: proposals of every kind ------------------------------------
+
+    @Operation
+    def list_proposals(
+        self,
+        *,
+        kind: ProposalKind | str | None = None,
+        state: ProposalState | str | None = None,
+        source: str | None = None,
+        claim: str | None = None,
+        entity: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[ProposalPage]:
+        """One page of the review queue, in the order things were proposed."""
+        params: dict[str, object] = {"kind": kind, "state": state, "source": source}
+        params |= {"claim": claim, "entity": entity, "limit": limit, "cursor": cursor}
+        return get(model(ProposalPage), "proposals", params=params)
+
+    @Pages
+    def iter_proposals(
+        self,
+        *,
+        kind: ProposalKind | str | None = None,
+        state: ProposalState | str | None = None,
+        source: str | None = None,
+        claim: str | None = None,
+        entity: str | None = None,
+        limit: int | None = None,
+    ) -> Call[ProposalPage]:
+        params: dict[str, object] = {"kind": kind, "state": state, "source": source}
+        params |= {"claim": claim, "entity": entity, "limit": limit}
+        return get(model(ProposalPage), "proposals", params=params)
+
+    @Operation
+    def get_proposal(self, proposal_id: int) -> Call[ProposalPublic]:
+        return get(one_of(ProposalPublic), "proposals", str(proposal_id))
+
+    @Operation
+    def get_proposal_with_etag(self, proposal_id: int) -> Call[Tagged[ProposalPublic]]:
+        """The proposal and its ETag, to pass as `if_match=` when accepting or rejecting."""
+        return get(tagged(ProposalPublic), "proposals", str(proposal_id))
+
+    @Operation
+    def propose_relation(
+        self, proposal: ProposeRelation | Json, *, reason: str | None = None
+    ) -> Call[ProposalPublic]:
+        """Queue a relation between two claims (held, or claim proposals) for review."""
+        return Call(
+            "POST", "/proposals", one_of(ProposalPublic), {"reason": reason}, body(proposal)
+        )
+
+    @Operation
+    def accept_proposal(
+        self,
+        proposal_id: int,
+        changes: Json | None = None,
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> Call[ClaimPublic | RelationPublic]:
+        """Create what the proposal proposes (a claim, or a relation), amended by
+        `changes` (a merge patch of it), and mark it accepted."""
+        where = ("proposals", str(proposal_id), "accept")
+        return action(one_of(ClaimPublic | RelationPublic), where, changes, if_match, reason)
+
+    @Operation
+    def accept_proposals(
+        self, items: list[ReviewItem | Json], *, reason: str | None = None
+    ) -> Call[AcceptedBatch]:
+        """Accept every proposal listed (each `{"id", "etag"}`, and optional `changes`)
+        in one transaction, or none of them."""
+        return _batch("/proposals:accept", items, reason)
+
+    @Operation
+    def reject_proposal(
+        self, proposal_id: int, reason: str, *, if_match: str
+    ) -> Call[ProposalPublic]:
+        """Turn the proposal down; `reason` is kept with it and in its history."""
+        where = ("proposals", str(proposal_id), "reject")
+        return action(one_of(ProposalPublic), where, {"reason": reason}, if_match, None)
+
+    @Operation
+    def proposal_history(self, proposal_id: int) -> Call[list[RevisionPublic]]:
+        return get(revisions, "proposals", str(proposal_id), "history")
+
+
+def _batch(where: str, items: list[ReviewItem | Json], reason: str | None) -> Call[AcceptedBatch]:
+    """A batch accept: the list is the body (`action` sends objects only)."""
+    sent = [body(item) for item in items]
+    return Call("POST", where, model(AcceptedBatch), {"reason": reason}, json=sent)

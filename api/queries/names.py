@@ -120,6 +120,31 @@ def entity_in_body(reader: Reader, field: str, name: str) -> Named:
     return found
 
 
+# --- claims ------------------------------------------------------------------------------
+
+
+def claim_id(reader: Reader, public_id: str) -> int | None:
+    """A claim's row id, by its public id (claims have no other names)."""
+    row = reader.first(reader.sql("SELECT id FROM claim WHERE public_id = :id", id=public_id))
+    return None if row is None else int(row[0])
+
+
+def claim_parameter(reader: Reader, field: str, public_id: str) -> int:
+    """The claim a query parameter names; a 404 naming the parameter otherwise."""
+    found = claim_id(reader, public_id)
+    if found is None:
+        raise unknown_reference(field, "claim", public_id, [])
+    return found
+
+
+def claim_or_404(reader: Reader, public_id: str) -> int:
+    """The claim a path names; a 404 otherwise."""
+    found = claim_id(reader, public_id)
+    if found is None:
+        raise not_found("claim", public_id)
+    return found
+
+
 # --- sources -----------------------------------------------------------------------------
 
 

@@ -1,40 +1,42 @@
-"""The review queue's changes: storing what extraction found, accepting, rejecting.
+"""Claim proposals ("candidates"): storing what extraction found, and accepting one.
 
 Extraction itself runs before the unit of work is opened (it can take seconds, and SQLite
 lets one writer in at a time); `replace_pending` only stores its result. Accepting creates
-the claim through `api.writes.claims.create`, in the same unit that marks the candidate,
-so a claim never exists without its accepted candidate, nor the reverse.
+the claim through `api.writes.claims.create`, in the same unit that marks the proposal,
+so a claim never exists without its accepted proposal, nor the reverse.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from api.errors import conflict, invalid_body, missing_entities, not_found, text_not_held
 from api.queries import catalog, names
-from api.queries.candidates import candidate_public, candidate_row
-from api.queries.names import Named
-from api.queries.versions import tag_of
-from api.writes import claims, entities, quotes
+from api.queries.proposals import proposal_public
+from api.writes import claims, entities, quotes, review
+from api.writes.drafting import ClaimDraft, draft, referenced, statement
 from api.writes.patch import merge_patch, validated
-from api.writes.proposals import Proposal, propose, referenced, statement
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork
-from models.candidate import CandidatePublic, CandidateState
+from models.candidate import ClaimProposal, ProposalState
 from models.claim import ClaimCreate, ClaimPublic
 from models.entity import EntityCreate
-from models.tables import Candidate, Claim, Source
+from models.proposal import ClaimProposalPublic, ProposalKind
+from models.tables import Claim, Proposal, Source
+
+# Who stores what extraction found.
+EXTRACTOR = "extractor"
 
 
 @dataclass(frozen=True)
 class Draft:
-    """One candidate as extraction hands it over: names as written, kinds as read."""
+    """One claim as extraction hands it over: names as written, kinds as read."""
 
     start: int
     end: int
@@ -49,12 +51,38 @@ class Draft:
     attribution: tuple[Mapping[str, str], ...]  # {"name", "verb", "kind"}, outermost first
     entities: tuple[Mapping[str, Any], ...]  # {"name", "kind", "start", "end"}
     confidence: float
+    claimed_on_inferred: bool = False
+
+    def spans(self) -> tuple[dict[str, Any], ...]:
+        """The evidence: the words themselves."""
+        return ({"start": self.start, "end": self.end, "text": self.text, "role": "quote"},)
+
+    def payload(self) -> dict[str, Any]:
+        """What the proposal stores: its names as written (resolved when read)."""
+        return {
+            "claimant": {"name": self.claimant, "kind": self.claimant_kind},
+            "cue": self.cue,
+            "cue_start": self.cue_start,
+            "speech": self.speech,
+            "status": self.status,
+            "claimed_on": self.claimed_on,
+            "claimed_on_inferred": self.claimed_on_inferred,
+            "attribution": [dict(hop) for hop in self.attribution],
+            "entities": [dict(mention) for mention in self.entities],
+        }
+
+    def names(self) -> list[str]:
+        found = [self.claimant] if self.claimant else []
+        return found + [str(item["name"]) for item in (*self.attribution, *self.entities)]
 
 
-def replace_pending(work: UnitOfWork, source: Named, text: str, drafts: Sequence[Draft]) -> int:
-    """The source's pending candidates replaced by `drafts` (read from `text`); accepted
-    and rejected ones stay, and a draft at the same words as one of them is not queued
-    again. How many are pending now."""
+def replace_pending(
+    work: UnitOfWork, source: names.Named, text: str, drafts: Sequence[Draft]
+) -> int:
+    """Make the source's pending claim proposals what `drafts` (read from `text`) say:
+    a draft already pending stays as it is, one no longer found is superseded, a new one
+    is queued; words accepted or rejected once are not queued again. How many are
+    pending now."""
     row = work.session.get(Source, source.id, with_for_update=True)
     if row is None:  # deleted since its name was resolved
         raise not_found("source", source.slug)
@@ -62,140 +90,95 @@ def replace_pending(work: UnitOfWork, source: Named, text: str, drafts: Sequence
         raise text_not_held(row.slug)
     if row.text_sha256 != text_digest(text):
         raise conflict(f"The held text of {row.slug!r} changed while it was read; extract again.")
-    decided = {
-        (start, end)
-        for start, end in work.session.execute(
-            select(col(Candidate.quote_start), col(Candidate.quote_end)).where(
-                col(Candidate.source_id) == source.id,
-                col(Candidate.state) != CandidateState.pending.value,
+    queued = work.session.execute(
+        select(Proposal).where(
+            col(Proposal.source_id) == source.id,
+            col(Proposal.kind) == ProposalKind.claim.value,
+            col(Proposal.state).in_([ProposalState.pending.value, *_DECIDED]),
+        )
+    ).scalars()
+    decided: set[tuple[int, int]] = set()
+    waiting: dict[str, Proposal] = {}
+    for proposal in queued:
+        quote = proposal.spans[0]
+        if proposal.state == ProposalState.pending.value:
+            waiting[_identity(proposal.spans, proposal.payload)] = proposal
+        else:
+            decided.add((quote["start"], quote["end"]))
+    fresh, kept = [], []
+    for item in drafts:
+        if (item.start, item.end) in decided or not _verified(text, item):
+            continue
+        same = waiting.pop(_identity(list(item.spans()), item.payload()), None)
+        if same is not None:
+            kept.append(same)
+        else:
+            fresh.append(item)
+    gone = sorted(waiting.values(), key=lambda proposal: proposal.id or 0)
+    for stale in gone:
+        before = proposal_public(work.session, stale)
+        review.decide(
+            work, stale, before, ProposalState.superseded, reason="not found by a later extraction"
+        )
+    resolved = names.match_entities(work.reader, [name for item in fresh for name in item.names()])
+    review.store(
+        work,
+        [
+            review.Proposed(
+                kind=ProposalKind.claim,
+                payload=item.payload(),
+                confidence=item.confidence,
+                agent=EXTRACTOR,
+                source_id=source.id,
+                spans=item.spans(),
+                entities=frozenset(resolved[name].id for name in item.names() if name in resolved),
             )
-        )
-    }
-    dropped = work.session.execute(
-        delete(Candidate).where(
-            col(Candidate.source_id) == source.id,
-            col(Candidate.state) == CandidateState.pending.value,
-        )
-    ).rowcount  # type: ignore[attr-defined]
-    now = datetime.now(UTC)
-    queued = [
-        _row(source.id, draft, now)
-        for draft in drafts
-        if (draft.start, draft.end) not in decided and _verified(text, draft)
-    ]
-    for queued_row in queued:
-        work.add(queued_row)
-    work.flush()
+            for item in fresh
+        ],
+    )
+    count = len(kept) + len(fresh)
     work.record(
         "source",
         row.slug,
         "extract",
-        {"pending_candidates": dropped},
-        {"pending_candidates": len(queued)},
+        {"pending_candidates": len(kept) + len(gone)},
+        {"pending_candidates": count},
     )
-    return len(queued)
+    return count
 
 
-def _verified(text: str, draft: Draft) -> bool:
+_DECIDED = (ProposalState.accepted.value, ProposalState.rejected.value)
+
+
+def _identity(spans: Sequence[Mapping[str, Any]], payload: Mapping[str, Any]) -> str:
+    """What makes two claim proposals the same: the same evidence and the same reading."""
+    return json.dumps([list(spans), payload], sort_keys=True, default=str)
+
+
+def _verified(text: str, item: Draft) -> bool:
     """The one quote check: the words are the held text's own, at their offsets."""
     try:
-        quotes.place(text, draft.text, draft.start, draft.end)
+        quotes.place(text, item.text, item.start, item.end)
     except quotes.QuoteError:
         return False
     return True
 
 
-def _row(source_id: int, draft: Draft, now: datetime) -> Candidate:
-    return Candidate(
-        source_id=source_id,
-        state=CandidateState.pending.value,
-        quote_start=draft.start,
-        quote_end=draft.end,
-        quote_text=draft.text,
-        claimant=draft.claimant,
-        claimant_kind=draft.claimant_kind,
-        cue=draft.cue,
-        cue_start=draft.cue_start,
-        speech=draft.speech,
-        status=draft.status,
-        claimed_on=draft.claimed_on,
-        attribution=[dict(hop) for hop in draft.attribution],
-        entities=[dict(mention) for mention in draft.entities],
-        confidence=draft.confidence,
-        extracted_at=now,
-    )
-
-
-# --- review --------------------------------------------------------------------------
-
-
-def _pending(
-    work: UnitOfWork, candidate_id: int, if_match: str | None
-) -> tuple[Candidate, CandidatePublic]:
-    """The candidate, locked, if `If-Match` names its version and it awaits review."""
-    row = candidate_row(work.session, candidate_id, for_update=True)
-    before = candidate_public(work.session, row)
-    work.guard(if_match, tag_of(before, row.version))
-    if before.state is not CandidateState.pending:
-        raise conflict(
-            f"Candidate {candidate_id} was {before.state.value} by {before.reviewed_by} at "
-            f"{before.reviewed_at.isoformat() if before.reviewed_at else 'an unknown time'}; "
-            "only pending candidates can be accepted or rejected."
-        )
-    return row, before
-
-
-def _reviewed(
-    work: UnitOfWork,
-    row: Candidate,
-    before: CandidatePublic,
-    state: CandidateState,
-    reason: str | None = None,
-    claim_id: int | None = None,
-) -> tuple[CandidatePublic, str]:
-    """Mark the review, bump the version and record it as the candidate's revision."""
-    assert row.id is not None
-    version = work.bump(Candidate, row.id, row.version)
-    work.session.refresh(row)
-    row.state = state.value
-    row.reviewed_at = datetime.now(UTC)
-    row.reviewed_by = work.who.name
-    row.reason = reason
-    row.claim_id = claim_id
-    work.flush()
-    after = candidate_public(work.session, row)
-    action = "accept" if state is CandidateState.accepted else "reject"
-    work.record(
-        "candidate",
-        str(row.id),
-        action,
-        before.model_dump(mode="json"),
-        after.model_dump(mode="json"),
-        reason=reason,
-    )
-    return after, tag_of(after, version)
-
-
-def reject(
-    work: UnitOfWork, candidate_id: int, reason: str, if_match: str | None
-) -> tuple[CandidatePublic, str]:
-    """Turn a pending candidate down, keeping why; the candidate and its new tag."""
-    row, before = _pending(work, candidate_id, if_match)
-    return _reviewed(work, row, before, CandidateState.rejected, reason=reason)
+# --- accepting ---------------------------------------------------------------------------
 
 
 def accept(
-    work: UnitOfWork, candidate_id: int, changes: dict[str, Any], if_match: str | None
+    work: UnitOfWork, proposal: Proposal, before: ClaimProposalPublic, changes: dict[str, Any]
 ) -> tuple[ClaimPublic, str]:
-    """Create the claim a pending candidate proposes, as `changes` (a merge patch of its
-    create shape) amend it, and mark the candidate accepted; the claim and its tag."""
-    row, before = _pending(work, candidate_id, if_match)
+    """Create the claim a pending claim proposal drafts, as `changes` (a merge patch of
+    its create shape) amend it, and mark the proposal accepted; the claim and its tag."""
     create_entities = bool(changes.pop("create_entities", False))
-    publisher = catalog.source_public(work.session, row.source_id).publisher
-    proposal = propose(before, default_id(before), publisher.slug if publisher else None)
-    data = _claim(work, before, proposal, changes)
+    assert proposal.source_id is not None
+    publisher = catalog.source_public(work.session, proposal.source_id).publisher
+    drafted = draft(before.payload, default_id(before), publisher.slug if publisher else None)
+    data = _claim(work, before.payload, drafted, changes)
     used = referenced(data.model_dump(mode="json"))
-    needed = [missing for slug, missing in proposal.missing.items() if slug in used]
+    needed = [missing for slug, missing in drafted.missing.items() if slug in used]
     if needed and not create_entities:
         raise missing_entities([missing.as_problem() for missing in needed])
     for missing in needed:
@@ -205,21 +188,22 @@ def accept(
     claim_row_id = work.session.execute(
         select(col(Claim.id)).where(col(Claim.public_id) == claim.id)
     ).scalar_one()
-    _reviewed(work, row, before, CandidateState.accepted, claim_id=claim_row_id)
+    review.decide(work, proposal, before, ProposalState.accepted, result=claim.id)
+    review.about(work, [(proposal, [claim_row_id], [])])
     return claim, tag
 
 
-def default_id(candidate: CandidatePublic) -> str:
-    """The id of the claim a candidate becomes unless the reviewer names one."""
-    suffix = f"-c{candidate.id}"
-    return candidate.quote.source[: 120 - len(suffix)].rstrip("-") + suffix
+def default_id(proposal: ClaimProposalPublic) -> str:
+    """The id of the claim a proposal becomes unless the reviewer names one."""
+    suffix = f"-c{proposal.id}"
+    return proposal.payload.quote.source[: 120 - len(suffix)].rstrip("-") + suffix
 
 
 def _claim(
-    work: UnitOfWork, candidate: CandidatePublic, proposal: Proposal, changes: dict[str, Any]
+    work: UnitOfWork, proposed: ClaimProposal, drafted: ClaimDraft, changes: dict[str, Any]
 ) -> ClaimCreate:
-    """The proposal with the reviewer's merge patch applied, validated as a create."""
-    merged = merge_patch(proposal.claim, changes)
+    """The draft with the reviewer's merge patch applied, validated as a create."""
+    merged = merge_patch(drafted.claim, changes)
     quote = changes.get("quote")
     if isinstance(quote, dict) and "text" in quote and isinstance(merged.get("quote"), dict):
         # New words without offsets are looked for in the text, as in a claim's edit.
@@ -228,27 +212,27 @@ def _claim(
                 merged["quote"].pop(bound, None)
     claimant = merged.get("claimant")
     if claimant is None:
-        found = candidate.claimant.name is not None
+        found = proposed.claimant.name is not None
         raise invalid_body(
             "body.claimant",
             "a claim needs a claimant; give its slug"
             if found
             else "the extractor found no one to credit these words to; give the claimant's slug",
         )
-    hop = proposal.claimant_hop
+    hop = drafted.claimant_hop
     if "claimant" in changes and "attribution" not in changes and hop is not None:
         # Another claimant, same chain: its last hop is whoever the claim is credited to.
         merged["attribution"] = [dict(step) for step in merged["attribution"]]
         merged["attribution"][hop]["entity"] = claimant
     if "statement" not in merged and isinstance(claimant, str):
-        merged["statement"] = statement(candidate, _shown_name(work, proposal, claimant))
+        merged["statement"] = statement(proposed, _shown_name(work, drafted, claimant))
     return validated(ClaimCreate, merged)
 
 
-def _shown_name(work: UnitOfWork, proposal: Proposal, slug: str) -> str:
+def _shown_name(work: UnitOfWork, drafted: ClaimDraft, slug: str) -> str:
     """The claimant's name for a default statement: the entity's own, else as written."""
-    if slug not in proposal.missing:
+    if slug not in drafted.missing:
         found = names.find_entity(work.reader, slug)
         if found is not None:
             return catalog.entity_row(work.session, found.id).name
-    return proposal.shown.get(slug, slug)
+    return drafted.shown.get(slug, slug)

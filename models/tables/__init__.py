@@ -13,11 +13,11 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from models.tables.candidate import Candidate  # noqa: E402
 from models.tables.change import Change  # noqa: E402
 from models.tables.claim import Claim, ClaimDocument  # noqa: E402
 from models.tables.entity import Entity, EntityName  # noqa: E402
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
+from models.tables.proposal import Proposal, ProposalClaim, ProposalEntity  # noqa: E402
 from models.tables.relation import Relation, RelationEntity  # noqa: E402
 from models.tables.revision import ApiKey, IdempotentAnswer, Revision  # noqa: E402
 from models.tables.source import Source, SourceText  # noqa: E402
@@ -27,7 +27,6 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiKey",
     "AttributionHop",
-    "Candidate",
     "Change",
     "Claim",
     "ClaimDocument",
@@ -35,6 +34,9 @@ __all__ = [
     "Entity",
     "EntityName",
     "IdempotentAnswer",
+    "Proposal",
+    "ProposalClaim",
+    "ProposalEntity",
     "Relation",
     "RelationEntity",
     "Revision",

@@ -1,0 +1,210 @@
+"""Reads of the review queue: pages of proposals and single ones, with names resolved.
+
+A claim proposal keeps its names as the text writes them; they are matched to entities
+here, on every read, by the one resolver (`api.queries.names`): an entity created after
+the extraction (or by accepting another proposal) shows up at once, with nothing
+rewritten. `/candidates` is the same queue's claim proposals in their first shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.errors import not_found
+from api.queries import names
+from api.queries.catalog import Page
+from api.queries.names import Named
+from api.store.db import Reader
+from models.base import EntityKind, date_precision
+from models.candidate import CandidatePublic, ClaimProposal, ProposalState
+from models.proposal import (
+    ClaimProposalPublic,
+    Evidence,
+    ProposalKind,
+    ProposalPublic,
+    Proposer,
+    RelationProposal,
+    RelationProposalPublic,
+    Span,
+)
+from models.tables import Proposal, ProposalClaim, ProposalEntity, Source
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    """What a page of the queue is narrowed to; every filter is optional."""
+
+    kind: ProposalKind | None = None
+    state: ProposalState | None = None
+    source_ids: Sequence[int] | None = None
+    claim_id: int | None = None
+    entity_id: int | None = None
+
+
+def proposals_page(
+    session: Session, filters: ProposalFilters, *, limit: int, after: int | None
+) -> Page[ProposalPublic]:
+    """One page in id order (the order they were proposed in), by keyset."""
+    statement = select(Proposal)
+    if filters.kind is not None:
+        statement = statement.where(col(Proposal.kind) == filters.kind.value)
+    if filters.state is not None:
+        statement = statement.where(col(Proposal.state) == filters.state.value)
+    if filters.source_ids is not None:
+        statement = statement.where(col(Proposal.source_id).in_(filters.source_ids))
+    if filters.claim_id is not None:
+        statement = statement.join(
+            ProposalClaim,
+            (col(ProposalClaim.proposal_id) == col(Proposal.id))
+            & (col(ProposalClaim.claim_id) == filters.claim_id),
+        )
+    if filters.entity_id is not None:
+        statement = statement.join(
+            ProposalEntity,
+            (col(ProposalEntity.proposal_id) == col(Proposal.id))
+            & (col(ProposalEntity.entity_id) == filters.entity_id),
+        )
+    if after is not None:
+        statement = statement.where(col(Proposal.id) > after)
+    rows = list(session.execute(statement.order_by(col(Proposal.id)).limit(limit + 1)).scalars())
+    page = rows[:limit]
+    return Page(publics(session, page), [page[-1].id] if len(rows) > limit else None)
+
+
+def proposal_row(
+    session: Session,
+    proposal_id: int,
+    *,
+    kind: ProposalKind | None = None,
+    for_update: bool = False,
+) -> Proposal:
+    """The proposal's row (`for_update`: locked until the transaction ends); a 404 if
+    there is none (of `kind`, when given: a candidate is a claim proposal)."""
+    row = session.get(Proposal, proposal_id, with_for_update=for_update)
+    if row is None or (kind is not None and row.kind != kind.value):
+        raise not_found("candidate" if kind is ProposalKind.claim else "proposal", str(proposal_id))
+    return row
+
+
+def proposal_public(session: Session, row: Proposal) -> ProposalPublic:
+    return publics(session, [row])[0]
+
+
+def publics(session: Session, rows: Sequence[Proposal]) -> list[ProposalPublic]:
+    """The rows as the API shows them: source slugs and entity slugs looked up once for
+    the whole page."""
+    if not rows:
+        return []
+    ids = sorted({row.source_id for row in rows if row.source_id is not None})
+    sources: dict[int, str] = {}
+    if ids:
+        found = session.execute(
+            select(col(Source.id), col(Source.slug)).where(col(Source.id).in_(ids))
+        )
+        sources = {int(source_id): str(slug) for source_id, slug in found}
+    entities = names.match_entities(Reader.of(session), _names(rows))
+    return [_public(row, sources, entities) for row in rows]
+
+
+def candidate_of(proposal: ProposalPublic) -> CandidatePublic:
+    """A claim proposal in the review queue's first shape (`/candidates`)."""
+    assert isinstance(proposal, ClaimProposalPublic)
+    return CandidatePublic(
+        id=proposal.id,
+        state=proposal.state,
+        **proposal.payload.model_dump(),
+        confidence=proposal.confidence,
+        reviewed_at=proposal.reviewed_at,
+        reviewed_by=proposal.reviewed_by,
+        reason=proposal.reason,
+        claim=proposal.result,
+    )
+
+
+def _names(rows: Iterable[Proposal]) -> Iterable[str]:
+    for row in rows:
+        if row.kind != ProposalKind.claim.value:
+            continue
+        claimant = row.payload.get("claimant") or {}
+        if claimant.get("name"):
+            yield str(claimant["name"])
+        for item in (*row.payload.get("attribution", ()), *row.payload.get("entities", ())):
+            yield str(item["name"])
+
+
+def _kind(value: object) -> EntityKind | None:
+    try:
+        return EntityKind(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _public(row: Proposal, sources: dict[int, str], entities: dict[str, Named]) -> ProposalPublic:
+    assert row.id is not None
+    source = sources.get(row.source_id) if row.source_id is not None else None
+    common: dict[str, Any] = {
+        "id": row.id,
+        "state": ProposalState(row.state),
+        "evidence": Evidence(source=source, spans=[Span(**span) for span in row.spans]),
+        "confidence": row.confidence,
+        "proposed_by": Proposer(agent=row.agent, rule=row.rule, version=row.agent_version),
+        "proposed_at": row.proposed_at,
+        "reviewed_at": row.reviewed_at,
+        "reviewed_by": row.reviewed_by,
+        "reason": row.reason,
+        "result": row.result,
+    }
+    if row.kind == ProposalKind.relation.value:
+        return RelationProposalPublic(
+            payload=RelationProposal.model_validate(row.payload), **common
+        )
+    assert source is not None  # a claim is read from a held text
+    return ClaimProposalPublic(payload=_claim(row, source, entities), **common)
+
+
+def _claim(row: Proposal, source: str, entities: dict[str, Named]) -> ClaimProposal:
+    """A stored claim payload with its quote (the evidence's first span) and each name's
+    entity as the store knows it now."""
+
+    def slug(name: str | None) -> str | None:
+        found = entities.get(name) if name else None
+        return found.slug if found else None
+
+    stored = row.payload
+    quote = row.spans[0]
+    claimant = stored["claimant"]
+    return ClaimProposal.model_validate(
+        {
+            **stored,
+            "quote": {
+                "source": source,
+                "text": quote["text"],
+                "start": quote["start"],
+                "end": quote["end"],
+            },
+            "claimant": {
+                "name": claimant.get("name"),
+                "kind": _kind(claimant.get("kind")),
+                "entity": slug(claimant.get("name")),
+            },
+            "attribution": [
+                {**hop, "kind": _kind(hop.get("kind")), "entity": slug(hop["name"])}
+                for hop in stored["attribution"]
+            ],
+            "entities": [
+                {
+                    **mention,
+                    "kind": _kind(mention.get("kind")) or EntityKind.organization,
+                    "entity": slug(mention["name"]),
+                }
+                for mention in stored["entities"]
+            ],
+            "claimed_on_precision": date_precision(stored["claimed_on"])
+            if stored.get("claimed_on")
+            else None,
+        }
+    )

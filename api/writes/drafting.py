@@ -1,0 +1,139 @@
+"""The claim a claim proposal drafts: what accepting it with no body creates.
+
+Each name the proposal gives (its claimant, the hops of its chain, the names in its
+words) becomes an entity slug: the existing entity the resolver matched, or the slug a new
+entity would get. The latter are listed in `missing` with the field they come from, so
+the accept can create them or name them in a 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.base import ClaimStatus, EntityKind, Role, Speech, Verb, slugify
+from models.candidate import CandidateSpeech, ClaimProposal
+
+MAX_STATEMENT = 1000
+MAX_ENTITIES = 100
+MAX_HOPS = 20
+# The verb a default statement uses for each verb of the claimant's hop.
+_SAYING = {Verb.claimed: "claimed", Verb.suggested: "suggested", Verb.reported: "reported"}
+_ENDS_A_SENTENCE = re.compile(r"[.!?\u2026\"\u201d]$")
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A name of the candidate that no entity answers to yet."""
+
+    field: str  # where the candidate gives it: "claimant.name", "entities.2.name"
+    name: str
+    kind: EntityKind
+    slug: str  # the slug it is created with
+
+    def as_problem(self) -> dict[str, str]:
+        return {"field": self.field, "name": self.name, "kind": self.kind.value, "slug": self.slug}
+
+
+@dataclass
+class ClaimDraft:
+    """A claim in the shape clients create it in (no statement yet: it depends on the final
+    claimant), and what it needs that does not exist."""
+
+    claim: dict[str, Any]
+    missing: dict[str, Missing] = field(default_factory=dict)  # by slug
+    shown: dict[str, str] = field(default_factory=dict)  # slug -> name, for the statement
+    claimant_hop: int | None = None  # the claimant's place in claim["attribution"]
+
+    def slug(self, name: str, entity: str | None, kind: EntityKind | None, where: str) -> str:
+        """The slug `name` stands for, noting it as missing when no entity has it."""
+        slug = entity or new_slug(name)
+        self.shown.setdefault(slug, name)
+        if entity is None and slug not in self.missing:
+            self.missing[slug] = Missing(where, name, kind or EntityKind.organization, slug)
+        return slug
+
+
+def new_slug(name: str) -> str:
+    """The slug an entity created from `name` gets; a name with no letters a-z or digits
+    (in another script, say) gets one made from its digest."""
+    return slugify(name) or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+def draft(candidate: ClaimProposal, claim_id: str, publisher: str | None) -> ClaimDraft:
+    """The claim `candidate` stands for, with the source as the chain's first hop."""
+    proposal = ClaimDraft(claim={})
+    claimant = candidate.claimant
+    claimant_slug = None
+    if claimant.name is not None:
+        claimant_slug = proposal.slug(
+            claimant.name, claimant.entity, claimant.kind, "claimant.name"
+        )
+    source_hop: dict[str, Any] = {"source": candidate.quote.source, "verb": Verb.reported.value}
+    if publisher is not None:
+        source_hop["entity"] = publisher
+    hops = [source_hop]
+    for n, hop in enumerate(candidate.attribution[: MAX_HOPS - 1]):
+        slug = proposal.slug(hop.name, hop.entity, hop.kind, f"attribution.{n}.name")
+        if slug == claimant_slug:
+            proposal.claimant_hop = len(hops)
+        hops.append({"entity": slug, "verb": hop.verb.value})
+    involved: dict[str, dict[str, str]] = {}
+    for n, mention in enumerate(candidate.entities):
+        slug = proposal.slug(mention.name, mention.entity, mention.kind, f"entities.{n}.name")
+        if slug != claimant_slug and len(involved) < MAX_ENTITIES:
+            involved.setdefault(slug, {"slug": slug, "role": Role.mentioned.value})
+    proposal.claim = {
+        "id": claim_id,
+        "quote": candidate.quote.model_dump(),
+        "entities": list(involved.values()),
+        "attribution": hops,
+        "status": candidate.status.value,
+        "speech": (
+            Speech.direct if candidate.speech is CandidateSpeech.direct else Speech.indirect
+        ).value,
+    }
+    if claimant_slug is not None:
+        proposal.claim["claimant"] = claimant_slug
+    if candidate.claimed_on is not None:
+        proposal.claim["claimed_on"] = candidate.claimed_on
+    return _without_unused(proposal)
+
+
+def _without_unused(proposal: ClaimDraft) -> ClaimDraft:
+    """Mentions past the entity limit are not in the claim, so nothing needs creating."""
+    used = referenced(proposal.claim)
+    proposal.missing = {slug: m for slug, m in proposal.missing.items() if slug in used}
+    return proposal
+
+
+def referenced(claim: dict[str, Any]) -> set[str]:
+    """Every entity slug a claim in its create shape names."""
+    found = {claim["claimant"]} if isinstance(claim.get("claimant"), str) else set()
+    for item in claim.get("entities") or []:
+        if isinstance(item, dict) and isinstance(item.get("slug"), str):
+            found.add(item["slug"])
+    for hop in claim.get("attribution") or []:
+        if isinstance(hop, dict) and isinstance(hop.get("entity"), str):
+            found.add(hop["entity"])
+    return found
+
+
+def statement(candidate: ClaimProposal, claimant: str) -> str:
+    """A neutral sentence: "<claimant> said: <the words>", quoted when they were quoted."""
+    verb = Verb.suggested if candidate.status is ClaimStatus.speculative else Verb.said
+    if candidate.claimant.name is not None:
+        for hop in reversed(candidate.attribution):
+            if hop.name == candidate.claimant.name:
+                verb = hop.verb
+                break
+    opening = f"{claimant} {_SAYING.get(verb, 'said')}: "
+    room = MAX_STATEMENT - len(opening) - 3
+    words = " ".join(candidate.quote.text.split())
+    if len(words) > room:
+        words = words[: room - 1].rstrip() + "\u2026"
+    if candidate.speech is CandidateSpeech.direct:
+        return f"{opening}\u201c{words}\u201d"
+    return opening + (words if _ENDS_A_SENTENCE.search(words) else words + ".")
