@@ -564,9 +564,6 @@ def test_extraction_runs_before_the_write_lock_is_taken(
 ) -> None:
     """SQLite lets one writer in at a time: reading a long text must not keep the others
     waiting. (On PostgreSQL no lock is queued for; the check holds trivially.)"""
-    from api.ingest import queue
-from api.ingest.extraction import extract
-    from api.ingest.extraction import extract
 
     writing_while_reading: list[int] = []
 
