@@ -132,6 +132,14 @@ class Extracted(BaseModel):
 # --- what reviewers send ---------------------------------------------------------------
 
 
+class NewClaimant(InputModel):
+    """A claimant named at accept time: the entity of that name (or alias), or, with
+    `create_entities`, a new one of this kind."""
+
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S", description="Its name.")
+    kind: EntityKind = Field(description="What sort of entity it is.")
+
+
 class AcceptCandidate(ClaimUpdate):
     """A JSON Merge Patch of the claim an accepted candidate becomes; send nothing to take
     the claim as proposed."""
@@ -150,6 +158,11 @@ class AcceptCandidate(ClaimUpdate):
     id: Slug | None = Field(
         default=None,
         description="Id of the claim to create; default: the source's slug and the candidate's id.",
+    )
+    claimant: Slug | NewClaimant | None = Field(  # type: ignore[assignment]
+        default=None,
+        description="Who the claim is credited to: an entity's slug, or `{name, kind}` for "
+        "one named here (found by name or alias, else created with `create_entities`).",
     )
     create_entities: bool = Field(
         default=False,

@@ -232,6 +232,14 @@ class CandidateListParams(PageParams):
         default=None,
         description="Only those in this state: pending, accepted, rejected or superseded.",
     )
+    min_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Only those whose proposer was at least this sure (0 to 1); "
+        "docs/extraction.md says how sure each tier of the extractor's confidence has been.",
+        examples=[0.9],
+    )
 
 
 class ProposalListParams(CandidateListParams):

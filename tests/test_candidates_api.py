@@ -574,3 +574,46 @@ def test_extraction_runs_before_the_write_lock_is_taken(
     monkeypatch.setattr(queue, "extract", watched)
     assert client.post("/sources/legion-article-2022/extract", headers=alice).status_code == 201
     assert writing_while_reading == [0]
+
+
+def test_the_queue_can_be_read_from_its_surest_candidates_down(
+    client: TestClient, queued: list[dict[str, Any]]
+) -> None:
+    floor = sorted({c["confidence"] for c in queued})[-1]
+    sure = client.get(f"/candidates?source={SOURCE}&min_confidence={floor}").json()["items"]
+    assert sure
+    assert [c["id"] for c in sure] == [c["id"] for c in queued if c["confidence"] >= floor]
+    everything = client.get("/proposals?kind=claim&min_confidence=0&limit=200").json()["items"]
+    assert [p["id"] for p in everything] == [c["id"] for c in queued]
+    for bad in ("1.5", "-0.1", "sure"):
+        refused = client.get(f"/candidates?min_confidence={bad}")
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "min_confidence"
+
+
+def test_a_claimant_named_at_accept_is_found_or_created(
+    client: TestClient, queued: list[dict[str, Any]], alice: dict[str, str]
+) -> None:
+    ships = by_words(queued, FOURTEEN_SHIPS)
+    hall = {"claimant": {"name": "James Hall", "kind": "person"}}
+    refused = accept(client, ships, alice, hall)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "body.claimant.name"
+    assert "James Hall" in refused.json()["detail"]
+    made = accept(client, ships, alice, {**hall, "create_entities": True})
+    assert made.status_code == 201, made.text
+    claim = made.json()
+    assert claim["claimant"] == {"slug": "james-hall", "name": "James Hall", "kind": "person"}
+    assert claim["attribution"][-1]["entity"] == "james-hall"
+    assert claim["statement"].startswith("James Hall ")
+    assert client.get("/entities/james-hall").json()["kind"] == "person"
+
+    # A name the store knows (here an alias) is that entity, whatever kind is sent.
+    said = by_words(queued, SAID_ON_TUESDAY)
+    legion = {"claimant": {"name": "Legion", "kind": "person"}, "create_entities": True}
+    answer = accept(client, said, alice, legion)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["claimant"]["slug"] == "freedom-of-russia-legion"
+    blank = accept(client, by_words(queued, NEVER_SEEN), alice, {"claimant": {"name": " "}})
+    assert blank.status_code == 422
+    assert blank.json()["field"].startswith("body.claimant")

@@ -410,11 +410,13 @@ class Operations:
         *,
         source: str | None = None,
         state: CandidateState | str | None = None,
+        min_confidence: float | None = None,
         limit: int | None = None,
         cursor: str | None = None,
     ) -> Call[CandidatePage]:
         """One page of candidates, in the order they were extracted."""
-        params = {"source": source, "state": state, "limit": limit, "cursor": cursor}
+        params = {"source": source, "state": state, "min_confidence": min_confidence}
+        params |= {"limit": limit, "cursor": cursor}
         return get(model(CandidatePage), "candidates", params=params)
 
     @Pages
@@ -423,9 +425,11 @@ class Operations:
         *,
         source: str | None = None,
         state: CandidateState | str | None = None,
+        min_confidence: float | None = None,
         limit: int | None = None,
     ) -> Call[CandidatePage]:
-        params = {"source": source, "state": state, "limit": limit}
+        params = {"source": source, "state": state, "min_confidence": min_confidence}
+        params |= {"limit": limit}
         return get(model(CandidatePage), "candidates", params=params)
 
     @Operation
@@ -482,12 +486,14 @@ class Operations:
         source: str | None = None,
         claim: str | None = None,
         entity: str | None = None,
+        min_confidence: float | None = None,
         limit: int | None = None,
         cursor: str | None = None,
     ) -> Call[ProposalPage]:
         """One page of the review queue, in the order things were proposed."""
         params: dict[str, object] = {"kind": kind, "state": state, "source": source}
-        params |= {"claim": claim, "entity": entity, "limit": limit, "cursor": cursor}
+        params |= {"claim": claim, "entity": entity, "min_confidence": min_confidence}
+        params |= {"limit": limit, "cursor": cursor}
         return get(model(ProposalPage), "proposals", params=params)
 
     @Pages
@@ -499,10 +505,12 @@ class Operations:
         source: str | None = None,
         claim: str | None = None,
         entity: str | None = None,
+        min_confidence: float | None = None,
         limit: int | None = None,
     ) -> Call[ProposalPage]:
         params: dict[str, object] = {"kind": kind, "state": state, "source": source}
-        params |= {"claim": claim, "entity": entity, "limit": limit}
+        params |= {"claim": claim, "entity": entity, "min_confidence": min_confidence}
+        params |= {"limit": limit}
         return get(model(ProposalPage), "proposals", params=params)
 
     @Operation

@@ -196,3 +196,11 @@ def held_texts(session: Session) -> dict[str, str]:
 def store_is_empty(session: Session) -> bool:
     """True for a store with no claims yet (one indexed probe, not a count)."""
     return session.execute(select(col(Claim.id)).limit(1)).first() is None
+
+
+def source_holding(session: Session, digest: str) -> str | None:
+    """The slug of a source that holds the text of this SHA-256 digest, if one does."""
+    found = session.execute(
+        select(col(Source.slug)).where(col(Source.text_sha256) == digest).order_by(col(Source.id))
+    ).first()
+    return None if found is None else str(found[0])

@@ -43,6 +43,7 @@ class ProposalFilters:
     source_ids: Sequence[int] | None = None
     claim_id: int | None = None
     entity_id: int | None = None
+    min_confidence: float | None = None
 
 
 def proposals_page(
@@ -54,6 +55,8 @@ def proposals_page(
         statement = statement.where(col(Proposal.kind) == filters.kind.value)
     if filters.state is not None:
         statement = statement.where(col(Proposal.state) == filters.state.value)
+    if filters.min_confidence is not None:
+        statement = statement.where(col(Proposal.confidence) >= filters.min_confidence)
     if filters.source_ids is not None:
         statement = statement.where(col(Proposal.source_id).in_(filters.source_ids))
     if filters.claim_id is not None:

@@ -89,7 +89,7 @@ def list_candidates(
     after = paging.decode_cursor(params.cursor, (int,))
     page = proposals_page(
         session,
-        ProposalFilters(CLAIMS, params.state, source_ids),
+        ProposalFilters(CLAIMS, params.state, source_ids, min_confidence=params.min_confidence),
         limit=params.limit,
         after=int(after[0]) if after else None,
     )

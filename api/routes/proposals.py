@@ -67,7 +67,9 @@ def list_proposals(
     if params.claim is not None:
         claim_id = names.claim_parameter(reader, "claim", params.claim)
     after = paging.decode_cursor(params.cursor, (int,))
-    filters = ProposalFilters(params.kind, params.state, source_ids, claim_id, entity_id)
+    filters = ProposalFilters(
+        params.kind, params.state, source_ids, claim_id, entity_id, params.min_confidence
+    )
     page = proposals_page(
         session, filters, limit=params.limit, after=int(after[0]) if after else None
     )

@@ -20,11 +20,11 @@ from api.errors import conflict, invalid_body, missing_entities, not_found, text
 from api.queries import catalog, names
 from api.queries.proposals import proposal_public
 from api.writes import claims, entities, quotes, review
-from api.writes.drafting import ClaimDraft, draft, referenced, statement
+from api.writes.drafting import ClaimDraft, Missing, draft, new_slug, referenced, statement
 from api.writes.patch import merge_patch, validated
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork
-from models.candidate import ClaimProposal, ProposalState
+from models.candidate import ClaimProposal, NewClaimant, ProposalState
 from models.claim import ClaimCreate, ClaimPublic
 from models.entity import EntityCreate
 from models.proposal import ClaimProposalPublic, ProposalKind
@@ -176,6 +176,8 @@ def accept(
     assert proposal.source_id is not None
     publisher = catalog.source_public(work.session, proposal.source_id).publisher
     drafted = draft(before.payload, default_id(before), publisher.slug if publisher else None)
+    if isinstance(changes.get("claimant"), dict):
+        changes["claimant"] = _named_claimant(work, drafted, changes["claimant"])
     data = _claim(work, before.payload, drafted, changes)
     used = referenced(data.model_dump(mode="json"))
     needed = [missing for slug, missing in drafted.missing.items() if slug in used]
@@ -191,6 +193,19 @@ def accept(
     review.decide(work, proposal, before, ProposalState.accepted, result=claim.id)
     review.about(work, [(proposal, [claim_row_id], [])])
     return claim, tag
+
+
+def _named_claimant(work: UnitOfWork, drafted: ClaimDraft, named: dict[str, Any]) -> str:
+    """The slug of a claimant the reviewer names as `{name, kind}`: the entity of that
+    name or alias, else the one accepting creates (with `create_entities`)."""
+    claimant = validated(NewClaimant, named, "body.claimant")
+    found = names.find_entity(work.reader, claimant.name)
+    if found is not None:
+        return found.slug
+    slug = new_slug(claimant.name)
+    drafted.shown[slug] = claimant.name
+    drafted.missing[slug] = Missing("body.claimant.name", claimant.name, claimant.kind, slug)
+    return slug
 
 
 def default_id(proposal: ClaimProposalPublic) -> str:

@@ -1,6 +1,7 @@
 """One review queue for every kind of proposal: the `candidate` table becomes claim
 proposals in `proposal`, with their ids, states, reviews and history kept; what a
-proposal is about goes in `proposal_claim` and `proposal_entity`.
+proposal is about goes in `proposal_claim` and `proposal_entity`. Sources are indexed by
+the digest of their text.
 
 Candidates keep their ids (their URLs stay valid), their revisions become the proposal's
 (`resource` 'candidate' -> 'proposal'), and the id sequence goes on from where the
@@ -118,3 +119,5 @@ def upgrade() -> None:
             "(SELECT COALESCE(max(id), 1) FROM proposal)))"
         )
     op.drop_table("candidate")
+    # A text ingested again under another file name is found by its digest.
+    op.create_index("ix_source_text_sha256", "source", ["text_sha256"])
