@@ -9,7 +9,7 @@ rewritten. `/candidates` is the same queue's claim proposals in their first shap
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -31,6 +31,7 @@ from models.proposal import (
     RelationProposalPublic,
     Span,
 )
+from models.query import CandidateListParams, ProposalListParams
 from models.tables import Proposal, ProposalClaim, ProposalEntity, Source
 
 
@@ -44,6 +45,31 @@ class ProposalFilters:
     claim_id: int | None = None
     entity_id: int | None = None
     min_confidence: float | None = None
+
+
+def queue_page(
+    session: Session,
+    params: CandidateListParams,
+    after: int | None,
+    kind: ProposalKind | None = None,
+) -> Page[ProposalPublic]:
+    """The page a list request asks for: its names resolved (a 404 naming the parameter
+    for one that names nothing), then `proposals_page`."""
+    reader = Reader.of(session)
+    filters = ProposalFilters(kind, params.state, min_confidence=params.min_confidence)
+    if params.source is not None:
+        found = names.sources_parameter(reader, "source", params.source)
+        filters = replace(filters, source_ids=[source.id for source in found])
+    if isinstance(params, ProposalListParams):
+        filters = replace(filters, kind=params.kind)
+        if params.entity is not None:
+            entity = names.entity_parameter(reader, "entity", params.entity)
+            filters = replace(filters, entity_id=entity.id)
+        if params.claim is not None:
+            filters = replace(
+                filters, claim_id=names.claim_parameter(reader, "claim", params.claim)
+            )
+    return proposals_page(session, filters, limit=params.limit, after=after)
 
 
 def proposals_page(

@@ -13,17 +13,10 @@ from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep, SourceDep, store_of
 from api.http.errors import problem_responses
 from api.ingest import queue
-from api.queries import history, names
-from api.queries.proposals import (
-    ProposalFilters,
-    candidate_of,
-    proposal_public,
-    proposal_row,
-    proposals_page,
-)
+from api.queries import history
+from api.queries.proposals import candidate_of, proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
 from api.routes.proposals import WRITE_REFUSALS, Reviewed, accepted_batch
-from api.store.db import Reader
 from api.writes import candidates, proposals
 from models.candidate import (
     AcceptCandidate,
@@ -82,17 +75,8 @@ def list_candidates(
 ) -> CandidatePage:
     """Candidates in the order they were extracted, optionally of one source and state;
     `state=pending` is the review queue."""
-    source_ids = None
-    if params.source is not None:
-        found = names.sources_parameter(Reader.of(session), "source", params.source)
-        source_ids = [source.id for source in found]
     after = paging.decode_cursor(params.cursor, (int,))
-    page = proposals_page(
-        session,
-        ProposalFilters(CLAIMS, params.state, source_ids, min_confidence=params.min_confidence),
-        limit=params.limit,
-        after=int(after[0]) if after else None,
-    )
+    page = queue_page(session, params, int(after[0]) if after else None, CLAIMS)
     return CandidatePage(
         items=[candidate_of(item) for item in page.items],
         next=paging.next_link(request, response.headers, page.next_after, settings.public_url),

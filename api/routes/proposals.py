@@ -11,10 +11,9 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep
 from api.http.errors import problem_responses
-from api.queries import history, names
-from api.queries.proposals import ProposalFilters, proposal_public, proposal_row, proposals_page
+from api.queries import history
+from api.queries.proposals import proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
-from api.store.db import Reader
 from api.writes import proposals
 from models.candidate import Rejection
 from models.claim import ClaimPublic
@@ -58,21 +57,8 @@ def list_proposals(
     """The review queue, in the order things were proposed: of one `kind`, in one
     `state`, read from one `source`, about one `claim` or one `entity`. `state=pending`
     is what awaits review."""
-    reader = Reader.of(session)
-    source_ids = claim_id = entity_id = None
-    if params.source is not None:
-        source_ids = [s.id for s in names.sources_parameter(reader, "source", params.source)]
-    if params.entity is not None:
-        entity_id = names.entity_parameter(reader, "entity", params.entity).id
-    if params.claim is not None:
-        claim_id = names.claim_parameter(reader, "claim", params.claim)
     after = paging.decode_cursor(params.cursor, (int,))
-    filters = ProposalFilters(
-        params.kind, params.state, source_ids, claim_id, entity_id, params.min_confidence
-    )
-    page = proposals_page(
-        session, filters, limit=params.limit, after=int(after[0]) if after else None
-    )
+    page = queue_page(session, params, int(after[0]) if after else None)
     return ProposalPage(
         items=page.items,
         next=paging.next_link(request, response.headers, page.next_after, settings.public_url),

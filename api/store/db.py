@@ -225,7 +225,7 @@ class Reader:
     """Driver-level access for the read path: SQL text in, tuples out.
 
     Going through SQLAlchemy costs more per statement than the indexed statements of a
-    page themselves cost, so the hot reads (`api.reads`) use the driver directly.
+    page themselves cost, so the hot reads (`api.queries`) use the driver directly.
     """
 
     def __init__(

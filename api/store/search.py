@@ -115,7 +115,7 @@ def resume(connection: Connection) -> None:
         install(connection)
 
 
-# --- matching, as SQL text for `api.claim_sql` -------------------------------------------
+# --- matching, as SQL text for `api.queries.claim_list` -------------------------------------------
 # Each engine's statements take the words as one parameter, `:fts` (see `query_text`).
 
 _PG_QUERY = "plainto_tsquery('english', :fts)"
