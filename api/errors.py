@@ -41,6 +41,7 @@ KINDS: dict[str, Kind] = {
         Kind("text-not-held", 404, "Text not held"),
         Kind("retracted", 410, "Claim retracted"),
         Kind("conflict", 409, "Conflict"),
+        Kind("entity-merged", 409, "Entity merged"),
         Kind("precondition-failed", 412, "Precondition Failed"),
         Kind("precondition-required", 428, "Precondition Required"),
         Kind("idempotency-key-reused", 422, "Idempotency-Key reused"),
@@ -170,6 +171,16 @@ def missing_entities(missing: Sequence[Mapping[str, str]]) -> ProblemError:
 
 def conflict(detail: str) -> ProblemError:
     return ProblemError("conflict", detail)
+
+
+def entity_merged(slug: str, into: str) -> ProblemError:
+    """An entity merged into another: reads of it are redirected (308), writes refused
+    naming the one kept."""
+    return ProblemError(
+        "entity-merged",
+        f"Entity {slug!r} was merged into {into!r}; use {into!r}.",
+        extra={"merged_into": into},
+    )
 
 
 def precondition_required() -> ProblemError:

@@ -19,7 +19,8 @@ from pydantic import AfterValidator, Field
 
 
 class EntityKind(StrEnum):
-    """What sort of thing an entity is; `work` is a text speaking for itself."""
+    """What sort of thing an entity is; `work` is a text speaking for itself (a report, a
+    study, a model, a poll); `anonymous` an unnamed source ("officials", "sources")."""
 
     person = "person"
     organization = "organization"
@@ -30,6 +31,7 @@ class EntityKind(StrEnum):
     weapon = "weapon"
     group = "group"
     work = "work"
+    anonymous = "anonymous"
 
 
 class SourceKind(StrEnum):

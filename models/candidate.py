@@ -45,6 +45,14 @@ ENTITY_DOC = "Slug of the existing entity with this name or alias, or null if th
 KIND_DOC = (
     "What sort of entity the extractor took the name for; an accept that creates it uses this."
 )
+KNOWN_AS_DOC = (
+    'The fullest form of the name in the same text ("John Howard" for "Howard"), by which '
+    "it is resolved; null when the name is that form."
+)
+LINK_DOC = (
+    "Id of the pending `entity_link` proposal that decides which entity the name is; "
+    "accepting this proposal waits for it (or names the entity itself)."
+)
 
 
 class CandidateClaimant(BaseModel):
@@ -53,6 +61,8 @@ class CandidateClaimant(BaseModel):
     name: str | None = Field(description="The name as the text gives it; null if no one is named.")
     kind: EntityKind | None = Field(description=KIND_DOC)
     entity: str | None = Field(description=ENTITY_DOC)
+    known_as: str | None = Field(default=None, description=KNOWN_AS_DOC)
+    link: int | None = Field(default=None, description=LINK_DOC)
 
 
 class CandidateHop(BaseModel):
@@ -62,6 +72,8 @@ class CandidateHop(BaseModel):
     kind: EntityKind | None = Field(description=KIND_DOC)
     verb: Verb = Field(description="What this hop did with the words.")
     entity: str | None = Field(description=ENTITY_DOC)
+    known_as: str | None = Field(default=None, description=KNOWN_AS_DOC)
+    link: int | None = Field(default=None, description=LINK_DOC)
 
 
 class CandidateMention(BaseModel):
@@ -72,6 +84,8 @@ class CandidateMention(BaseModel):
     start: int = Field(description="Offset of the name's first character in the held text.")
     end: int = Field(description="Offset just past the name's last character.")
     entity: str | None = Field(description=ENTITY_DOC)
+    known_as: str | None = Field(default=None, description=KNOWN_AS_DOC)
+    link: int | None = Field(default=None, description=LINK_DOC)
 
 
 class ClaimProposal(BaseModel):

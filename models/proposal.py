@@ -1,7 +1,7 @@
 """Proposals: what a machine (or a person) suggests the store should hold, for review.
 
-One queue holds every kind: a claim read from a text, a relation between two claims, and
-(later kinds) a link of a mention to an entity or a merge of two entities. Each proposal
+One queue holds every kind: a claim read from a text, a relation between two claims, a
+link of a mention to an entity, and a merge of two entities. Each proposal
 carries its evidence (a source and spans of its held text), how sure its proposer was,
 who or what proposed it, and a payload whose shape its kind fixes. Accepting one calls
 that kind's own use case, so what it creates is written the one way such things are.
@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from models.base import RelationType, Slug
+from models.base import EntityKind, RelationType, Slug
 from models.candidate import ClaimProposal, ProposalState
 from models.input import InputModel
 from models.page import ListPage
@@ -26,6 +26,8 @@ class ProposalKind(StrEnum):
 
     claim = "claim"
     relation = "relation"
+    entity_link = "entity_link"
+    entity_merge = "entity_merge"
 
 
 class Span(BaseModel):
@@ -84,6 +86,62 @@ class RelationProposal(BaseModel):
     note: str = Field(max_length=1000, description="Why, in one sentence.")
 
 
+class LinkCandidate(BaseModel):
+    """A held entity a mention may be, and how well it fits."""
+
+    entity: str = Field(description="Slug of the entity.")
+    name: str = Field(description="Its name.")
+    kind: EntityKind = Field(description="Its kind.")
+    score: float = Field(description="How well the mention fits it, 0 to 1.")
+    basis: str = Field(
+        description="Why it is a candidate: `name`, `alias`, `same name` (but for case, "
+        "accents or punctuation), `acronym`, `surname`, `first name`, `role`, `fuzzy`; "
+        "with `, kind differs` when the recogniser read another kind."
+    )
+
+
+class NewEntityOption(BaseModel):
+    """The entity accepting creates if the mention is none of the candidates."""
+
+    slug: str = Field(description="Slug it would get.")
+    name: str = Field(description="Name it would get: the fullest form in the text.")
+    kind: EntityKind | None = Field(
+        description="Kind it would get; null when the recogniser could not tell, and the "
+        "reviewer gives it."
+    )
+
+
+class MentionOf(BaseModel):
+    """A name as one text writes it: its fullest form and every spelling of it there."""
+
+    name: str = Field(description='The fullest form in the text ("John Howard").')
+    kind: EntityKind | None = Field(
+        description="What the recogniser read it as; null when it could not tell."
+    )
+    spellings: list[str] = Field(
+        description='Every way the text writes it ("John Howard", "Howard").'
+    )
+
+
+class EntityLinkProposal(BaseModel):
+    """Which entity a mention is: one of the candidates (best first), or a new one."""
+
+    mention: MentionOf
+    candidates: list[LinkCandidate] = Field(description="Held entities it may be, best first.")
+    new_entity: NewEntityOption = Field(description='The "new entity" option.')
+
+
+class EntityMergeProposal(BaseModel):
+    """Two held entities that look like one: `entity` would be merged into `into`."""
+
+    entity: str = Field(description="Slug of the entity that would be merged (and redirect).")
+    into: str = Field(description="Slug of the entity that would be kept.")
+    score: float = Field(description="How alike they are, 0 to 1.")
+    basis: str = Field(
+        description="Why: `same name`, `acronym`, `fuzzy`, `same_as` (a shared identifier)."
+    )
+
+
 class _Reviewed(BaseModel):
     id: int = Field(description="Stable id of the proposal.")
     state: ProposalState = Field(description="pending, accepted, rejected or superseded.")
@@ -95,7 +153,8 @@ class _Reviewed(BaseModel):
     reviewed_by: str | None = Field(description="Name of the API key that reviewed it.")
     reason: str | None = Field(description="Why it was rejected or superseded.")
     result: str | None = Field(
-        description="Public id of what accepting created: a claim's or a relation's id."
+        description="Public id of what accepting created or decided: a claim's or a "
+        "relation's id, the entity a mention was linked to, the entity kept by a merge."
     )
 
 
@@ -117,8 +176,32 @@ class RelationProposalPublic(_Reviewed):
     payload: RelationProposal = Field(description="The relation it proposes.")
 
 
+class EntityLinkProposalPublic(_Reviewed):
+    """A mention of a text whose entity the resolver could not decide alone."""
+
+    kind: Literal[ProposalKind.entity_link] = Field(
+        default=ProposalKind.entity_link,
+        description="`entity_link`: accepting it says which entity the mention is.",
+    )
+    payload: EntityLinkProposal = Field(description="The mention and its candidates.")
+
+
+class EntityMergeProposalPublic(_Reviewed):
+    """Two entities the store finds likely to be one."""
+
+    kind: Literal[ProposalKind.entity_merge] = Field(
+        default=ProposalKind.entity_merge,
+        description="`entity_merge`: accepting it merges `entity` into `into`.",
+    )
+    payload: EntityMergeProposal = Field(description="The two entities and why.")
+
+
 ProposalPublic = Annotated[
-    ClaimProposalPublic | RelationProposalPublic, Field(discriminator="kind")
+    ClaimProposalPublic
+    | RelationProposalPublic
+    | EntityLinkProposalPublic
+    | EntityMergeProposalPublic,
+    Field(discriminator="kind"),
 ]
 
 
@@ -178,12 +261,49 @@ class ReviewItem(InputModel):
     )
 
 
+class NewEntity(InputModel):
+    """The entity a mention becomes when it is none of the held ones; what is not given
+    is taken from the proposal's `new_entity`."""
+
+    slug: Slug | None = Field(default=None, description="Its slug.")
+    name: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"\S")
+    kind: EntityKind | None = Field(
+        default=None, description="Its kind; needed when the proposal's is null."
+    )
+
+
+class LinkChoice(InputModel):
+    """What accepting an `entity_link` proposal decides: a held entity (a candidate or
+    any other), or a new one. Send nothing to take the best candidate (or, with none,
+    the new entity)."""
+
+    entity: str | None = Field(
+        default=None, max_length=200, description="Slug (or name) of the held entity it is."
+    )
+    new: NewEntity | None = Field(default=None, description="Create it as a new entity.")
+    aliases: bool = Field(
+        default=True,
+        description="Add the mention's full spellings (not a bare surname) to the entity's "
+        "aliases where no other entity has them, so the next text that writes them "
+        "resolves at once.",
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> LinkChoice:
+        if self.entity is not None and self.new is not None:
+            raise ValueError("give `entity` or `new`, not both")
+        return self
+
+
 class AcceptedItem(BaseModel):
     """What accepting one proposal of a batch created."""
 
     proposal: int = Field(description="Id of the proposal accepted.")
-    kind: ProposalKind = Field(description="What it created: a `claim` or a `relation`.")
-    id: str = Field(description="Public id of what it created.")
+    kind: ProposalKind = Field(description="The proposal's kind.")
+    id: str = Field(
+        description="Public id of what it created or decided: a claim's, a relation's, an "
+        "entity's slug."
+    )
     etag: str = Field(description="The ETag of what it created, for a later edit.")
     href: str = Field(description="Where what it created lives, under the service's root.")
 

@@ -69,8 +69,15 @@ class ClaimFilterParams(PageParams):
         default=None,
         min_length=1,
         max_length=200,
-        description="Claims asserted by this entity (slug, name or alias, any case).",
+        description="Claims asserted by this entity (slug, name or alias, any case, or a "
+        "Wikidata id such as Q7747 or another `same_as` URI of it).",
         examples=["oleksiy-arestovych"],
+    )
+    claimant_kind: EntityKind | None = Field(
+        default=None,
+        description="Claims whose claimant is of this kind: `anonymous` finds those "
+        "credited to unnamed sources.",
+        examples=["anonymous"],
     )
     source: str | None = Field(
         default=None,
@@ -186,8 +193,9 @@ class ClaimListParams(ClaimFilterParams):
         default=None,
         min_length=1,
         max_length=200,
-        description="Claims involving this entity (slug, name or alias, any case), in any "
-        "role unless `role` narrows it.",
+        description="Claims involving this entity (slug, name or alias, any case, or a "
+        "Wikidata id such as Q7747 or another `same_as` URI of it), in any role unless "
+        "`role` narrows it.",
         examples=["legion"],
     )
 
@@ -246,7 +254,8 @@ class ProposalListParams(CandidateListParams):
     """Filters of the review queue; they combine."""
 
     kind: ProposalKind | None = Field(
-        default=None, description="Only proposals of this kind: claim or relation."
+        default=None,
+        description="Only proposals of this kind: claim, relation, entity_link or entity_merge.",
     )
     claim: str | None = Field(
         default=None,

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -59,9 +60,26 @@ class NotModifiedError(Exception):
         self.tag = tag
 
 
-async def _on_problem(_request: Request, exc: Exception) -> Response:
+async def _on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
-    return render(exc)
+    return _moved(request, exc) or render(exc)
+
+
+def _moved(request: Request, exc: ProblemError) -> Response | None:
+    """A read of a merged entity (or of anything under it) is redirected, for good, to
+    the same path under the entity kept; writes get the 409 naming it."""
+    if exc.kind.name != "entity-merged" or request.method not in {"GET", "HEAD"}:
+        return None
+    spelled, into = request.path_params.get("slug"), str(exc.extra["merged_into"])
+    parts = request.url.path.split("/")
+    for n in range(1, len(parts)):
+        if parts[n - 1] == "entities" and parts[n] == spelled:
+            parts[n] = quote(into, safe="")
+            break
+    else:
+        return None
+    location = "/".join(parts) + (f"?{request.url.query}" if request.url.query else "")
+    return Response(status_code=308, headers={"Location": location})
 
 
 async def _on_not_modified(_request: Request, exc: Exception) -> Response:
@@ -166,7 +184,7 @@ def _template(template: str) -> re.Pattern[str]:
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if isinstance(exc, ProblemHTTPError):
-        return render(exc.error)
+        return _moved(request, exc.error) or render(exc.error)
     if exc.status_code == 405:
         allow = ", ".join(allowed_methods(request))
         if request.method == "OPTIONS":

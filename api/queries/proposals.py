@@ -1,9 +1,11 @@
 """Reads of the review queue: pages of proposals and single ones, with names resolved.
 
-A claim proposal keeps its names as the text writes them; they are matched to entities
-here, on every read, by the one resolver (`api.queries.names`): an entity created after
-the extraction (or by accepting another proposal) shows up at once, with nothing
-rewritten. `/candidates` is the same queue's claim proposals in their first shape.
+A claim proposal keeps its names as the text writes them (with each one's fullest form
+in the text); they are resolved to entities here, on every read, by the one resolver
+(`api.queries.resolution`): an entity created after the extraction (or by accepting
+another proposal, or a link) shows up at once, with nothing rewritten, and a name whose
+entity a pending `entity_link` proposal decides shows that proposal. `/candidates` is the
+same queue's claim proposals in their first shape.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from sqlmodel import Session, col, select
 from api.errors import not_found
 from api.queries import names
 from api.queries.catalog import Page
-from api.queries.names import Named
+from api.queries.resolution import Outcome, Resolved, Written, resolve_written
 from api.store.db import Reader
 from models.base import EntityKind, date_precision
 from models.candidate import CandidatePublic, ClaimProposal, ProposalState
 from models.proposal import (
     ClaimProposalPublic,
+    EntityLinkProposal,
+    EntityLinkProposalPublic,
+    EntityMergeProposal,
+    EntityMergeProposalPublic,
     Evidence,
     ProposalKind,
     ProposalPublic,
@@ -130,13 +136,25 @@ def publics(session: Session, rows: Sequence[Proposal]) -> list[ProposalPublic]:
         return []
     ids = sorted({row.source_id for row in rows if row.source_id is not None})
     sources: dict[int, str] = {}
+    dates: dict[int, str | None] = {}
     if ids:
         found = session.execute(
-            select(col(Source.id), col(Source.slug)).where(col(Source.id).in_(ids))
+            select(col(Source.id), col(Source.slug), col(Source.date)).where(
+                col(Source.id).in_(ids)
+            )
         )
-        sources = {int(source_id): str(slug) for source_id, slug in found}
-    entities = names.match_entities(Reader.of(session), _names(rows))
-    return [_public(row, sources, entities) for row in rows]
+        for source_id, slug, date in found:
+            sources[int(source_id)] = str(slug)
+            dates[int(source_id)] = date
+    by_source: dict[int | None, list[Written]] = {}
+    for row in rows:
+        if row.kind == ProposalKind.claim.value:
+            by_source.setdefault(row.source_id, []).extend(written(row.payload))
+    resolved = resolve_written(
+        Reader.of(session),
+        [(source, dates.get(source) if source else None, items) for source, items in by_source.items()],
+    )
+    return [_public(row, sources, resolved) for row in rows]
 
 
 def candidate_of(proposal: ProposalPublic) -> CandidatePublic:
@@ -154,15 +172,17 @@ def candidate_of(proposal: ProposalPublic) -> CandidatePublic:
     )
 
 
-def _names(rows: Iterable[Proposal]) -> Iterable[str]:
-    for row in rows:
-        if row.kind != ProposalKind.claim.value:
-            continue
-        claimant = row.payload.get("claimant") or {}
-        if claimant.get("name"):
-            yield str(claimant["name"])
-        for item in (*row.payload.get("attribution", ()), *row.payload.get("entities", ())):
-            yield str(item["name"])
+def written(payload: dict[str, Any]) -> Iterable[Written]:
+    """The names a stored claim payload keeps, each with its fullest form and kind."""
+    claimant = payload.get("claimant") or {}
+    if claimant.get("name"):
+        yield _written(claimant)
+    for item in (*payload.get("attribution", ()), *payload.get("entities", ())):
+        yield _written(item)
+
+
+def _written(item: dict[str, Any]) -> Written:
+    return Written(str(item["name"]), item.get("known_as"), _kind(item.get("kind")))
 
 
 def _kind(value: object) -> EntityKind | None:
@@ -172,7 +192,10 @@ def _kind(value: object) -> EntityKind | None:
         return None
 
 
-def _public(row: Proposal, sources: dict[int, str], entities: dict[str, Named]) -> ProposalPublic:
+_Resolutions = dict[tuple[int | None, Written], Resolved]
+
+
+def _public(row: Proposal, sources: dict[int, str], resolved: _Resolutions) -> ProposalPublic:
     assert row.id is not None
     source = sources.get(row.source_id) if row.source_id is not None else None
     common: dict[str, Any] = {
@@ -191,17 +214,36 @@ def _public(row: Proposal, sources: dict[int, str], entities: dict[str, Named]) 
         return RelationProposalPublic(
             payload=RelationProposal.model_validate(row.payload), **common
         )
+    if row.kind == ProposalKind.entity_link.value:
+        return EntityLinkProposalPublic(
+            payload=EntityLinkProposal.model_validate(row.payload), **common
+        )
+    if row.kind == ProposalKind.entity_merge.value:
+        return EntityMergeProposalPublic(
+            payload=EntityMergeProposal.model_validate(row.payload), **common
+        )
     assert source is not None  # a claim is read from a held text
-    return ClaimProposalPublic(payload=_claim(row, source, entities), **common)
+    return ClaimProposalPublic(payload=_claim(row, source, resolved), **common)
 
 
-def _claim(row: Proposal, source: str, entities: dict[str, Named]) -> ClaimProposal:
+def _claim(row: Proposal, source: str, resolved: _Resolutions) -> ClaimProposal:
     """A stored claim payload with its quote (the evidence's first span) and each name's
-    entity as the store knows it now."""
+    entity as the store knows it now (or the pending link that decides it)."""
 
-    def slug(name: str | None) -> str | None:
-        found = entities.get(name) if name else None
-        return found.slug if found else None
+    def found(item: dict[str, Any]) -> dict[str, Any]:
+        name = item.get("name")
+        if not name:
+            return {"entity": None, "known_as": None, "link": None}
+        result = resolved.get((row.source_id, _written(item)))
+        entity = None
+        if result is not None and result.entity is not None:
+            if result.outcome in (Outcome.held, Outcome.anonymous):
+                entity = result.entity.slug
+        return {
+            "entity": entity,
+            "known_as": item.get("known_as"),
+            "link": result.link if result is not None and entity is None else None,
+        }
 
     stored = row.payload
     quote = row.spans[0]
@@ -218,17 +260,17 @@ def _claim(row: Proposal, source: str, entities: dict[str, Named]) -> ClaimPropo
             "claimant": {
                 "name": claimant.get("name"),
                 "kind": _kind(claimant.get("kind")),
-                "entity": slug(claimant.get("name")),
+                **found(claimant),
             },
             "attribution": [
-                {**hop, "kind": _kind(hop.get("kind")), "entity": slug(hop["name"])}
+                {**hop, "kind": _kind(hop.get("kind")), **found(hop)}
                 for hop in stored["attribution"]
             ],
             "entities": [
                 {
                     **mention,
                     "kind": _kind(mention.get("kind")) or EntityKind.organization,
-                    "entity": slug(mention["name"]),
+                    **found(mention),
                 }
                 for mention in stored["entities"]
             ],

@@ -15,7 +15,14 @@ SQLModel.metadata.naming_convention = {
 
 from models.tables.change import Change  # noqa: E402
 from models.tables.claim import Claim, ClaimDocument  # noqa: E402
-from models.tables.entity import Entity, EntityName  # noqa: E402
+from models.tables.entity import (  # noqa: E402
+    Entity,
+    EntityIdentifier,
+    EntityKey,
+    EntityMergeRecord,
+    EntityName,
+    EntityRoleRow,
+)
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
 from models.tables.proposal import Proposal, ProposalClaim, ProposalEntity  # noqa: E402
 from models.tables.relation import Relation, RelationEntity  # noqa: E402
@@ -32,7 +39,11 @@ __all__ = [
     "ClaimDocument",
     "ClaimEntity",
     "Entity",
+    "EntityIdentifier",
+    "EntityKey",
+    "EntityMergeRecord",
     "EntityName",
+    "EntityRoleRow",
     "IdempotentAnswer",
     "Proposal",
     "ProposalClaim",
