@@ -66,8 +66,12 @@ ANONYMOUS_HEADS = frozenset({
     "friends", "colleagues", "representatives", "office", "voters", "activists",
     "organizers", "detectives", "investigators", "doctors", "engineers", "workers",
 })
-# Heads that end a body's name written in lower case ("the Trump campaign").
-BODY_HEADS = frozenset({"campaign", "administration"})
+# Heads that end a body's name written in lower case ("the Trump campaign"), with the
+# kind they make it.
+BODY_HEADS = {
+    "campaign": EntityKind.organization,
+    "administration": EntityKind.government_body,
+}
 # Words of a title before or after a person's name ("FBI Director", "House Speaker").
 ROLE_HEADS = frozenset({
     "director", "president", "secretary", "speaker", "senator", "sen", "governor", "gov",
@@ -86,7 +90,7 @@ _TITLE_GLUE = frozenset({"of", "the", "for", "and", "vice", "deputy", "acting", 
 _COMPLEMENT = re.compile(
     r"\s+(?:of|to|for|with|familiar|briefed|who|that|in|at|on|involved|close|from|"
     r"within|knowledgeable|working|under|inside|outside|near|around|about|across|"
-    r"investigating|investigators|and)\b.*$",
+    r"investigating|directly|who)\b.*$",
     re.S,
 )
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019]|['\u2019])$")
@@ -132,10 +136,17 @@ class Chain:
     @property
     def names(self) -> list[str]:
         """The spellings that name it outright: full names and acronyms first, then
-        other names; a bare surname or first name of a person last."""
+        other names; a bare surname or first name of a person last. A role or a
+        description joined to a named chain ("the FBI director") names no one outright."""
         words = len(name_key(self.full).split())
+        named = [
+            spelled
+            for spelled in self.spellings
+            if self.form in (Form.role, Form.description)
+            or read(Mention(spelled)).form in (Form.name, Form.acronym)
+        ]
         return sorted(
-            self.spellings,
+            named,
             key=lambda spelled: (
                 _single_person_word(spelled, self) and words > 1,
                 -len(name_key(spelled).split()),
@@ -156,13 +167,18 @@ class Reading:
     core: list[str]  # folded words of the name, or of the description's core
     determiner: str | None  # a description's or role's first word, if a determiner
     head: str  # a description's or role's head word (folded); a name's last word
+    kind: EntityKind | None = None  # what the words alone say it is ("the Trump campaign")
 
 
 def read(mention: Mention) -> Reading:
     """What sort of mention it is, by its words alone (and an `anonymous` kind, which
     the extractor gives unnamed sources)."""
     text = " ".join(mention.text.split())
-    text = _POSSESSIVE.sub("", text).strip(" ,.;:") or text
+    text = _POSSESSIVE.sub("", text).strip(" ,;:") or text
+    if text.endswith(".") and not _ABBREVIATED.search(text):
+        text = text[:-1]
+    if text.startswith("@"):  # a handle
+        return Reading(Form.name, text, [fold(text)], None, fold(text))
     words = text.split()
     first = words[0].casefold() if words else ""
     determiner = first if first in DETERMINERS else None
@@ -171,20 +187,33 @@ def read(mention: Mention) -> Reading:
         body = body[1:]
     core_text = _COMPLEMENT.sub("", " ".join(body)) or " ".join(body)
     core_words = [_POSSESSIVE.sub("", word) for word in core_text.split()] or [text]
-    head_word = core_words[-1]
+    unnamed = [
+        word
+        for n, word in enumerate(core_words)
+        if fold(word) in ANONYMOUS_HEADS and (word[:1].islower() or n == 0)
+    ]
+    head_word = unnamed[0] if unnamed else core_words[-1]
     head = fold(head_word)
-    lower_head = head_word[:1].islower() or not any(ch.isupper() for ch in core_text)
+    common = (
+        bool(unnamed) or head_word[:1].islower() or not any(ch.isupper() for ch in core_text)
+    )
+    core = fold(core_text).split()
     if mention.kind is EntityKind.anonymous:
-        return Reading(Form.description, text, fold(core_text).split(), determiner, head)
-    if lower_head and head not in BODY_HEADS:
+        return Reading(Form.description, text, core, determiner, head, EntityKind.anonymous)
+    if common and head not in BODY_HEADS:
         described = _is_description(determiner, head)
         form = Form.description if described else Form.role
-        return Reading(form, text, fold(core_text).split(), determiner, head)
+        kind = EntityKind.anonymous if described else None
+        return Reading(form, text, core, determiner, head, kind)
     name = " ".join(body) if determiner in {"the", None} else text
     name = _without_honorifics(name)
     if acronym_letters(name) is not None:
         return Reading(Form.acronym, name, [acronym_letters(name) or ""], None, head)
-    return Reading(Form.name, name, name_key(name).split(), None, head)
+    return Reading(Form.name, name, name_key(name).split(), None, head, BODY_HEADS.get(head))
+
+
+# An abbreviation's own full stop ("U.S.", "Wash.", "Inc."), kept.
+_ABBREVIATED = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\.[A-Z])\.$")
 
 
 def _is_description(determiner: str | None, head: str) -> bool:
@@ -224,7 +253,7 @@ def chains(text: str | None, mentions: Sequence[Mention]) -> tuple[list[Chain], 
             found[chain].spellings.append(spelled)
 
     def new(index: int, form: Form, full: str) -> int:
-        found.append(Chain(form, full, mentions[index].kind))
+        found.append(Chain(form, full, mentions[index].kind or readings[index].kind))
         join(index, len(found) - 1)
         return len(found) - 1
 

@@ -196,7 +196,11 @@ def _own_names(chain: Chain) -> list[str]:
     the bare surname the text also calls them ("Clinton" would fit Bill Clinton too)."""
     names = chain.names
     if chain.kind in (EntityKind.person, None) and len(name_key(chain.full).split()) > 1:
-        full = [spelled for spelled in names if len(name_key(spelled).split()) > 1]
+        full = [
+            spelled
+            for spelled in names
+            if len(name_key(spelled).split()) > 1 or acronym_letters(spelled) is not None
+        ]
         return full or names
     return names
 
@@ -272,10 +276,10 @@ def _facts(reader: Reader, ids: Sequence[int]) -> dict[int, _Facts]:
             if int(row[0]) in facts:
                 facts[int(row[0])].spellings.append((str(row[1]), bool(row[2])))
     for fact in facts.values():
-        # The slug is a spelling for paths, not a name a text writes.
-        fact.spellings = [(s, a) for s, a in fact.spellings if s != fact.held.slug] or [
-            (fact.held.name, False)
-        ]
+        # The slug is a spelling for paths, not a name a text writes; the name is one,
+        # even where it folds like the slug ("FBI", "fbi") and shares its row.
+        own = [(s, a) for s, a in fact.spellings if s != fact.held.slug and s != fact.held.name]
+        fact.spellings = [(fact.held.name, False), *own]
     return facts
 
 
@@ -337,7 +341,11 @@ def score(chain: Chain, entity: Held, spellings: Sequence[tuple[str, bool]]) -> 
             if len(words) > 1 and len(their_words) > 1:
                 if person and entity.kind is EntityKind.person:
                     if words[0] == their_words[0] and words[-1] == their_words[-1]:
-                        offer(0.92, "same first and last name")
+                        middle = words[1:-1] + their_words[1:-1]
+                        if all(len(word) == 1 for word in middle):
+                            offer(0.97, "same name")  # but a middle initial: "James B. Comey"
+                        else:
+                            offer(0.92, "same first and last name")
                 elif _content(words) == _content(their_words) and _content(words):
                     offer(0.92, "same words")
                 ratio = fuzz.token_sort_ratio(key, their_key) / 100
