@@ -149,7 +149,7 @@ def invalid_body(
     )
 
 
-def missing_entities(missing: Sequence[Mapping[str, str]]) -> ProblemError:
+def missing_entities(missing: Sequence[Mapping[str, str | None]]) -> ProblemError:
     """Names a candidate gives that no entity answers to; each is a mapping with the
     candidate's `field`, the `name`, the `kind` and the `slug` it would be created with."""
     first = missing[0]

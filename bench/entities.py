@@ -56,7 +56,6 @@ from polnear import Corpus  # noqa: E402
 
 from api.ingest.extraction.recogniser import find_names  # noqa: E402
 from api.queries.mentions import Mention  # noqa: E402
-from api.queries.resolution import Outcome  # noqa: E402
 from api.store.db import Store  # noqa: E402
 from api.store.migrate import ensure_current  # noqa: E402
 from api.writes import links, sources  # noqa: E402
@@ -100,7 +99,12 @@ def read_articles(split: str) -> list[Article]:
     chosen = [doc for doc in reference["documents"] if split in ("all", doc["split"])]
     articles = [
         Article(
-            d["path"], d["outlet"], str(d["date"]), d["split"], corpus.read(d["path"], d["sha256"]), d["mentions"]
+            d["path"],
+            d["outlet"],
+            str(d["date"]),
+            d["split"],
+            corpus.read(d["path"], d["sha256"]),
+            d["mentions"],
         )
         for d in chosen
     ]
@@ -195,7 +199,9 @@ def _apply(store: Store, article: Article, source_id: int) -> Any:
     return result
 
 
-def _score_article(article: Article, result: Any, scored: Scored, took: dict[int, list[str]]) -> None:
+def _score_article(
+    article: Article, result: Any, scored: Scored, took: dict[int, list[str]]
+) -> None:
     found, chain_of, resolved, applied = result
     for n, mention in enumerate(article.mentions):
         chain = chain_of[n]
@@ -216,7 +222,9 @@ def _score_article(article: Article, result: Any, scored: Scored, took: dict[int
 # --- scoring ----------------------------------------------------------------------------------
 
 
-def bcubed(gold: Sequence[str], predicted: Sequence[str], chosen: Iterable[int]) -> tuple[float, float]:
+def bcubed(
+    gold: Sequence[str], predicted: Sequence[str], chosen: Iterable[int]
+) -> tuple[float, float]:
     """B-cubed precision and recall over the mentions `chosen`, with clusters taken over
     every mention (an outlet's mentions are scored against whole clusters)."""
     by_gold: dict[str, set[int]] = defaultdict(set)
@@ -247,7 +255,9 @@ def duplicates(took: dict[int, list[str]]) -> tuple[int, int]:
     return len(took), sum(count - 1 for count in majority.values())
 
 
-def report(title: str, scored: Scored, took: dict[int, list[str]], reference_entities: int) -> list[str]:
+def report(
+    title: str, scored: Scored, took: dict[int, list[str]], reference_entities: int
+) -> list[str]:
     print(f"\n== {title} ==")
     outlets = sorted(set(scored.outlet))
     print(f"{'outlet':<14}{'mentions':>9}{'P':>8}{'R':>8}{'F1':>8}{'review':>8}")

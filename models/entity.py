@@ -38,7 +38,9 @@ def _same_as_uri(value: str) -> str:
         return WIKIDATA_ENTITY + qid
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname or " " in value:
-        raise ValueError("must be an absolute http or https URI, such as " + WIKIDATA_ENTITY + "Q42")
+        raise ValueError(
+            "must be an absolute http or https URI, such as " + WIKIDATA_ENTITY + "Q42"
+        )
     if "wikidata.org" in parts.hostname:
         raise ValueError("a Wikidata identifier must name an entity: " + WIKIDATA_ENTITY + "Q42")
     return value

@@ -86,9 +86,10 @@ def test_extraction_queues_candidates_with_their_evidence(
 ) -> None:
     assert {item["state"] for item in queued} == {"pending"}
     said = by_words(queued, SAID_ON_TUESDAY)
-    assert said["claimant"] == {"name": "Maria Okafor", "kind": "person", "entity": None}
+    unresolved = {"entity": None, "known_as": None, "link": None}
+    assert said["claimant"] == {"name": "Maria Okafor", "kind": "person", **unresolved}
     assert said["attribution"] == [
-        {"name": "Maria Okafor", "kind": "person", "verb": "said", "entity": None}
+        {"name": "Maria Okafor", "kind": "person", "verb": "said", **unresolved}
     ]
     assert (said["cue"], said["speech"], said["status"]) == ("said", "indirect", "reported")
     # "on Tuesday", read against the source's date
@@ -108,7 +109,7 @@ def test_extraction_queues_candidates_with_their_evidence(
     assert quoted["confidence"] > said["confidence"]
     hedge = by_words(queued, FUEL_PRICES)
     assert hedge["status"] == "speculative"
-    assert hedge["claimant"] == {"name": None, "kind": None, "entity": None}
+    assert hedge["claimant"] == {"name": None, "kind": None, **unresolved}
     assert all(
         item[field] is None for item in queued for field in ("reviewed_at", "reviewed_by", "claim")
     )

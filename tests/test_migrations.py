@@ -253,7 +253,13 @@ def test_candidates_become_claim_proposals_with_their_ids_and_history(
     pending = client.get("/candidates/1").json()
     assert (pending["state"], pending["claimant"], pending["quote"]["source"]) == (
         "pending",
-        {"name": "Maria Okafor", "kind": "person", "entity": "okafor"},
+        {
+            "name": "Maria Okafor",
+            "kind": "person",
+            "entity": "okafor",
+            "known_as": None,
+            "link": None,
+        },
         "fire",
     )
     assert pending["attribution"][0]["entity"] == "okafor"

@@ -64,7 +64,7 @@ ANONYMOUS_HEADS = frozenset({
     "donors", "leaders", "lawmakers", "salespersons", "figures", "researchers",
     "scientists", "economists", "observers", "authorities", "executives", "associates",
     "friends", "colleagues", "representatives", "office", "voters", "activists",
-    "organizers", "detectives", "investigators", "doctors", "engineers", "workers",
+    "organizers", "detectives", "doctors", "engineers", "workers",
 })
 # Heads that end a body's name written in lower case ("the Trump campaign"), with the
 # kind they make it.
@@ -194,9 +194,7 @@ def read(mention: Mention) -> Reading:
     ]
     head_word = unnamed[0] if unnamed else core_words[-1]
     head = fold(head_word)
-    common = (
-        bool(unnamed) or head_word[:1].islower() or not any(ch.isupper() for ch in core_text)
-    )
+    common = bool(unnamed) or head_word[:1].islower() or not any(ch.isupper() for ch in core_text)
     core = fold(core_text).split()
     if mention.kind is EntityKind.anonymous:
         return Reading(Form.description, text, core, determiner, head, EntityKind.anonymous)
@@ -448,9 +446,9 @@ def _short_name_of(found: list[Chain], full_names: list[int], word: str, at: int
             continue
         words = [w for w in name_key(chain.full).split() if w != "the"]
         rest = [w for w in words if w != word]
-        if len(rest) < len(words) and all(w in GENERIC for w in rest):
-            fitting.append(n)
-        elif chain.kind is EntityKind.publication and words and words[-1] == word:
+        if (len(rest) < len(words) and all(w in GENERIC for w in rest)) or (
+            chain.kind is EntityKind.publication and words and words[-1] == word
+        ):
             fitting.append(n)
     return fitting[0] if len(fitting) == 1 else None
 
@@ -510,11 +508,11 @@ def _title_before(text: str, start: int) -> str | None:
         at = found.start()
     while words and fold(words[0]) in _TITLE_GLUE:
         words.pop(0)
-    folded = [fold(word) for word in words]
-    heads = [n for n, word in enumerate(folded) if word in ROLE_HEADS]
+    title = [fold(word) for word in words]
+    heads = [n for n, word in enumerate(title) if word in ROLE_HEADS]
     if not heads:
         return None
-    return " ".join(folded[: heads[-1] + 1])
+    return " ".join(title[: heads[-1] + 1])
 
 
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?([^,.;:()\n]{3,80}?)\s*[,.;]")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from api.errors import entity_merged, invalid_body, not_found, unknown_reference
 from api.store.db import Reader
@@ -76,7 +77,7 @@ def entity_itself(reader: Reader, name: str) -> Named | None:
     return Named(int(row[0]), str(row[1])) if row else None
 
 
-def _by_identifier(reader: Reader, name: str) -> tuple[object, ...] | None:
+def _by_identifier(reader: Reader, name: str) -> tuple[Any, ...] | None:
     qid = name if WIKIDATA_ID.fullmatch(name) else wikidata_id(name)
     if qid is not None:
         return reader.first(

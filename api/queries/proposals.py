@@ -152,7 +152,10 @@ def publics(session: Session, rows: Sequence[Proposal]) -> list[ProposalPublic]:
             by_source.setdefault(row.source_id, []).extend(written(row.payload))
     resolved = resolve_written(
         Reader.of(session),
-        [(source, dates.get(source) if source else None, items) for source, items in by_source.items()],
+        [
+            (source, dates.get(source) if source else None, items)
+            for source, items in by_source.items()
+        ],
     )
     return [_public(row, sources, resolved) for row in rows]
 
@@ -236,9 +239,12 @@ def _claim(row: Proposal, source: str, resolved: _Resolutions) -> ClaimProposal:
             return {"entity": None, "known_as": None, "link": None}
         result = resolved.get((row.source_id, _written(item)))
         entity = None
-        if result is not None and result.entity is not None:
-            if result.outcome in (Outcome.held, Outcome.anonymous):
-                entity = result.entity.slug
+        if (
+            result is not None
+            and result.entity is not None
+            and result.outcome in (Outcome.held, Outcome.anonymous)
+        ):
+            entity = result.entity.slug
         return {
             "entity": entity,
             "known_as": item.get("known_as"),

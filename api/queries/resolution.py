@@ -19,7 +19,8 @@ Scores: name or alias 1.0; same name 0.97; same first and last name 0.92; same w
 another order 0.92; acronym and expansion 0.88; fuzzy (rapidfuzz's token sort ratio)
 0.85 and up; a role held on another date 0.7; surname alone 0.8, first name alone 0.65,
 a word of a longer name 0.7. A candidate whose kind differs from the recogniser's keeps
-60% of its score ("an airport is a place, never a person"). docs/entities.md explains
+60% of its score ("an airport is a place, never a person"; for the very same name, a
+person and a body agree, as the recogniser confuses them). docs/entities.md explains
 the thresholds and how they were measured.
 """
 
@@ -107,9 +108,16 @@ class Resolved:
     link: int | None = None  # the pending entity_link proposal deciding it
 
 
-def kinds_agree(one: EntityKind | None, other: EntityKind | None) -> bool:
-    """Whether two kinds can be one entity's: unknown agrees with anything."""
-    return one is None or other is None or _COARSE[one] == _COARSE[other]
+def kinds_agree(
+    one: EntityKind | None, other: EntityKind | None, *, same_name: bool = False
+) -> bool:
+    """Whether two kinds can be one entity's: unknown agrees with anything. For the very
+    same name, a person and a body agree too: the recogniser often reads an unfamiliar
+    person's name as an organisation's and the reverse, while a place ("an airport is a
+    place, never a person"), a work or a weapon it keeps apart."""
+    if one is None or other is None or _COARSE[one] == _COARSE[other]:
+        return True
+    return same_name and {_COARSE[one], _COARSE[other]} == {"person", "body"}
 
 
 def resolve(
@@ -360,12 +368,18 @@ def score(chain: Chain, entity: Held, spellings: Sequence[tuple[str, bool]]) -> 
                 elif not person and words[0] in their_words:
                     rest = [w for w in their_words if w != words[0] and w not in STOPWORDS]
                     offer(0.7 if all(w in GENERIC for w in rest) else 0.62, "part of the name")
-            elif len(words) > 1 and len(their_words) == 1 and not their_letters:
-                if entity.kind is EntityKind.person and person and words[-1] == their_words[0]:
-                    offer(0.8, "surname")
+            elif (
+                len(words) > 1
+                and len(their_words) == 1
+                and not their_letters
+                and entity.kind is EntityKind.person
+                and person
+                and words[-1] == their_words[0]
+            ):
+                offer(0.8, "surname")
     if best < FLOOR:
         return None
-    if not kinds_agree(chain.kind, entity.kind):
+    if not kinds_agree(chain.kind, entity.kind, same_name=best >= CONFIDENT):
         best, basis = round(best * KIND_PENALTY, 3), basis + ", kind differs"
         if best < FLOOR * KIND_PENALTY:
             return None
@@ -391,7 +405,8 @@ def _roles(reader: Reader, jobs: Sequence[tuple[Resolved, str | None]]) -> None:
         marks = ", ".join(f":t{n}" for n in range(len(chunk)))
         for row in reader.rows(
             reader.sql(
-                f"SELECT folded, entity_id, since, until FROM entity_role WHERE folded IN ({marks})",
+                "SELECT folded, entity_id, since, until FROM entity_role "
+                f"WHERE folded IN ({marks})",
                 **{f"t{n}": title for n, title in enumerate(chunk)},
             )
         ):

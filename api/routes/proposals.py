@@ -17,6 +17,7 @@ from api.queries.versions import tag_of
 from api.writes import proposals
 from models.candidate import Rejection
 from models.claim import ClaimPublic
+from models.entity import EntityPublic
 from models.history import History
 from models.proposal import (
     AcceptedBatch,
@@ -115,7 +116,7 @@ def propose(response: Response, work: WriteWork, body: ProposeRelation) -> Any:
     "/proposals/{proposal_id}/accept",
     summary="Accept a proposal",
     status_code=201,
-    response_model=ClaimPublic | RelationPublic,
+    response_model=ClaimPublic | RelationPublic | EntityPublic,
     responses=problem_responses(*WRITE_REFUSALS),
 )
 def accept_proposal(
@@ -127,13 +128,18 @@ def accept_proposal(
         dict[str, Any] | None,
         Body(
             description="A JSON Merge Patch of what the proposal creates (a claim's or a "
-            "relation's create shape); send nothing to take it as proposed."
+            "relation's create shape), or for an `entity_link` which entity the mention is "
+            '(`{"entity": "slug"}`, or `{"new": {"kind": "person"}}`), for an '
+            '`entity_merge` which entity to keep (`{"into": "slug"}`); send nothing to '
+            "take it as proposed."
         ),
     ] = None,
 ) -> Any:
-    """Create what the proposal proposes (a claim, or a relation) through that kind's own
-    write, and mark it accepted, in one transaction. Needs `If-Match` with the
-    proposal's ETag; a proposal reviewed already is a 409."""
+    """Create what the proposal proposes through that kind's own write, and mark it
+    accepted, in one transaction: a claim, a relation, a mention's link to an entity (the
+    answer is that entity, created if the reviewer chose a new one) or a merge (the answer
+    is the entity kept). Needs `If-Match` with the proposal's ETag; a proposal reviewed
+    already is a 409."""
     done = proposals.accept(work, proposal_id, dict(changes or {}), if_match)
     work.commit()
     response.headers["ETag"] = done.etag
@@ -183,7 +189,7 @@ def accepted_batch(done: list[proposals.Accepted]) -> AcceptedBatch:
             AcceptedItem(
                 proposal=item.proposal,
                 kind=item.kind,
-                id=item.created.id,
+                id=item.id,
                 etag=item.etag,
                 href=item.location,
             )

@@ -37,7 +37,7 @@ _names = EntityName.__table__  # type: ignore[attr-defined]
 
 def fold(text: str) -> str:
     """`text` with case and accents folded, apostrophes and dots dropped and every other
-    run of punctuation made one space: "F.B.I." -> "fbi", "O’Brien" -> "obrien",
+    run of punctuation made one space: "F.B.I." -> "fbi", "O'Brien" -> "obrien",
     "Newark-Liberty" -> "newark liberty"."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

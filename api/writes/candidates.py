@@ -18,12 +18,15 @@ from sqlmodel import col
 
 from api.errors import conflict, invalid_body, missing_entities, not_found, text_not_held
 from api.queries import catalog, names
-from api.queries.proposals import proposal_public
-from api.writes import claims, entities, quotes, review
+from api.queries.mentions import Chain
+from api.queries.proposals import proposal_public, written
+from api.queries.resolution import Outcome, resolve, resolve_written
+from api.writes import claims, entities, links, quotes, review
 from api.writes.drafting import ClaimDraft, Missing, draft, new_slug, referenced, statement
 from api.writes.patch import merge_patch, validated
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork
+from models.base import EntityKind
 from models.candidate import ClaimProposal, NewClaimant, ProposalState
 from models.claim import ClaimCreate, ClaimPublic
 from models.entity import EntityCreate
@@ -48,10 +51,13 @@ class Draft:
     speech: str
     status: str
     claimed_on: str | None
-    attribution: tuple[Mapping[str, str], ...]  # {"name", "verb", "kind"}, outermost first
+    attribution: tuple[Mapping[str, Any], ...]  # {"name", "verb", "kind"}, outermost first
     entities: tuple[Mapping[str, Any], ...]  # {"name", "kind", "start", "end"}
     confidence: float
     claimed_on_inferred: bool = False
+    # The claimant's fullest form in the text ("John Howard" for "Howard"), when another;
+    # hops and mentions carry theirs as "known_as".
+    claimant_known_as: str | None = None
 
     def spans(self) -> tuple[dict[str, Any], ...]:
         """The evidence: the words themselves."""
@@ -59,8 +65,11 @@ class Draft:
 
     def payload(self) -> dict[str, Any]:
         """What the proposal stores: its names as written (resolved when read)."""
+        claimant: dict[str, Any] = {"name": self.claimant, "kind": self.claimant_kind}
+        if self.claimant_known_as:
+            claimant["known_as"] = self.claimant_known_as
         return {
-            "claimant": {"name": self.claimant, "kind": self.claimant_kind},
+            "claimant": claimant,
             "cue": self.cue,
             "cue_start": self.cue_start,
             "speech": self.speech,
@@ -77,12 +86,18 @@ class Draft:
 
 
 def replace_pending(
-    work: UnitOfWork, source: names.Named, text: str, drafts: Sequence[Draft]
+    work: UnitOfWork,
+    source: names.Named,
+    text: str,
+    drafts: Sequence[Draft],
+    chains: Sequence[Chain] = (),
 ) -> int:
     """Make the source's pending claim proposals what `drafts` (read from `text`) say:
     a draft already pending stays as it is, one no longer found is superseded, a new one
-    is queued; words accepted or rejected once are not queued again. How many are
-    pending now."""
+    is queued; words accepted or rejected once are not queued again. Each of `chains`
+    (the text's chains of mentions that the drafts name) whose entity the resolver cannot
+    decide alone is queued as an `entity_link` proposal, once per source. How many claim
+    proposals are pending now."""
     row = work.session.get(Source, source.id, with_for_update=True)
     if row is None:  # deleted since its name was resolved
         raise not_found("source", source.slug)
@@ -120,7 +135,21 @@ def replace_pending(
         review.decide(
             work, stale, before, ProposalState.superseded, reason="not found by a later extraction"
         )
-    resolved = names.match_entities(work.reader, [name for item in fresh for name in item.names()])
+    if chains:
+        links.queue(work, source.id, resolve(work.reader, chains, source_id=source.id, on=row.date))
+    resolved = resolve_written(
+        work.reader,
+        [(source.id, row.date, [w for item in fresh for w in written(item.payload())])],
+    )
+
+    def held(item: Draft) -> frozenset[int]:
+        return frozenset(
+            found.entity.id
+            for w in written(item.payload())
+            if (found := resolved[(source.id, w)]).entity is not None
+            and found.outcome in (Outcome.held, Outcome.anonymous)
+        )
+
     review.store(
         work,
         [
@@ -131,7 +160,7 @@ def replace_pending(
                 agent=EXTRACTOR,
                 source_id=source.id,
                 spans=item.spans(),
-                entities=frozenset(resolved[name].id for name in item.names() if name in resolved),
+                entities=held(item),
             )
             for item in fresh
         ],
@@ -181,9 +210,28 @@ def accept(
     data = _claim(work, before.payload, drafted, changes)
     used = referenced(data.model_dump(mode="json"))
     needed = [missing for slug, missing in drafted.missing.items() if slug in used]
-    if needed and not create_entities:
-        raise missing_entities([missing.as_problem() for missing in needed])
-    for missing in needed:
+    waiting = sorted({m.link for m in needed if m.link is not None})
+    if waiting:
+        listed = ", ".join(f"/proposals/{link}" for link in waiting)
+        raise conflict(
+            f"Which entity {needed[0].name!r} is waits for review ({listed}); accept or "
+            "reject that first, or name the entity in the body."
+        )
+    unnamed = [m for m in needed if m.kind is EntityKind.anonymous]
+    named = [m for m in needed if m.kind is not EntityKind.anonymous]
+    if named and not create_entities:
+        raise missing_entities([missing.as_problem() for missing in named])
+    assert proposal.source_id is not None
+    for missing in unnamed:
+        # The text's own unnamed source: no choice to make, so no `create_entities`.
+        entities.create_anonymous(work, proposal.source_id, missing.name, missing.slug)
+    for missing in named:
+        if missing.kind is None:
+            raise invalid_body(
+                missing.field,
+                f"the extractor could not tell what sort of entity {missing.name!r} is; "
+                "create it first, or name an existing one in the body",
+            )
         entity = {"slug": missing.slug, "name": missing.name[:200], "kind": missing.kind.value}
         entities.create(work, validated(EntityCreate, entity))
     claim, tag = claims.create(work, data)

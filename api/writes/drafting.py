@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.base import ClaimStatus, EntityKind, Role, Speech, Verb, slugify
+from models.base import ClaimStatus, EntityKind, Role, Speech, Verb, normalize_name, slugify
 from models.candidate import CandidateSpeech, ClaimProposal
 
 MAX_STATEMENT = 1000
@@ -26,15 +26,23 @@ _ENDS_A_SENTENCE = re.compile(r"[.!?\u2026\"\u201d]$")
 
 @dataclass(frozen=True)
 class Missing:
-    """A name of the candidate that no entity answers to yet."""
+    """A name of the candidate that no entity answers to yet: one to create (named by
+    its fullest form in the text), an unnamed source of the text, or one whose entity a
+    pending `entity_link` proposal decides (`link`)."""
 
     field: str  # where the candidate gives it: "claimant.name", "entities.2.name"
     name: str
-    kind: EntityKind
+    kind: EntityKind | None  # None: the recogniser could not tell
     slug: str  # the slug it is created with
+    link: int | None = None
 
-    def as_problem(self) -> dict[str, str]:
-        return {"field": self.field, "name": self.name, "kind": self.kind.value, "slug": self.slug}
+    def as_problem(self) -> dict[str, str | None]:
+        return {
+            "field": self.field,
+            "name": self.name,
+            "kind": self.kind.value if self.kind else None,
+            "slug": self.slug,
+        }
 
 
 @dataclass
@@ -47,12 +55,30 @@ class ClaimDraft:
     shown: dict[str, str] = field(default_factory=dict)  # slug -> name, for the statement
     claimant_hop: int | None = None  # the claimant's place in claim["attribution"]
 
-    def slug(self, name: str, entity: str | None, kind: EntityKind | None, where: str) -> str:
-        """The slug `name` stands for, noting it as missing when no entity has it."""
-        slug = entity or new_slug(name)
-        self.shown.setdefault(slug, name)
+    source: str = ""  # the slug of the source read: unnamed sources belong to it
+
+    def slug(
+        self,
+        name: str,
+        entity: str | None,
+        kind: EntityKind | None,
+        where: str,
+        known_as: str | None = None,
+        link: int | None = None,
+    ) -> str:
+        """The slug `name` stands for, noting it as missing when no entity has it: an
+        entity created under its fullest form in the text, or the text's own unnamed
+        source."""
+        full = known_as or name
+        if entity is not None:
+            slug = entity
+        elif kind is EntityKind.anonymous:
+            slug = anonymous_slug(self.source, full)
+        else:
+            slug = new_slug(full)
+        self.shown.setdefault(slug, name if kind is EntityKind.anonymous else full)
         if entity is None and slug not in self.missing:
-            self.missing[slug] = Missing(where, name, kind or EntityKind.organization, slug)
+            self.missing[slug] = Missing(where, full, kind, slug, link)
         return slug
 
 
@@ -62,27 +88,49 @@ def new_slug(name: str) -> str:
     return slugify(name) or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:12]
 
 
+def anonymous_slug(source_slug: str, description: str) -> str:
+    """The slug of a source's unnamed source: its description, of the source, and a
+    digest of both so two never share one ("officials-of-harbour-fire-3f2a9c")."""
+    digest = hashlib.sha256(f"{source_slug}\n{normalize_name(description)}".encode()).hexdigest()
+    words = slugify(description, 40) or "source"
+    return f"{words}-of-{source_slug[:60].strip('-')}-{digest[:6]}"
+
+
 def draft(candidate: ClaimProposal, claim_id: str, publisher: str | None) -> ClaimDraft:
     """The claim `candidate` stands for, with the source as the chain's first hop."""
-    proposal = ClaimDraft(claim={})
+    proposal = ClaimDraft(claim={}, source=candidate.quote.source)
     claimant = candidate.claimant
     claimant_slug = None
     if claimant.name is not None:
         claimant_slug = proposal.slug(
-            claimant.name, claimant.entity, claimant.kind, "claimant.name"
+            claimant.name,
+            claimant.entity,
+            claimant.kind,
+            "claimant.name",
+            claimant.known_as,
+            claimant.link,
         )
     source_hop: dict[str, Any] = {"source": candidate.quote.source, "verb": Verb.reported.value}
     if publisher is not None:
         source_hop["entity"] = publisher
     hops = [source_hop]
     for n, hop in enumerate(candidate.attribution[: MAX_HOPS - 1]):
-        slug = proposal.slug(hop.name, hop.entity, hop.kind, f"attribution.{n}.name")
+        slug = proposal.slug(
+            hop.name, hop.entity, hop.kind, f"attribution.{n}.name", hop.known_as, hop.link
+        )
         if slug == claimant_slug:
             proposal.claimant_hop = len(hops)
         hops.append({"entity": slug, "verb": hop.verb.value})
     involved: dict[str, dict[str, str]] = {}
     for n, mention in enumerate(candidate.entities):
-        slug = proposal.slug(mention.name, mention.entity, mention.kind, f"entities.{n}.name")
+        slug = proposal.slug(
+            mention.name,
+            mention.entity,
+            mention.kind,
+            f"entities.{n}.name",
+            mention.known_as,
+            mention.link,
+        )
         if slug != claimant_slug and len(involved) < MAX_ENTITIES:
             involved.setdefault(slug, {"slug": slug, "role": Role.mentioned.value})
     proposal.claim = {

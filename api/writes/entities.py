@@ -9,13 +9,13 @@ the `entity_merge` proposals for a new entity that looks like one held (`propose
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
+from sqlalchemy import update as update_rows
 from sqlmodel import col
 
 from api.errors import conflict, invalid_body
@@ -25,10 +25,10 @@ from api.queries.names import Named
 from api.queries.versions import tag_of
 from api.store import documents, entity_keys, relation_entities
 from api.writes import review, standing
-from api.writes.drafting import new_slug
+from api.writes.drafting import anonymous_slug, new_slug
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork, sync_fields
-from models.base import EntityKind, normalize_name, slugify
+from models.base import EntityKind, normalize_name
 from models.entity import EntityCreate, EntityPublic, EntityRole, wikidata_id
 from models.proposal import ProposalKind
 from models.tables import (
@@ -245,14 +245,6 @@ def free_slug(work: UnitOfWork, wanted: str) -> str:
     return slug
 
 
-def anonymous_slug(source_slug: str, description: str) -> str:
-    """The slug of a source's unnamed source: its description, of the source, and a
-    digest of both so two never share one ("officials-of-cnn-airports-3f2a9c")."""
-    digest = hashlib.sha256(f"{source_slug}\n{normalize_name(description)}".encode()).hexdigest()
-    words = slugify(description, 40) or "source"
-    return f"{words}-of-{source_slug[:60].strip('-')}-{digest[:6]}"
-
-
 def create_anonymous(
     work: UnitOfWork, source_id: int, description: str, slug: str | None = None
 ) -> EntityPublic:
@@ -429,7 +421,8 @@ def merge(
     before_kept = catalog.entity_public(work.session, kept)
     work.guard(if_match, tag_of(before_gone, gone.version))
     work.guard(if_match, tag_of(before_kept, kept.version))
-    assert gone.id is not None and kept.id is not None
+    assert gone.id is not None
+    assert kept.id is not None
     moved = _move(work, gone.id, kept.id, keep_slug=gone.slug)
     work.bump(Entity, gone.id, gone.version)
     version = work.bump(Entity, kept.id, kept.version)
@@ -476,15 +469,18 @@ def restore(work: UnitOfWork, entity: Named, if_match: str | None) -> tuple[Enti
     """Undo the merge of `entity`: what moved moves back (what was added to the kept
     entity since stays there). `If-Match` names the kept entity's ETag, which a GET of
     either slug answers with."""
-    gone = catalog.entity_row(work.session, entity.id)
-    if gone.merged_into_id is None:
-        raise conflict(f"Entity {gone.slug!r} is not merged into another; nothing to restore.")
-    first, second = sorted([entity.id, gone.merged_into_id])
+    merged = catalog.entity_row(work.session, entity.id)
+    into_id = merged.merged_into_id
+    if into_id is None:
+        raise conflict(f"Entity {merged.slug!r} is not merged into another; nothing to restore.")
+    first, second = sorted([entity.id, into_id])
     rows = {
         row_id: catalog.entity_row(work.session, row_id, for_update=True)
         for row_id in (first, second)
     }
-    gone, kept = rows[entity.id], rows[gone.merged_into_id]
+    gone, kept = rows[entity.id], rows[into_id]
+    if gone.merged_into_id != into_id:
+        raise conflict("The merge changed meanwhile; read the entities again.")
     if kept.merged_into_id is not None:
         raise conflict(
             f"Entity {kept.slug!r}, which {gone.slug!r} was merged into, has been merged "
@@ -504,7 +500,8 @@ def restore(work: UnitOfWork, entity: Named, if_match: str | None) -> tuple[Enti
         .scalars()
         .first()
     )
-    assert gone.id is not None and kept.id is not None
+    assert gone.id is not None
+    assert kept.id is not None
     before_gone = {
         **catalog.entity_public(work.session, gone).model_dump(mode="json"),
         "merged_into": kept.slug,
@@ -550,7 +547,9 @@ def _move(work: UnitOfWork, gone: int, kept: int, keep_slug: str) -> dict[str, A
         session.execute(select(col(Claim.id)).where(col(Claim.claimant_id) == gone)).scalars()
     )
     if claimants:
-        session.execute(update(Claim).where(col(Claim.id).in_(claimants)).values(claimant_id=kept))
+        session.execute(
+            update_rows(Claim).where(col(Claim.id).in_(claimants)).values(claimant_id=kept)
+        )
     links = []
     for link in session.execute(
         select(ClaimEntity).where(col(ClaimEntity.entity_id) == gone)
@@ -573,14 +572,16 @@ def _move(work: UnitOfWork, gone: int, kept: int, keep_slug: str) -> dict[str, A
         ).scalars()
     ]
     session.execute(
-        update(AttributionHop).where(col(AttributionHop.entity_id) == gone).values(entity_id=kept)
+        update_rows(AttributionHop)
+        .where(col(AttributionHop.entity_id) == gone)
+        .values(entity_id=kept)
     )
     publishes = list(
         session.execute(select(col(Source.id)).where(col(Source.publisher_id) == gone)).scalars()
     )
     if publishes:
         session.execute(
-            update(Source).where(col(Source.id).in_(publishes)).values(publisher_id=kept)
+            update_rows(Source).where(col(Source.id).in_(publishes)).values(publisher_id=kept)
         )
     spellings = []
     slug_folded = normalize_name(keep_slug)
@@ -599,7 +600,7 @@ def _move(work: UnitOfWork, gone: int, kept: int, keep_slug: str) -> dict[str, A
         ).scalars()
     ]
     session.execute(
-        update(EntityIdentifier)
+        update_rows(EntityIdentifier)
         .where(col(EntityIdentifier.entity_id) == gone)
         .values(entity_id=kept, position=EntityIdentifier.position + 1000)
     )
@@ -610,7 +611,7 @@ def _move(work: UnitOfWork, gone: int, kept: int, keep_slug: str) -> dict[str, A
         ).scalars()
     ]
     session.execute(
-        update(EntityRoleRow)
+        update_rows(EntityRoleRow)
         .where(col(EntityRoleRow.entity_id) == gone)
         .values(entity_id=kept, position=EntityRoleRow.position + 1000)
     )
@@ -651,7 +652,7 @@ def _move_back(work: UnitOfWork, gone: int, kept: int, moved: dict[str, Any]) ->
     claimants = [int(c) for c in moved.get("claimants", [])]
     if claimants:
         session.execute(
-            update(Claim)
+            update_rows(Claim)
             .where(col(Claim.id).in_(claimants), col(Claim.claimant_id) == kept)
             .values(claimant_id=gone)
         )
@@ -676,7 +677,7 @@ def _move_back(work: UnitOfWork, gone: int, kept: int, moved: dict[str, Any]) ->
         session.add(ClaimEntity(claim_id=claim_id, entity_id=gone, role=role, **keys))
     for claim_id, position in moved.get("hops", []):
         session.execute(
-            update(AttributionHop)
+            update_rows(AttributionHop)
             .where(
                 col(AttributionHop.claim_id) == claim_id,
                 col(AttributionHop.position) == position,
@@ -687,13 +688,13 @@ def _move_back(work: UnitOfWork, gone: int, kept: int, moved: dict[str, Any]) ->
     publishes = [int(s) for s in moved.get("publishes", [])]
     if publishes:
         session.execute(
-            update(Source)
+            update_rows(Source)
             .where(col(Source.id).in_(publishes), col(Source.publisher_id) == kept)
             .values(publisher_id=gone)
         )
     for folded, was_alias in moved.get("names", []):
         session.execute(
-            update(EntityName)
+            update_rows(EntityName)
             .where(col(EntityName.folded) == folded, col(EntityName.entity_id) == kept)
             .values(entity_id=gone, is_alias=was_alias)
         )
@@ -701,7 +702,7 @@ def _move_back(work: UnitOfWork, gone: int, kept: int, moved: dict[str, Any]) ->
         ids = [int(i) for i in moved.get(key, [])]
         if ids:
             session.execute(
-                update(table)
+                update_rows(table)
                 .where(col(table.id).in_(ids), col(table.entity_id) == kept)
                 .values(entity_id=gone, position=table.position - 1000)
             )

@@ -227,4 +227,3 @@ def apply(
             applied.entities.append(None)
     applied.queued = len(queue(work, source_id, resolved))
     return found, chain_of, resolved, applied
-

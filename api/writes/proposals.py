@@ -1,6 +1,8 @@
 """The review queue's decisions, for every kind of proposal: accept (through the use case
-of the kind, so what is created is written the one way it is always written), reject,
-accept a batch, and propose a relation.
+of the kind, so what is created is written the one way it is always written: a claim
+through `claims.create`, a relation through `relations.create`, a link through
+`links.accept`, a merge through `entities.merge`), reject, accept a batch, and propose a
+relation.
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from api.queries.catalog import get_source_text
 from api.queries.claims import claim_row
 from api.queries.proposals import proposal_public, proposal_row
 from api.queries.versions import tag_of
-from api.writes import candidates, quotes, relations, review
+from api.writes import candidates, entities, links, quotes, relations, review
 from api.writes.patch import merge_patch, validated
 from api.writes.review import View, as_proposal
 from api.writes.unit import UnitOfWork
 from models.candidate import ProposalState
 from models.claim import ClaimPublic
+from models.entity import EntityPublic
 from models.proposal import (
     ClaimProposalPublic,
+    EntityLinkProposalPublic,
+    EntityMergeProposalPublic,
     ProposalEnd,
     ProposalKind,
     ProposeRelation,
@@ -42,11 +47,19 @@ class Accepted:
 
     proposal: int
     kind: ProposalKind
-    created: ClaimPublic | RelationPublic
+    created: ClaimPublic | RelationPublic | EntityPublic
     etag: str
 
     @property
+    def id(self) -> str:
+        """Public id of what it created or decided (an entity's slug)."""
+        created = self.created
+        return created.slug if isinstance(created, EntityPublic) else created.id
+
+    @property
     def location(self) -> str:
+        if isinstance(self.created, EntityPublic):
+            return f"/entities/{self.created.slug}"
         return f"/{self.kind.value}s/{self.created.id}"
 
 
@@ -64,15 +77,39 @@ def accept(
     if not isinstance(changes.get("create_entities", False), bool):
         raise invalid_body("body.create_entities", "must be true or false")
     row, before = review.pending(work, proposal_id, if_match, view, kind)
-    created: ClaimPublic | RelationPublic
+    created: ClaimPublic | RelationPublic | EntityPublic
     if isinstance(before, ClaimProposalPublic):
         created, tag = candidates.accept(work, row, before, changes)
+    elif isinstance(before, EntityLinkProposalPublic):
+        created, tag = links.accept(work, row, before, changes)
+    elif isinstance(before, EntityMergeProposalPublic):
+        created, tag = _accept_merge(work, row, before, changes)
     else:
         assert isinstance(before, RelationProposalPublic)
         created, tag = _accept_relation(work, before, changes)
         review.decide(work, row, before, ProposalState.accepted, result=created.id)
         review.about(work, [(row, _claim_ids(work, [created.from_, created.to]), [])])
     return Accepted(proposal_id, ProposalKind(before.kind), created, tag)
+
+
+def _accept_merge(
+    work: UnitOfWork, row: Any, before: EntityMergeProposalPublic, changes: dict[str, Any]
+) -> tuple[EntityPublic, str]:
+    """Merge the two entities as proposed (the proposal's ETag guards the review; the
+    entities are merged as they now are). A body may say `{"into": ...}` the other way."""
+    if set(changes) - {"into"}:
+        raise invalid_body(f"body.{sorted(set(changes) - {'into'})[0]}", "is not a field here")
+    payload = before.payload
+    into = changes.get("into", payload.into)
+    if into not in (payload.into, payload.entity):
+        raise invalid_body("body.into", f"must be {payload.into!r} or {payload.entity!r}")
+    merged = payload.entity if into == payload.into else payload.into
+    found = names.entity_itself(work.reader, merged)
+    if found is None:
+        raise conflict(f"Entity {merged!r} is no longer held; reject the proposal.")
+    kept, tag = entities.merge(work, found, into, "*", field="body.into")
+    review.decide(work, row, before, ProposalState.accepted, result=kept.slug)
+    return kept, tag
 
 
 def accept_many(

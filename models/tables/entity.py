@@ -26,9 +26,7 @@ class Entity(SQLModel, table=True):
     source_id: int | None = Field(
         default=None,
         index=True,
-        sa_column_args=[
-            ForeignKey("source.id", name="fk_entity_source_id_source", use_alter=True)
-        ],
+        sa_column_args=[ForeignKey("source.id", name="fk_entity_source_id_source", use_alter=True)],
     )
     # Set while the entity is merged into another: its slug then redirects there.
     merged_into_id: int | None = Field(default=None, foreign_key="entity.id", index=True)
