@@ -22,7 +22,7 @@ from models.claim import (
     QuantityPublic,
     QuotePublic,
 )
-from models.entity import EntityCreate, EntityPublic, EntityRef, EntityUpdate
+from models.entity import EntityCreate, EntityMerge, EntityPublic, EntityRef, EntityUpdate
 from models.health import Health, ReplicaHealth
 from models.history import History, Retraction, RevisionPublic
 from models.page import ClaimPage, EntityPage, FacetValue, ListPage, SourcePage
@@ -44,6 +44,7 @@ __all__ = [
     "EntityPage",
     "EntityPublic",
     "EntityRef",
+    "EntityMerge",
     "EntityUpdate",
     "Extracted",
     "Facet",

@@ -23,6 +23,7 @@ from models import (
     ClaimPublic,
     ClaimUpdate,
     EntityCreate,
+    EntityMerge,
     EntityPage,
     EntityPublic,
     EntityUpdate,
@@ -325,6 +326,24 @@ class Operations:
         return get(revisions, "entities", slug, "history")
 
     @Operation
+    def merge_entity(
+        self, slug: str, into: str, *, if_match: str, reason: str | None = None
+    ) -> Call[EntityPublic]:
+        """Merge `slug` into `into` (kept); `if_match` lists both ETags (`'"3-…", "5-…"'`).
+        Answers the entity kept; reads of `slug` are redirected there from then on, and
+        the client follows."""
+        data = EntityMerge(into=into)
+        return action(model(EntityPublic), ("entities", slug, "merge"), data, if_match, reason)
+
+    @Operation
+    def restore_entity(
+        self, slug: str, *, if_match: str, reason: str | None = None
+    ) -> Call[EntityPublic]:
+        """Undo the merge of `slug`; `if_match` is the ETag of the entity it was merged
+        into (a read of `slug` answers with it)."""
+        return action(model(EntityPublic), ("entities", slug, "restore"), None, if_match, reason)
+
+    @Operation
     def list_entity_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> Call[ClaimPage]:
         return get(model(ClaimPage), "entities", slug, "claims", params=filters)
 
@@ -539,11 +558,12 @@ class Operations:
         *,
         if_match: str,
         reason: str | None = None,
-    ) -> Call[ClaimPublic | RelationPublic]:
-        """Create what the proposal proposes (a claim, or a relation), amended by
-        `changes` (a merge patch of it), and mark it accepted."""
+    ) -> Call[ClaimPublic | RelationPublic | EntityPublic]:
+        """Create what the proposal proposes (a claim, a relation, a mention's link to an
+        entity, a merge), amended by `changes`, and mark it accepted."""
         where = ("proposals", str(proposal_id), "accept")
-        return action(one_of(ClaimPublic | RelationPublic), where, changes, if_match, reason)
+        decode = one_of(ClaimPublic | RelationPublic | EntityPublic)
+        return action(decode, where, changes, if_match, reason)
 
     @Operation
     def accept_proposals(

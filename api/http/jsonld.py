@@ -51,6 +51,7 @@ CONTEXT: dict[str, Any] = {
     "claims": VOCAB,
     "itemListElement": {"@id": "schema:itemListElement", "@container": "@list"},
     "next": {"@id": "claims:next", "@type": "@id"},
+    "sameAs": {"@id": "schema:sameAs", **_ID},
     "quote": {"@id": "claims:quote"},
     "status": {"@id": "claims:status"},
     "speech": {"@id": "claims:speech"},
@@ -122,12 +123,16 @@ class Renderer:
 
     def entity(self, slug: str) -> dict[str, Any]:
         name, kind = self.around.entities.get(slug, (slug, "organization"))
-        return {
+        node: dict[str, Any] = {
             "@id": f"{self.root}/entities/{slug}",
             "@type": ENTITY_TYPES.get(kind, "Organization"),
             "identifier": slug,
             "name": name,
         }
+        same_as = self.around.same_as.get(slug)
+        if same_as:
+            node["sameAs"] = same_as  # schema:sameAs, as the identifiers a reviewer set
+        return node
 
     def work(self, slug: str) -> dict[str, Any]:
         node: dict[str, Any] = {

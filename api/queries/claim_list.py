@@ -68,6 +68,7 @@ class ClaimFilters:
     entity_id: int | None = None
     role: Role | None = None
     claimant_id: int | None = None
+    claimant_kind: str | None = None
     source_ids: tuple[int, ...] | None = None
     status: str | None = None
     words: str | None = None
@@ -90,6 +91,7 @@ class _Shape:
     entity: bool
     role: bool
     claimant: bool
+    claimant_kind: bool
     sources: bool
     status: bool
     words: bool
@@ -127,6 +129,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         entity=filters.entity_id is not None,
         role=filters.role is not None,
         claimant=filters.claimant_id is not None,
+        claimant_kind=filters.claimant_kind is not None,
         sources=filters.source_ids is not None,
         status=filters.status is not None,
         words=bool(search.words_of(filters.words)),
@@ -151,6 +154,8 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
         params["role"] = filters.role.value
     if filters.claimant_id is not None:
         params["claimant_id"] = filters.claimant_id
+    if filters.claimant_kind is not None:
+        params["claimant_kind"] = filters.claimant_kind
     if filters.source_ids is not None:
         ids = list(filters.source_ids)
         # SQLite takes the list as one JSON array (one statement text for any length).
@@ -208,6 +213,10 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
         where.append(_linked("claim_entity ce", claim_id, f"ce.entity_id = :entity_id{role}"))
     if shape.claimant:
         where.append("claim.claimant_id = :claimant_id")
+        needs_row = True
+    if shape.claimant_kind:
+        # The entities of a kind, read once through `ix_entity_kind`.
+        where.append("claim.claimant_id IN (SELECT id FROM entity WHERE kind = :claimant_kind)")
         needs_row = True
     if shape.sources and driven_by != "sources":
         where.append(_linked("attribution_hop ah", claim_id, _in_sources(shape, "ah.source_id")))

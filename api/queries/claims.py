@@ -68,6 +68,7 @@ def resolve(
         entity_id=entity_id,
         role=params.role,
         claimant_id=claimant_id,
+        claimant_kind=params.claimant_kind.value if params.claimant_kind else None,
         source_ids=tuple(source_ids) if source_ids is not None else None,
         status=params.status.value if params.status else None,
         words=params.q,

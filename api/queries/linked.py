@@ -32,6 +32,7 @@ class Surroundings:
 
     sources: dict[str, SourceFacts]
     entities: dict[str, tuple[str, str]]  # slug -> (name, kind)
+    same_as: dict[str, list[str]]  # slug -> its external identifiers
     around: dict[str, tuple[str, str]]  # claim id -> (prefix, suffix) of its quote
     relations: list[tuple[str, str, str]]  # (type, from, to)
 
@@ -55,6 +56,7 @@ def surroundings(store: Store, claims: list[dict[str, Any]]) -> Surroundings:
             | {facts.publisher for facts in sources.values() if facts.publisher}
         )
         entities = _entities(reader, people)
+        same_as = _same_as(reader, list(entities))
         texts = _texts(reader, sorted({claim["quote"]["source"] for claim in claims}))
         linked = relations.touching(reader, [claim["id"] for claim in claims])
     around = {}
@@ -67,7 +69,7 @@ def surroundings(store: Store, claims: list[dict[str, Any]]) -> Surroundings:
                 text[max(0, start - CONTEXT_CHARS) : start],
                 text[end : end + CONTEXT_CHARS],
             )
-    return Surroundings(sources, entities, around, linked)
+    return Surroundings(sources, entities, same_as, around, linked)
 
 
 def _sources(reader: Reader, slugs: list[str]) -> dict[str, SourceFacts]:
@@ -92,6 +94,23 @@ def _entities(reader: Reader, slugs: list[str]) -> dict[str, tuple[str, str]]:
         reader.sql(f"SELECT slug, name, kind FROM entity WHERE slug IN ({listed})", **params)
     )
     return {slug: (name, kind) for slug, name, kind in rows}
+
+
+def _same_as(reader: Reader, slugs: list[str]) -> dict[str, list[str]]:
+    if not slugs:
+        return {}
+    listed, params = _listed(slugs, "i")
+    rows = reader.rows(
+        reader.sql(
+            "SELECT e.slug, i.uri FROM entity_identifier i JOIN entity e ON e.id = i.entity_id "
+            f"WHERE e.slug IN ({listed}) ORDER BY i.position, i.id",
+            **params,
+        )
+    )
+    found: dict[str, list[str]] = {}
+    for slug, uri in rows:
+        found.setdefault(str(slug), []).append(str(uri))
+    return found
 
 
 def _texts(reader: Reader, slugs: list[str]) -> dict[str, str]:

@@ -44,6 +44,7 @@ KINDS = {
     "retract": "retracted",
     "restore": "restored",
     "delete": "deleted",
+    "merge": "merged",
 }
 # The PostgreSQL advisory lock that hands out feed positions in commit order.
 FEED_LOCK = 0x636C61696D73  # "claims"
