@@ -153,7 +153,12 @@ class EntityCreate(InputModel):
         description="External identifiers, each a URI (a Wikidata entity, a Wikipedia or an "
         "official page), checked by form only; unique across entities.",
     )
-    roles: list[EntityRole] = Field(default=[], max_length=50)
+    roles: list[EntityRole] = Field(
+        default=[],
+        max_length=50,
+        description="Offices and roles held, with when: a text's role on a date inside "
+        "one resolves to this entity.",
+    )
 
 
 class EntityUpdate(InputModel):
@@ -169,8 +174,12 @@ class EntityUpdate(InputModel):
     kind: EntityKind | None = None
     aliases: list[Alias] | None = Field(default=None, max_length=50)
     description: str | None = Field(default=None, max_length=2000)
-    same_as: list[SameAs] | None = Field(default=None, max_length=20)
-    roles: list[EntityRole] | None = Field(default=None, max_length=50)
+    same_as: list[SameAs] | None = Field(
+        default=None, max_length=20, description="External identifiers, each a URI."
+    )
+    roles: list[EntityRole] | None = Field(
+        default=None, max_length=50, description="Offices and roles held, with when."
+    )
 
 
 class EntityMerge(InputModel):

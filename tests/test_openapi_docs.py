@@ -44,6 +44,8 @@ def test_every_route_is_documented(spec: dict[str, Any]) -> None:
         "/entities/{slug}/disputes",
         "/entities/{slug}/timeline",
         "/entities/{slug}/history",
+        "/entities/{slug}/merge",
+        "/entities/{slug}/restore",
         "/sources/{slug}/history",
         "/claims:batch",
         "/changes",

@@ -16,7 +16,7 @@ from api.errors import text_not_held
 from api.ingest.extraction import Candidate, Extraction, extract
 from api.ingest.extraction.recogniser import find_names
 from api.queries import catalog
-from api.queries.mentions import Chain, Mention, chains
+from api.queries.mentions import Chain, Form, Mention, chains
 from api.queries.names import Named
 from api.store.db import Store
 from api.store.entity_keys import name_key
@@ -100,6 +100,10 @@ def _chained(text: str, plain: Sequence[Draft]) -> tuple[list[Draft], tuple[Chai
         used.add(chain)
         full, chain_kind = found[chain].full, found[chain].kind
         read_as = kind or (chain_kind.value if chain_kind is not None else None)
+        if found[chain].form is Form.description:
+            read_as = EntityKind.anonymous.value  # "officials": the text's unnamed source
+        elif chain_kind is EntityKind.place:
+            read_as = chain_kind.value  # "John F. Kennedy International Airport"
         return (full if name_key(full) != name_key(name) else None), read_as
 
     def named(item: Draft) -> Draft:
@@ -112,8 +116,8 @@ def _chained(text: str, plain: Sequence[Draft]) -> tuple[list[Draft], tuple[Chai
             hops.append(_with({**hop, "kind": kind}, known_as))
         entities = []
         for m in item.entities:
-            known_as, _ = known(str(m["name"]), m["kind"])
-            entities.append(_with(m, known_as))
+            known_as, kind = known(str(m["name"]), m["kind"])
+            entities.append(_with({**m, "kind": kind or m["kind"]}, known_as))
         return replace(
             item,
             claimant_kind=claimant_kind,

@@ -72,6 +72,13 @@ BODY_HEADS = {
     "campaign": EntityKind.organization,
     "administration": EntityKind.government_body,
 }
+# Last words that make a name a place whatever the recogniser read ("John F. Kennedy
+# International Airport" is no person).
+PLACE_HEADS = frozenset({
+    "airport", "airports", "airfield", "station", "terminal", "square", "street", "avenue",
+    "boulevard", "road", "highway", "bridge", "park", "stadium", "tower", "harbour", "harbor",
+    "port", "quay", "plaza",
+})
 # Words of a title before or after a person's name ("FBI Director", "House Speaker").
 ROLE_HEADS = frozenset({
     "director", "president", "secretary", "speaker", "senator", "sen", "governor", "gov",
@@ -207,7 +214,8 @@ def read(mention: Mention) -> Reading:
     name = _without_honorifics(name)
     if acronym_letters(name) is not None:
         return Reading(Form.acronym, name, [acronym_letters(name) or ""], None, head)
-    return Reading(Form.name, name, name_key(name).split(), None, head, BODY_HEADS.get(head))
+    kind = EntityKind.place if head in PLACE_HEADS else BODY_HEADS.get(head)
+    return Reading(Form.name, name, name_key(name).split(), None, head, kind)
 
 
 # An abbreviation's own full stop ("U.S.", "Wash.", "Inc."), kept.
@@ -251,7 +259,7 @@ def chains(text: str | None, mentions: Sequence[Mention]) -> tuple[list[Chain], 
             found[chain].spellings.append(spelled)
 
     def new(index: int, form: Form, full: str) -> int:
-        found.append(Chain(form, full, mentions[index].kind or readings[index].kind))
+        found.append(Chain(form, full, _kind_of(mentions[index], readings[index])))
         join(index, len(found) - 1)
         return len(found) - 1
 
@@ -338,6 +346,13 @@ def chains(text: str | None, mentions: Sequence[Mention]) -> tuple[list[Chain], 
     return found, chain_of
 
 
+def _kind_of(mention: Mention, reading: Reading) -> EntityKind | None:
+    """The recogniser's kind, unless the name's own last word says it is a place."""
+    if reading.kind is EntityKind.place:
+        return EntityKind.place
+    return mention.kind or reading.kind
+
+
 def _singular(word: str) -> str:
     if word.endswith("people") or word.endswith("men"):
         return word
@@ -350,6 +365,8 @@ def _fuller(chain: Chain, spelled: str, kind: EntityKind | None) -> None:
         chain.full = spelled
     if chain.kind is None:
         chain.kind = kind
+    if read(Mention(spelled)).kind is EntityKind.place:
+        chain.kind = EntityKind.place
 
 
 def _same_person(found: list[Chain], reading: Reading, kind: EntityKind | None) -> int | None:

@@ -229,6 +229,13 @@ def _public(row: Proposal, sources: dict[int, str], resolved: _Resolutions) -> P
     return ClaimProposalPublic(payload=_claim(row, source, resolved), **common)
 
 
+def _read_kind(item: dict[str, Any], result: Resolved | None) -> EntityKind | None:
+    """A name's kind as read; an unnamed source's is `anonymous` ("officials")."""
+    if result is not None and result.outcome is Outcome.anonymous:
+        return EntityKind.anonymous
+    return _kind(item.get("kind"))
+
+
 def _claim(row: Proposal, source: str, resolved: _Resolutions) -> ClaimProposal:
     """A stored claim payload with its quote (the evidence's first span) and each name's
     entity as the store knows it now (or the pending link that decides it)."""
@@ -265,11 +272,15 @@ def _claim(row: Proposal, source: str, resolved: _Resolutions) -> ClaimProposal:
             },
             "claimant": {
                 "name": claimant.get("name"),
-                "kind": _kind(claimant.get("kind")),
+                "kind": _read_kind(claimant, resolved.get((row.source_id, _written(claimant)))),
                 **found(claimant),
             },
             "attribution": [
-                {**hop, "kind": _kind(hop.get("kind")), **found(hop)}
+                {
+                    **hop,
+                    "kind": _read_kind(hop, resolved.get((row.source_id, _written(hop)))),
+                    **found(hop),
+                }
                 for hop in stored["attribution"]
             ],
             "entities": [

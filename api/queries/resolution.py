@@ -34,7 +34,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from api.queries.mentions import GENERIC, Chain, Form, Mention, chains, read
+from api.queries.mentions import DETERMINERS, GENERIC, Chain, Form, Mention, chains
 from api.store.db import Reader
 from api.store.entity_keys import (
     STOPWORDS,
@@ -429,9 +429,12 @@ def _roles(reader: Reader, jobs: Sequence[tuple[Resolved, str | None]]) -> None:
 
 def role_title(text: str) -> str:
     """A role as the store indexes it: folded, without its determiner or possessive
-    ("The FBI director" -> "fbi director")."""
-    reading = read(Mention(text))
-    return " ".join(reading.core) if reading.core else fold(text)
+    ("The FBI director" -> "fbi director", "the president of Russia" -> "president of
+    russia")."""
+    words = fold(text).split()
+    while len(words) > 1 and words[0] in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
 
 
 # --- unnamed sources and reviewers' decisions ------------------------------------------------

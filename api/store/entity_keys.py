@@ -26,6 +26,11 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
 from models.tables import EntityKey, EntityName
 
+# Words a name may end in that its acronym leaves out: "JFK" for "John F. Kennedy
+# International Airport", "ABC" for "ABC Inc.".
+TRAILING = frozenset(
+    {"international", "airport", "inc", "llc", "ltd", "corp", "co", "plc", "group", "company"}
+)
 # Words that carry no identity of their own in a name; left out of initials and words.
 STOPWORDS = frozenset(
     {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "&", "de", "la", "le", "du"}
@@ -81,7 +86,11 @@ def initials(text: str) -> set[str]:
     # "United States of America" is also "US": the words before its first "of".
     cut = found[: found.index("of")] if "of" in found[1:] else []
     leading = "".join(word[0] for word in cut if word not in STOPWORDS)
-    return {form for form in (without, with_all, leading) if len(form) >= 2}
+    core = list(found)
+    while len(core) > 2 and core[-1] in TRAILING:
+        core.pop()
+    trimmed = "".join(word[0] for word in core if word not in STOPWORDS)
+    return {form for form in (without, with_all, leading, trimmed) if len(form) >= 2}
 
 
 def keys_of(spellings: Iterable[str]) -> set[str]:
