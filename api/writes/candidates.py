@@ -234,6 +234,11 @@ def accept(
             )
         entity = {"slug": missing.slug, "name": missing.name[:200], "kind": missing.kind.value}
         entities.create(work, validated(EntityCreate, entity))
+    for slug, spellings in drafted.written.items():
+        # The text's other full names for an entity ("NYPD"), so the next text resolves.
+        found = names.find_entity(work.reader, slug) if slug in used else None
+        if found is not None:
+            entities.add_aliases(work, found.id, spellings)
     claim, tag = claims.create(work, data)
     claim_row_id = work.session.execute(
         select(col(Claim.id)).where(col(Claim.public_id) == claim.id)

@@ -53,6 +53,9 @@ class ClaimDraft:
     claim: dict[str, Any]
     missing: dict[str, Missing] = field(default_factory=dict)  # by slug
     shown: dict[str, str] = field(default_factory=dict)  # slug -> name, for the statement
+    # slug -> the names the text writes it by besides its full one ("NYPD" for the New
+    # York Police Department): aliases an accept adds where no entity has them yet
+    written: dict[str, list[str]] = field(default_factory=dict)
     claimant_hop: int | None = None  # the claimant's place in claim["attribution"]
 
     source: str = ""  # the slug of the source read: unnamed sources belong to it
@@ -79,7 +82,21 @@ class ClaimDraft:
         self.shown.setdefault(slug, name if kind is EntityKind.anonymous else full)
         if entity is None and slug not in self.missing:
             self.missing[slug] = Missing(where, full, kind, slug, link)
+        if known_as and kind is not EntityKind.anonymous and _names_outright(name, kind):
+            spellings = self.written.setdefault(slug, [])
+            if name not in spellings:
+                spellings.append(name)
         return slug
+
+
+def _names_outright(name: str, kind: EntityKind | None) -> bool:
+    """Whether a short form names its entity anywhere: an acronym, or several words (not
+    a person's bare surname, which names many people)."""
+    words = name.split()
+    if len(words) > 1:
+        return True
+    letters = name.replace(".", "")
+    return letters.isupper() and len(letters) >= 2 and kind is not EntityKind.person
 
 
 def new_slug(name: str) -> str:

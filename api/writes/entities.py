@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy import update as update_rows
 from sqlmodel import col
 
-from api.errors import conflict, invalid_body
+from api.errors import conflict, entity_merged, invalid_body
 from api.queries import catalog, names, resolution
 from api.queries.mentions import Chain, Form
 from api.queries.names import Named
@@ -171,10 +171,18 @@ def create(
     return public, tag_of(public, row.version)
 
 
+def _not_merged(work: UnitOfWork, row: Entity) -> None:
+    """Refuse a write to an entity merged since its name was resolved (a merge raced it)."""
+    if row.merged_into_id is not None:
+        kept = catalog.entity_row(work.session, row.merged_into_id)
+        raise entity_merged(row.slug, kept.slug)
+
+
 def update(
     work: UnitOfWork, entity: Named, patch: Any, if_match: str | None
 ) -> tuple[EntityPublic, str]:
     row = catalog.entity_row(work.session, entity.id, for_update=True)
+    _not_merged(work, row)
     before = catalog.entity_public(work.session, row)
     work.guard(if_match, tag_of(before, row.version))
     current = before.model_dump(mode="json", exclude_none=True, exclude={"updated_at", "source"})
@@ -207,6 +215,7 @@ def update(
 
 def delete(work: UnitOfWork, entity: Named, if_match: str | None) -> None:
     row = catalog.entity_row(work.session, entity.id, for_update=True)
+    _not_merged(work, row)
     public = catalog.entity_public(work.session, row)
     work.guard(if_match, tag_of(public, row.version))
     uses = sum(
@@ -415,8 +424,8 @@ def merge(
         for row_id in (first, second)
     }
     gone, kept = rows[entity.id], rows[target.id]
-    if gone.merged_into_id is not None or kept.merged_into_id is not None:
-        raise conflict("One of the two entities was merged meanwhile; read them again.")
+    _not_merged(work, gone)
+    _not_merged(work, kept)
     before_gone = catalog.entity_public(work.session, gone)
     before_kept = catalog.entity_public(work.session, kept)
     work.guard(if_match, tag_of(before_gone, gone.version))
