@@ -16,7 +16,7 @@ every name), scores each, and decides:
   option of a new entity go to a person as an `entity_link` proposal.
 
 Scores: name or alias 1.0; same name 0.97; same first and last name 0.92; same words in
-another order 0.92; acronym and expansion 0.88; fuzzy (rapidfuzz's token sort ratio)
+another order 0.92; an initial for the first name 0.86; acronym and expansion 0.88; fuzzy (rapidfuzz's token sort ratio)
 0.85 and up; a role held on another date 0.7; surname alone 0.8, first name alone 0.65,
 a word of a longer name 0.7. A candidate whose kind differs from the recogniser's keeps
 60% of its score ("an airport is a place, never a person"; for the very same name, a
@@ -354,6 +354,8 @@ def score(chain: Chain, entity: Held, spellings: Sequence[tuple[str, bool]]) -> 
                             offer(0.97, "same name")  # but a middle initial: "James B. Comey"
                         else:
                             offer(0.92, "same first and last name")
+                    elif words[-1] == their_words[-1] and _initial_of(words[0], their_words[0]):
+                        offer(0.86, "initial and surname")
                 elif _content(words) == _content(their_words) and _content(words):
                     offer(0.92, "same words")
                 ratio = fuzz.token_sort_ratio(key, their_key) / 100
@@ -384,6 +386,11 @@ def score(chain: Chain, entity: Held, spellings: Sequence[tuple[str, bool]]) -> 
         if best < FLOOR * KIND_PENALTY:
             return None
     return Fit(entity, best, basis)
+
+
+def _initial_of(one: str, other: str) -> bool:
+    """Whether one first name is the other's initial ("V." and "Vladimir")."""
+    return (len(one) == 1 or len(other) == 1) and one[0] == other[0] and one != other
 
 
 def _content(words: Sequence[str]) -> frozenset[str]:
