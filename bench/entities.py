@@ -22,7 +22,9 @@ the store starts from an empty SQLite store and takes the articles in date order
    does (the extractor, the claim proposals, the `entity_link` proposals), then every
    claim proposal is accepted with `create_entities` as a reviewer accepting whatever is
    confident would; one waiting on an `entity_link` proposal stays pending, and so does
-   one the store refuses. Each name of the accepted claims is aligned with the
+   one the store refuses. Once all are in, the pending ones are tried again until none
+   more goes in (a later article may have made a name certain), as a reviewer coming
+   back to the queue would. Each name of the accepted claims is aligned with the
    reference: a mention inside a quote by its offsets, a claimant or an attribution hop by
    the reference mention with the same words nearest its cue. Only aligned names are
    scored (the line says how many); "review" is the share of all names of the claim
@@ -268,14 +270,37 @@ def ingest(store: Store, article: Article, tally: Ingested, again: bool = False)
         for written in _names_of(proposal):
             tally.names += 1
             tally.waiting += written["link"] is not None
-        try:
-            with unit_of_work(store, BENCH) as work:
-                proposals.accept(work, proposal.id, {"create_entities": True}, "*")
-                work.commit()
-            tally.accepted += 1
-        except ProblemError as exc:
-            tally.refused[exc.kind.name] += 1
+        accept_confident(store, proposal, tally)
     return source_id
+
+
+def accept_confident(store: Store, proposal: ClaimProposalPublic, tally: Ingested) -> bool:
+    try:
+        with unit_of_work(store, BENCH) as work:
+            proposals.accept(work, proposal.id, {"create_entities": True}, "*")
+            work.commit()
+    except ProblemError as exc:
+        tally.refused[exc.kind.name] += 1
+        return False
+    tally.accepted += 1
+    return True
+
+
+def catch_up(store: Store, source_ids: Sequence[int], tally: Ingested) -> int:
+    """Try every claim proposal still pending again, until none more goes in: a claim
+    that waited on one name may have become certain since (a later article made or named
+    its entity), as for a reviewer coming back to the queue. How many went in."""
+    total = 0
+    while True:
+        tally.refused.clear()
+        gone_in = sum(
+            accept_confident(store, proposal, tally)
+            for source_id in source_ids
+            for proposal in claim_proposals(store, source_id, ProposalState.pending)
+        )
+        total += gone_in
+        if not gone_in:
+            return total
 
 
 def claim_proposals(
@@ -453,8 +478,11 @@ def run_ingest(
     aligned = mentions = 0
     everything = sorted([*articles, *more], key=lambda a: (a.date, a.path))
     started = time.perf_counter()
+    held: list[tuple[Article, int]] = []
     for article in everything:
-        source_id = ingest(store, article, tally)
+        held.append((article, ingest(store, article, tally)))
+    retried = catch_up(store, [source_id for _, source_id in held], tally)
+    for article, source_id in held:
         if article.mentions:
             aligned += score_ingested(store, article, source_id, scored)
             mentions += len(article.mentions)
@@ -464,14 +492,16 @@ def run_ingest(
     )
     print(f"\n== 2. end to end, through ingestion: {label} ==")
     print(
-        f"claim proposals accepted {tally.accepted}; left pending: "
+        f"claim proposals accepted {tally.accepted} ({retried} of them on a second look); "
+        "left pending: "
         + (", ".join(f"{n} {kind}" for kind, n in tally.refused.most_common()) or "none")
     )
     print(f"names aligned with the reference: {aligned} of {mentions} reference mentions")
     p, r, _ = table(scored)
     review = tally.waiting / max(tally.names, 1)
     print(
-        f"names of the claim proposals waiting on a link: {tally.waiting} of {tally.names} ({review:.1%})"
+        "names of the claim proposals waiting on a link: "
+        f"{tally.waiting} of {tally.names} ({review:.1%})"
     )
     created, extra = duplicates(scored.took)
     before = entity_count(store)
@@ -481,8 +511,8 @@ def run_ingest(
         f"mentions, {extra} the reference would have merged into another"
     )
     again = Ingested()
-    for article in everything:
-        ingest(store, article, again, again=True)
+    copies = [ingest(store, article, again, again=True) for article in everything]
+    catch_up(store, copies, again)
     after = entity_count(store)
     print(
         f"second pass (each article again, as a new source; {again.accepted} claims "

@@ -15,13 +15,12 @@ To change how names resolve, change this module: nothing else looks names up.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from api.errors import entity_merged, invalid_body, not_found, unknown_reference
 from api.store.db import Reader
-from models.base import normalize_name, slugify
+from models.base import normalize_name
 from models.entity import WIKIDATA_ID, wikidata_id
 
 MAX_SUGGESTIONS = 3
@@ -114,34 +113,6 @@ def _kept(reader: Reader, found: Named) -> Named:
         merged_from = merged_from or found.slug
         current = Named(int(row[0]), str(row[1]))
     return Named(current.id, current.slug, merged_from) if merged_from else current
-
-
-def match_entities(reader: Reader, written: Iterable[str]) -> dict[str, Named]:
-    """The entities names written in a text stand for, in one statement: by name or alias
-    as `find_entity` reads them, else by the slug the name would get ("Igor Volobuyev" is
-    `igor-volobuyev`). Names that match nothing are left out."""
-    wanted = {name: (normalize_name(name), slugify(name)) for name in dict.fromkeys(written)}
-    forms = sorted({form for pair in wanted.values() for form in pair if form})
-    found: dict[str, Named] = {}
-    for at in range(0, len(forms), _IN_CHUNK):
-        chunk = forms[at : at + _IN_CHUNK]
-        marks = ", ".join(f":f{n}" for n in range(len(chunk)))
-        rows = reader.rows(
-            reader.sql(
-                "SELECT n.folded, coalesce(k.id, e.id), coalesce(k.slug, e.slug) "
-                "FROM entity_name n JOIN entity e ON e.id = n.entity_id "
-                "LEFT JOIN entity k ON k.id = e.merged_into_id "
-                f"WHERE n.folded IN ({marks}) AND e.source_id IS NULL",
-                **{f"f{n}": form for n, form in enumerate(chunk)},
-            )
-        )
-        found.update((str(row[0]), Named(int(row[1]), str(row[2]))) for row in rows)
-    matched = {}
-    for name, (folded, slug) in wanted.items():
-        entity = found.get(folded) or found.get(slug)
-        if entity is not None:
-            matched[name] = entity
-    return matched
 
 
 def suggest_entities(reader: Reader, name: str) -> list[str]:

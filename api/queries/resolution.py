@@ -15,10 +15,11 @@ every name), scores each, and decides:
 - `review`: anything else. The candidates (best first, with their scores) and the
   option of a new entity go to a person as an `entity_link` proposal.
 
-Scores: name or alias 1.0; same name 0.97; same first and last name 0.92; same words in
-another order 0.92; an initial for the first name 0.86; acronym and expansion 0.88; fuzzy (rapidfuzz's token sort ratio)
-0.85 and up; a role held on another date 0.7; surname alone 0.8, first name alone 0.65,
-a word of a longer name 0.7. A candidate whose kind differs from the recogniser's keeps
+Scores: name or alias 1.0; same name 0.97; a role held on the date 0.95; same first and
+last name 0.92; same words in another order 0.92; acronym and expansion 0.88; an initial
+for the first name 0.86; fuzzy (rapidfuzz's token sort ratio of 85 or more) 0.81 to 0.95;
+surname alone 0.8; a role held at another time 0.7; a word of a longer name 0.62 to 0.7;
+first name alone 0.65. A candidate whose kind differs from the recogniser's keeps
 60% of its score ("an airport is a place, never a person"; for the very same name, a
 person and a body agree, as the recogniser confuses them). docs/entities.md explains
 the thresholds and how they were measured.
@@ -51,6 +52,7 @@ CONFIDENT = 0.97  # a fit this good (and alone) is applied without review
 FLOOR = 0.6  # fits below this are not offered as candidates
 FUZZY = 0.85  # the least rapidfuzz token sort ratio offered
 KIND_PENALTY = 0.6
+WEAK = 0.45  # a candidate of another kind scoring less decides nothing
 MAX_CANDIDATES = 5
 COMMON_KEY = 200  # a word shared by more entities than this finds none (too common)
 _IN_CHUNK = 400
@@ -178,7 +180,10 @@ def _decide(result: Resolved) -> None:
         if not rivals:
             result.outcome, result.entity = Outcome.held, best.entity
             return
-    if best is None and result.chain.kind is not None and result.chain.form is not Form.role:
+    # A candidate only of another kind and far from the name (the Washington Post for
+    # "Washington", a place) does not make a new name uncertain.
+    telling = [fit for fit in fits if "kind differs" not in fit.basis or fit.score >= WEAK]
+    if not telling and result.chain.kind is not None and result.chain.form is not Form.role:
         result.outcome = Outcome.new
         return
     result.outcome = Outcome.review
@@ -349,9 +354,10 @@ def score(chain: Chain, entity: Held, spellings: Sequence[tuple[str, bool]]) -> 
             if len(words) > 1 and len(their_words) > 1:
                 if person and entity.kind is EntityKind.person:
                     if words[0] == their_words[0] and words[-1] == their_words[-1]:
-                        middle = words[1:-1] + their_words[1:-1]
-                        if all(len(word) == 1 for word in middle):
-                            offer(0.97, "same name")  # but a middle initial: "James B. Comey"
+                        if len(words) == 2 or len(their_words) == 2:
+                            # The same name but for a middle name or initial one of them
+                            # leaves out: "James B. Comey", "Hillary Rodham Clinton".
+                            offer(0.97, "same name")
                         else:
                             offer(0.92, "same first and last name")
                     elif words[-1] == their_words[-1] and _initial_of(words[0], their_words[0]):
@@ -362,7 +368,9 @@ def score(chain: Chain, entity: Held, spellings: Sequence[tuple[str, bool]]) -> 
                 if ratio >= FUZZY:
                     offer(round(ratio * 0.95, 3), "fuzzy")
             elif len(words) == 1 and len(their_words) > 1 and not letters:
-                if entity.kind is EntityKind.person and person:
+                # A person the recogniser once read as a body ("Carly Fiorina") is still
+                # offered for a surname, at the lower score of a kind that differs.
+                if person and _COARSE[entity.kind] in ("person", "body"):
                     if their_words[-1] == words[0]:
                         offer(0.8, "surname")
                     elif their_words[0] == words[0]:

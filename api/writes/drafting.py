@@ -2,8 +2,9 @@
 
 Each name the proposal gives (its claimant, the hops of its chain, the names in its
 words) becomes an entity slug: the existing entity the resolver matched, or the slug a new
-entity would get. The latter are listed in `missing` with the field they come from, so
-the accept can create them or name them in a 422.
+entity would get (one for names of the claim the resolver takes for the same name). The
+latter are listed in `missing` with the field they come from, so the accept can create
+them or name them in a 422.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.queries.mentions import Chain, Mention, read
+from api.queries.resolution import CONFIDENT, Held, score
 from models.base import ClaimStatus, EntityKind, Role, Speech, Verb, normalize_name, slugify
 from models.candidate import CandidateSpeech, ClaimProposal
 
@@ -78,7 +81,7 @@ class ClaimDraft:
         elif kind is EntityKind.anonymous:
             slug = anonymous_slug(self.source, full)
         else:
-            slug = new_slug(full)
+            slug = self._made_already(full, kind) or new_slug(full)
         self.shown.setdefault(slug, name if kind is EntityKind.anonymous else full)
         if entity is None and slug not in self.missing:
             self.missing[slug] = Missing(where, full, kind, slug, link)
@@ -87,6 +90,22 @@ class ClaimDraft:
             if name not in spellings:
                 spellings.append(name)
         return slug
+
+
+    def _made_already(self, full: str, kind: EntityKind | None) -> str | None:
+        """The slug of a name this claim creates already that is the same name ("Donald
+        Trump" and "Donald J. Trump" in one claim make one entity, not two)."""
+        if kind is None:
+            return None
+        chain = Chain(read(Mention(full, kind)).form, full, kind, spellings=[full])
+        for slug, missing in self.missing.items():
+            if missing.kind in (None, EntityKind.anonymous) or missing.link is not None:
+                continue
+            held = Held(0, slug, missing.name, missing.kind)
+            fit = score(chain, held, [(missing.name, False)])
+            if fit is not None and fit.score >= CONFIDENT and "kind differs" not in fit.basis:
+                return slug
+        return None
 
 
 def _names_outright(name: str, kind: EntityKind | None) -> bool:
