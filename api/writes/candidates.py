@@ -135,8 +135,6 @@ def replace_pending(
         review.decide(
             work, stale, before, ProposalState.superseded, reason="not found by a later extraction"
         )
-    if chains:
-        links.queue(work, source.id, resolve(work.reader, chains, source_id=source.id, on=row.date))
     resolved = resolve_written(
         work.reader,
         [(source.id, row.date, [w for item in fresh for w in written(item.payload())])],
@@ -165,6 +163,9 @@ def replace_pending(
             for item in fresh
         ],
     )
+    if chains:
+        # After the claims, whose ids then follow each other as they are found.
+        links.queue(work, source.id, resolve(work.reader, chains, source_id=source.id, on=row.date))
     count = len(kept) + len(fresh)
     work.record(
         "source",
