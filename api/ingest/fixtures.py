@@ -26,7 +26,7 @@ from api.queries import catalog, names
 from api.store import documents, relation_entities
 from api.store.db import Store
 from api.store.migrate import ensure_current
-from api.writes import quotes, relations, standing
+from api.writes import clusters, quotes, relations, standing
 from api.writes.claims import claim_values, sync_claim_links
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork, sync_fields
@@ -524,6 +524,7 @@ class _Load:
         # below says so for a fixture claim, a revision of its own for any other.
         recorded = {row.id for row in written if row.id is not None}
         relation_entities.refresh(connection, recorded | linked)
+        clusters.regroup(self.work, recorded | linked)
         standing.settle(
             self.work, standing.neighbours(self.session, recorded | linked), recorded=recorded
         )

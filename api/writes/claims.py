@@ -18,7 +18,7 @@ from api.queries import catalog, names
 from api.queries.claims import claim_row, current_claim
 from api.queries.versions import tag_of
 from api.store import documents, relation_entities, search
-from api.writes import quotes, standing
+from api.writes import clusters, quotes, standing
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork, sync_fields
 from models.base import Role, date_bounds, date_keys
@@ -307,6 +307,7 @@ def update(
     if relinked:  # its relations now involve other entities
         relation_entities.refresh(work.session.connection(), [row.id])
     # A new claimant can make or unmake a contradiction, for this claim and the others.
+    clusters.regroup(work, [row.id])
     standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "update", _shown(before), _shown(after))
@@ -331,6 +332,7 @@ def retract(work: UnitOfWork, claim_id: str, if_match: str | None) -> Retraction
     row.retraction_reason = work.reason
     work.flush()
     # A withdrawn claim contradicts nothing any more, nor is it contradicted.
+    clusters.regroup(work, [row.id])
     standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "retract", _shown(before), _shown(after))
@@ -349,6 +351,7 @@ def restore(work: UnitOfWork, claim_id: str, if_match: str | None) -> tuple[Clai
     work.session.refresh(row)
     row.retracted_at = row.retracted_by = row.retraction_reason = None
     work.flush()
+    clusters.regroup(work, [row.id])
     standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "restore", _shown(before), _shown(after))

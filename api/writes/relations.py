@@ -16,7 +16,7 @@ from api.queries.claims import claim_row
 from api.queries.relations import relation_json, relation_row
 from api.queries.versions import tag_of
 from api.store import relation_entities
-from api.writes import standing
+from api.writes import clusters, standing
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork
 from models.base import RelationType
@@ -84,6 +84,7 @@ def create(work: UnitOfWork, data: RelationCreate) -> tuple[RelationPublic, str]
     work.add(row)
     work.flush()
     relation_entities.refresh(work.session.connection(), [from_id, to_id])
+    clusters.regroup(work, [from_id, to_id])
     standing.settle(work, [from_id, to_id])
     public = shown(work, public_id)
     work.record("relation", public_id, "create", None, _dump(public))
@@ -157,6 +158,7 @@ def update(
         for name, value in _drawn_by(work, data).items():
             setattr(row, name, value)
     work.flush()
+    clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id])
     after = shown(work, public_id)
     work.record("relation", public_id, "update", _dump(before), _dump(after))
@@ -176,6 +178,7 @@ def retract(work: UnitOfWork, public_id: str, if_match: str | None) -> RelationR
     row.retracted_by = work.who.name
     row.retraction_reason = work.reason
     work.flush()
+    clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id])
     work.record("relation", public_id, "retract", _dump(before), _dump(shown(work, public_id)))
     return retraction_of(row)
@@ -197,6 +200,7 @@ def restore(work: UnitOfWork, public_id: str, if_match: str | None) -> tuple[Rel
     work.session.refresh(row)
     row.retracted_at = row.retracted_by = row.retraction_reason = None
     work.flush()
+    clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id])
     after = shown(work, public_id)
     work.record("relation", public_id, "restore", _dump(before), _dump(after))

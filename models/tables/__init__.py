@@ -17,6 +17,7 @@ from models.tables.change import Change  # noqa: E402
 from models.tables.claim import Claim, ClaimDocument  # noqa: E402
 from models.tables.entity import Entity, EntityName  # noqa: E402
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
+from models.tables.matching import ClaimCluster, MatchSetting  # noqa: E402
 from models.tables.proposal import Proposal, ProposalClaim, ProposalEntity  # noqa: E402
 from models.tables.relation import Relation, RelationEntity  # noqa: E402
 from models.tables.revision import ApiKey, IdempotentAnswer, Revision  # noqa: E402
@@ -29,11 +30,13 @@ __all__ = [
     "AttributionHop",
     "Change",
     "Claim",
+    "ClaimCluster",
     "ClaimDocument",
     "ClaimEntity",
     "Entity",
     "EntityName",
     "IdempotentAnswer",
+    "MatchSetting",
     "Proposal",
     "ProposalClaim",
     "ProposalEntity",
