@@ -185,3 +185,28 @@ def condition(dialect: str, claim_id: str) -> tuple[str, bool]:
     if dialect == "sqlite":
         return f"{claim_id} IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts)", False
     return f"claim.search @@ {_PG_QUERY}", True
+
+
+# --- matching: the claims that share the most words with a text (`api.queries.matching`) ---
+
+
+def any_word(dialect: str, words: list[str]) -> str:
+    """The `:fts` parameter that a claim holding any of `words` matches."""
+    if dialect == "sqlite":
+        return " OR ".join(f'"{word}"' for word in words)
+    return " | ".join(words)  # words are \w+ runs: nothing to_tsquery reads as an operator
+
+
+def nearest(dialect: str, conditions: str) -> str:
+    """At most `:k` claims matching `:fts` (`any_word`), best ranked first (bm25 on
+    SQLite, ts_rank_cd on PostgreSQL), narrowed by `conditions` on `claim`."""
+    if dialect == "sqlite":
+        return (
+            "SELECT claim.id FROM claim_fts JOIN claim ON claim.id = claim_fts.rowid "
+            f"WHERE claim_fts MATCH :fts{conditions} ORDER BY claim_fts.rank LIMIT :k"
+        )
+    query = "to_tsquery('english', :fts)"
+    return (
+        f"SELECT claim.id FROM claim WHERE claim.search @@ {query}{conditions} "
+        f"ORDER BY ts_rank_cd(claim.search, {query}) DESC LIMIT :k"
+    )

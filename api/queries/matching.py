@@ -1,0 +1,327 @@
+"""Has this been said before? The held claims that match a claim or a text, best first.
+
+Two passes, as fact-checkers' claim matching has them: retrieval by the store's own
+full-text index (`retrieve`, the one place that asks it: FTS5 on SQLite, a tsvector on
+PostgreSQL), which brings the `DEPTH` claims sharing the most words with the probe; then
+scoring of those few by the text rules of `api.queries.likeness` (exact words, the same
+sentence with small edits, shared content), with the stored quantities compared where
+both claims have one, and, where the `[match]` extra is installed and enabled, a
+sentence-embedding re-ranker (`api.queries.semantic`). Each match says the relation its
+differences suggest. Three statements a request: retrieval, the candidates' rows, and
+the stored JSON of the matches answered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from api.errors import invalid_parameter, not_found
+from api.queries import likeness, names
+from api.queries.likeness import Likeness, Suggestion, Words
+from api.store import search
+from api.store.db import Reader, Store
+from models.base import date_bounds
+from models.matching import MatchQuery, SimilarParams, Thresholds
+
+# How many claims retrieval hands to scoring: enough that a restatement sharing only a
+# few words still arrives, few enough that scoring stays a millisecond or two.
+DEPTH = 40
+# At most this many words of a long probe go to the index (the longest first: they are
+# the rarer ones, as a rule).
+MAX_WORDS = 24
+_STOP = search.STOP_WORDS | likeness.NEGATIONS
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a match request narrows the held claims to."""
+
+    entity_id: int | None = None
+    claimant_id: int | None = None
+    since: date | None = None
+    include_retracted: bool = False
+    exclude_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What is looked for: its texts (a claim's quote and statement, or a client's text),
+    and a claim's claimant and quantity when the probe is a claim."""
+
+    texts: tuple[str, ...]
+    claimant_id: int | None = None
+    quantity: tuple[str | None, float | None, float | None] | None = None  # unit, low, high
+
+
+@dataclass(frozen=True)
+class Held:
+    """A retrieved claim, as scoring reads it."""
+
+    id: int
+    public_id: str
+    claimant_id: int
+    texts: tuple[str, ...]
+    quantity: tuple[str | None, float | None, float | None] | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """A scored match: the held claim, its score and method, and the relation it
+    suggests with the rule that suggests it."""
+
+    claim_id: int
+    public_id: str
+    claimant_id: int
+    score: float
+    method: str
+    suggested_type: str | None
+    rule: str | None
+
+
+def retrieve(reader: Reader, words: Sequence[str], filters: Filters, k: int = DEPTH) -> list[int]:
+    """The `k` claims that share the most of `words`, by the full-text index's ranking,
+    among those `filters` allow (the one retrieval call: ranking changes go here)."""
+    if not words:
+        return []
+    conditions, params = _conditions(reader.dialect, filters)
+    params |= {"fts": search.any_word(reader.dialect, list(words)), "k": k}
+    rows = reader.rows(reader.sql(search.nearest(reader.dialect, conditions), **params))
+    return [int(row[0]) for row in rows]
+
+
+def _conditions(dialect: str, filters: Filters) -> tuple[str, dict[str, object]]:
+    where, params = [], {}
+    if not filters.include_retracted:
+        where.append("claim.retracted_at IS NULL")
+    if filters.exclude_id is not None:
+        where.append("claim.id <> :exclude_id")
+        params["exclude_id"] = filters.exclude_id
+    if filters.claimant_id is not None:
+        where.append("claim.claimant_id = :claimant_id")
+        params["claimant_id"] = filters.claimant_id
+    if filters.entity_id is not None:
+        where.append("claim.id IN (SELECT claim_id FROM claim_entity WHERE entity_id = :entity_id)")
+        params["entity_id"] = filters.entity_id
+    if filters.since is not None:
+        where.append("claim.claimed_from >= :since")
+        params["since"] = filters.since.isoformat() if dialect == "sqlite" else filters.since
+    return "".join(f" AND {condition}" for condition in where), params
+
+
+def probe_words(texts: Sequence[str]) -> list[str]:
+    """The words of a probe the index is asked for: no stop words, no repeats, the
+    longest `MAX_WORDS`."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        for word in search.terms(search.plain_numbers(text)):
+            folded = word.casefold()
+            if folded not in _STOP and len(folded) > 1 and folded not in seen:
+                seen[folded] = word
+    ranked = sorted(seen, key=len, reverse=True)[:MAX_WORDS]
+    return [seen[word] for word in ranked]
+
+
+_HELD = (
+    "SELECT id, public_id, claimant_id, quote_text, statement, quantity_unit, "
+    "quantity_low, quantity_high FROM claim WHERE id IN ({ids})"
+)
+
+
+def _held(reader: Reader, ids: Sequence[int]) -> list[Held]:
+    if not ids:
+        return []
+    marks = ", ".join(str(int(i)) for i in ids)  # row ids from the index: integers
+    rows = reader.rows(reader.sql(_HELD.format(ids=marks)))
+    order = {claim_id: n for n, claim_id in enumerate(ids)}
+    held = [
+        Held(
+            id=int(row[0]),
+            public_id=row[1],
+            claimant_id=int(row[2]),
+            texts=(row[3], row[4]),
+            quantity=(row[5], row[6], row[7]) if row[5] is not None else None,
+        )
+        for row in rows
+    ]
+    return sorted(held, key=lambda h: order[h.id])
+
+
+def _best(probe: Probe, held: Held) -> tuple[Likeness, Words, Words]:
+    """The most alike pair of texts of the two (quote or statement on either side)."""
+    best: tuple[Likeness, Words, Words] | None = None
+    for mine in probe.texts:
+        a = likeness.read(mine)
+        for theirs in held.texts:
+            b = likeness.read(theirs)
+            found = likeness.compare(a, b)
+            if best is None or found.score > best[0].score:
+                best = (found, a, b)
+    assert best is not None
+    return best
+
+
+def score(probe: Probe, held: Held) -> Found:
+    """One retrieved claim scored against the probe, with the relation it suggests."""
+    found, a, b = _best(probe, held)
+    suggestion = likeness.relation(a, b, found)
+    if (
+        probe.quantity is not None
+        and held.quantity is not None
+        and probe.quantity[0] == held.quantity[0]
+        and found.overlap >= likeness.FIGURE_FLOOR
+        and likeness.quantities_differ(probe.quantity[1:], held.quantity[1:])
+    ):
+        suggestion = Suggestion("contradicts", "contradicts-quantity")
+    return Found(
+        claim_id=held.id,
+        public_id=held.public_id,
+        claimant_id=held.claimant_id,
+        score=found.score,
+        method=found.method,
+        suggested_type=suggestion.type,
+        rule=suggestion.rule,
+    )
+
+
+def find(
+    reader: Reader, probe: Probe, filters: Filters, *, limit: int, min_score: float
+) -> list[Found]:
+    """The held claims that match the probe, best first: at most `limit`, each scoring
+    `min_score` or more."""
+    ids = retrieve(reader, probe_words(probe.texts), filters)
+    scored = [score(probe, held) for held in _held(reader, ids)]
+    scored = rerank(probe, scored, _held_texts(reader, scored))
+    kept = [item for item in scored if item.score >= min_score and item.score > 0]
+    kept.sort(key=lambda item: (-item.score, item.claim_id))
+    return kept[:limit]
+
+
+def _held_texts(reader: Reader, scored: Sequence[Found]) -> dict[int, str]:
+    return {}
+
+
+def rerank(probe: Probe, scored: list[Found], texts: dict[int, str]) -> list[Found]:
+    """The semantic re-ranker's pass, where the `[match]` extra is installed and enabled;
+    the lexical scores as they are otherwise."""
+    return scored
+
+
+# --- the requests ------------------------------------------------------------------------
+
+
+_PROBE = (
+    "SELECT id, claimant_id, quote_text, statement, quantity_unit, quantity_low, "
+    "quantity_high FROM claim WHERE {key} = :key"
+)
+
+
+def claim_probe(
+    reader: Reader, *, public_id: str | None = None, row_id: int | None = None
+) -> tuple[int, Probe] | None:
+    """A held claim as a probe (its quote, statement, claimant and quantity), by public
+    id or row id; None if there is none."""
+    key, value = ("public_id", public_id) if public_id is not None else ("id", row_id)
+    row = reader.first(reader.sql(_PROBE.format(key=key), key=value))
+    if row is None:
+        return None
+    return int(row[0]), Probe(
+        texts=(row[2], row[3]),
+        claimant_id=int(row[1]),
+        quantity=(row[4], row[5], row[6]) if row[4] is not None else None,
+    )
+
+
+def similar(store: Store, claim_id: str, params: SimilarParams) -> bytes:
+    """`GET /claims/{id}/similar`: the claims that match a held claim (never itself)."""
+    with store.reader() as reader:
+        probed = claim_probe(reader, public_id=claim_id)
+        if probed is None:
+            raise not_found("claim", claim_id)
+        row_id, probe = probed
+        filters = Filters(include_retracted=params.include_retracted, exclude_id=row_id)
+        found = find(reader, probe, filters, limit=params.limit, min_score=params.min_score)
+        return answer(reader, found)
+
+
+# How many relations the matcher proposes for one claim at most (its best matches).
+PROPOSE_LIMIT = 5
+
+
+def to_propose(
+    reader: Reader, probe: Probe, suggest: float, exclude_id: int | None = None
+) -> list[Found]:
+    """The matches the matcher acts on for a new claim (or a claim proposal): those
+    scoring `suggest` or more whose differences suggest a relation, best first."""
+    found = find(
+        reader, probe, Filters(exclude_id=exclude_id), limit=PROPOSE_LIMIT, min_score=suggest
+    )
+    return [item for item in found if item.suggested_type is not None]
+
+
+def match(store: Store, query: MatchQuery) -> bytes:
+    """`POST /claims:match`: the claims that match a text."""
+    with store.reader() as reader:
+        filters = Filters(include_retracted=query.include_retracted)
+        if query.entity is not None:
+            entity = names.entity_parameter(reader, "entity", query.entity)
+            filters = replace(filters, entity_id=entity.id)
+        if query.claimant is not None:
+            claimant = names.entity_parameter(reader, "claimant", query.claimant)
+            filters = replace(filters, claimant_id=claimant.id)
+        if query.since is not None:
+            try:
+                filters = replace(filters, since=date_bounds(query.since)[0])
+            except ValueError as exc:
+                raise invalid_parameter("since", str(exc)) from None
+        found = find(
+            reader,
+            Probe(texts=(query.text,)),
+            filters,
+            limit=query.limit,
+            min_score=query.min_score,
+        )
+        return answer(reader, found)
+
+
+def answer(reader: Reader, found: Sequence[Found]) -> bytes:
+    """`{"items": [...]}` with each match's stored claim JSON, as `Matches` has it."""
+    bodies = documents_of(reader, [item.claim_id for item in found])
+    items = [
+        '{"claim":'
+        + bodies[item.claim_id]
+        + f',"score":{json.dumps(item.score)},"method":{json.dumps(item.method)},'
+        + f'"suggested_type":{json.dumps(item.suggested_type)}}}'
+        for item in found
+        if item.claim_id in bodies
+    ]
+    return ('{"items":[' + ",".join(items) + "]}").encode()
+
+
+def documents_of(reader: Reader, ids: Sequence[int]) -> dict[int, str]:
+    """The stored JSON of these claims, by row id."""
+    if not ids:
+        return {}
+    marks = ", ".join(str(int(i)) for i in ids)
+    rows = reader.rows(
+        reader.sql(f"SELECT claim_id, body FROM claim_document WHERE claim_id IN ({marks})")
+    )
+    return {int(row[0]): row[1] for row in rows}
+
+
+# --- thresholds ------------------------------------------------------------------------------
+
+
+def thresholds(reader: Reader) -> tuple[Thresholds, int]:
+    """The store's thresholds (the defaults until someone sets them) and their version."""
+    row = reader.first(
+        reader.sql("SELECT suggest, link, link_across_claimants, version FROM match_setting")
+    )
+    if row is None:
+        return Thresholds(), 0
+    return (
+        Thresholds(suggest=row[0], link=row[1], link_across_claimants=bool(row[2])),
+        int(row[3]),
+    )
