@@ -113,7 +113,7 @@ class MatchQuery(InputModel):
 
 # --- thresholds ------------------------------------------------------------------------
 
-DEFAULT_SUGGEST = 0.6
+DEFAULT_SUGGEST = 0.65
 DEFAULT_LINK = 0.97
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,20 +27,25 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 
 # Words that turn a statement round: a negation, or a cue that denies what follows.
 NEGATIONS = frozenset(
-    "not no never none nobody nothing neither nor cannot can't won't don't doesn't didn't "
-    "isn't aren't wasn't weren't hasn't haven't hadn't wouldn't shouldn't couldn't "
-    "without".split()
+    """
+    not no never none nobody nothing neither nor cannot can't won't don't doesn't didn't
+    isn't aren't wasn't weren't hasn't haven't hadn't wouldn't shouldn't couldn't without
+    """.split()  # noqa: SIM905  (a word list reads better as text)
 )
 DENIALS = frozenset(
-    "deny denies denied denying false untrue baseless reject rejects rejected rejecting "
-    "refute refutes refuted dismiss dismisses dismissed debunked".split()
+    """
+    deny denies denied denying false untrue baseless reject rejects rejected rejecting
+    refute refutes refuted dismiss dismisses dismissed debunked
+    """.split()  # noqa: SIM905
 )
 # Words that say only how the words reached us: left out of overlap, so "he said X" and
 # "X, she told reporters" compare on X.
 _REPORTING = frozenset(
-    "said says say saying told tell tells according added adds stated statement "
-    "claimed claims claim reported reports reporters wrote writes asked interview "
-    "mr mrs ms also would could".split()
+    """
+    said says say saying told tell tells according added adds stated statement claimed
+    claims claim reported reports reporters wrote writes asked interview mr mrs ms also
+    would could
+    """.split()  # noqa: SIM905
 )
 _STOP = STOP_WORDS | _REPORTING | NEGATIONS
 
@@ -56,12 +62,11 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _MONTHS = (
     "january february march april may june july august september october november december"
-).split()
+).split()  # noqa: SIM905
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTH_DAY = re.compile(
     r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?(?:\s+(\d{1,2})\b)?"
 )
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def stem(word: str) -> str:
@@ -101,7 +106,7 @@ class Words:
     text: str
     norm: str
     stems: frozenset[str]
-    negative: bool  # a negation or a denial cue
+    negative: bool  # an odd number of negation or denial cues
     figures: tuple[Figure, ...]
     years: frozenset[int]
     days: frozenset[tuple[str, int | None]]  # (month, day or None)
@@ -113,7 +118,7 @@ def read(text: str) -> Words:
     text = text.translate(_QUOTES)
     norm = normal(text)
     words = norm.split()
-    cues = {w for w in words if w in NEGATIONS or w in DENIALS or w.endswith("n't")}
+    cues = [w for w in words if w in NEGATIONS or w in DENIALS or w.endswith("n't")]
     return Words(
         text=text,
         norm=norm,
@@ -122,7 +127,7 @@ def read(text: str) -> Words:
             for w in words
             if w not in _STOP and w not in DENIALS and not w.isdigit() and len(w) > 1
         ),
-        negative=bool(cues),
+        negative=len(cues) % 2 == 1,  # "no prosecutor would not" is no negation
         figures=_figures(text),
         years=frozenset(int(y) for y in _YEAR.findall(text)),
         days=frozenset(
@@ -165,21 +170,37 @@ class Likeness:
     overlap: float
 
 
-def overlap(a: Words, b: Words) -> float:
-    """Cosine of the two sets of content stems (0 when either has none)."""
+def overlap(a: Words, b: Words, weight: Callable[[str], float] | None = None) -> float:
+    """Cosine of the two sets of content stems (0 when either has none), each stem
+    weighted by `weight` (1 each without it)."""
     if not a.stems or not b.stems:
         return 0.0
-    return len(a.stems & b.stems) / math.sqrt(len(a.stems) * len(b.stems))
+    if weight is None:
+        return len(a.stems & b.stems) / math.sqrt(len(a.stems) * len(b.stems))
+    shared = sum(weight(s) for s in a.stems & b.stems)
+    return shared / math.sqrt(sum(map(weight, a.stems)) * sum(map(weight, b.stems)))
+
+
+def rarity(texts: Sequence[Words]) -> Callable[[str], float]:
+    """A stem's weight among `texts` (the claims retrieval brought): the rarer among
+    them, the heavier (inverse document frequency), so the words every candidate shares
+    with the probe (the story's names) count for less than the ones only some share."""
+    counts: dict[str, int] = {}
+    for words in texts:
+        for s in words.stems:
+            counts[s] = counts.get(s, 0) + 1
+    n = len(texts)
+    return lambda s: math.log((n + 1) / (counts.get(s, 0) + 1)) + 1
 
 
 # Above this, two texts are the same sentence with small edits (rapidfuzz's ratio).
 NEAR_DUPLICATE = 0.9
 
 
-def compare(a: Words, b: Words) -> Likeness:
+def compare(a: Words, b: Words, weight: Callable[[str], float] | None = None) -> Likeness:
     """Score two texts: identical words score 1 (`exact`); the same sentence with small
     edits scores its edit similarity (`near_duplicate`); otherwise the blend of content
-    overlap and word-order-free similarity (`lexical`)."""
+    overlap (its stems weighted by `weight`) and word-order-free similarity (`lexical`)."""
     shared = overlap(a, b)
     if a.norm and a.norm == b.norm:
         return Likeness(1.0, "exact", shared)
@@ -189,7 +210,7 @@ def compare(a: Words, b: Words) -> Likeness:
     # One text inside the other ("X" quoted in "she said X, and more").
     inside = fuzz.partial_ratio(a.norm, b.norm) / 100 if min(len(a.norm), len(b.norm)) > 40 else 0
     tokens = fuzz.token_set_ratio(a.norm, b.norm) / 100
-    score = 0.75 * shared + 0.25 * tokens
+    score = 0.75 * (overlap(a, b, weight) if weight else shared) + 0.25 * tokens
     if inside >= 0.95:
         score = max(score, 0.9 * inside)
     return Likeness(round(min(score, 0.999), 4), "lexical", shared)
@@ -202,7 +223,10 @@ def compare(a: Words, b: Words) -> Likeness:
 RESTATES_FLOOR = 0.55  # a score this high, with no conflict, is a restatement
 FIGURE_FLOOR = 0.5  # the same measure: overlap this high apart from the figures
 DATE_FLOOR = 0.5  # the same event: overlap this high apart from the dates
-NEGATION_FLOOR = 0.55  # the same statement, one side negated or denied
+NEGATION_FLOOR = 0.5  # the same statement, one side negated or denied
+# Embedding similarity runs higher than content overlap for the same pair: this much is
+# taken off before it counts as overlap.
+MEANING_OFFSET = 0.2
 
 
 @dataclass(frozen=True)
@@ -211,16 +235,19 @@ class Suggestion:
     rule: str | None  # the rule's id
 
 
-def relation(a: Words, b: Words, likeness: Likeness) -> Suggestion:
+def relation(a: Words, b: Words, likeness: Likeness, meaning: float | None = None) -> Suggestion:
     """Which relation the two texts suggest, and the rule that says so: `contradicts`
     for a different figure of the same measure, a different date of the same event, or
-    the same statement negated or denied; else `restates` above its floor; else none."""
+    the same statement negated or denied; else `restates` above its floor; else none.
+    `meaning` (the embeddings' similarity, where the re-ranker runs) can also show that
+    two texts are about the same thing."""
     shared = likeness.overlap
-    if shared >= FIGURE_FLOOR and figures_differ(a.figures, b.figures):
+    same = max(shared, meaning - MEANING_OFFSET if meaning is not None else 0.0)
+    if same >= FIGURE_FLOOR and figures_differ(a.figures, b.figures):
         return Suggestion("contradicts", "contradicts-figure")
-    if shared >= DATE_FLOOR and dates_differ(a, b):
+    if same >= DATE_FLOOR and dates_differ(a, b):
         return Suggestion("contradicts", "contradicts-date")
-    if shared >= NEGATION_FLOOR and a.negative != b.negative:
+    if same >= NEGATION_FLOOR and a.negative != b.negative:
         return Suggestion("contradicts", "contradicts-negation")
     if likeness.score >= RESTATES_FLOOR:
         return Suggestion("restates", f"restates-{likeness.method}")

@@ -14,12 +14,12 @@ the stored JSON of the matches answered.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from api.errors import invalid_parameter, not_found
-from api.queries import likeness, names
+from api.queries import likeness, names, semantic
 from api.queries.likeness import Likeness, Suggestion, Words
 from api.store import search
 from api.store.db import Reader, Store
@@ -93,7 +93,8 @@ def retrieve(reader: Reader, words: Sequence[str], filters: Filters, k: int = DE
 
 
 def _conditions(dialect: str, filters: Filters) -> tuple[str, dict[str, object]]:
-    where, params = [], {}
+    where: list[str] = []
+    params: dict[str, object] = {}
     if not filters.include_retracted:
         where.append("claim.retracted_at IS NULL")
     if filters.exclude_id is not None:
@@ -149,24 +150,41 @@ def _held(reader: Reader, ids: Sequence[int]) -> list[Held]:
     return sorted(held, key=lambda h: order[h.id])
 
 
-def _best(probe: Probe, held: Held) -> tuple[Likeness, Words, Words]:
+def _best(
+    probe: Probe, held: Held, weight: Callable[[str], float] | None
+) -> tuple[Likeness, Words, Words]:
     """The most alike pair of texts of the two (quote or statement on either side)."""
     best: tuple[Likeness, Words, Words] | None = None
     for mine in probe.texts:
         a = likeness.read(mine)
         for theirs in held.texts:
             b = likeness.read(theirs)
-            found = likeness.compare(a, b)
+            found = likeness.compare(a, b, weight)
             if best is None or found.score > best[0].score:
                 best = (found, a, b)
     assert best is not None
     return best
 
 
-def score(probe: Probe, held: Held) -> Found:
-    """One retrieved claim scored against the probe, with the relation it suggests."""
-    found, a, b = _best(probe, held)
-    suggestion = likeness.relation(a, b, found)
+# How much the sentence embeddings weigh against the lexical score, where they run.
+SEMANTIC_WEIGHT = 0.3
+
+
+def score(
+    probe: Probe,
+    held: Held,
+    meaning: float | None = None,
+    weight: Callable[[str], float] | None = None,
+) -> Found:
+    """One retrieved claim scored against the probe, with the relation it suggests;
+    `meaning` is the two texts' embedding similarity, where the re-ranker runs, and
+    `weight` how much each content word counts (`likeness.rarity`)."""
+    found, a, b = _best(probe, held, weight)
+    if meaning is not None and found.method == "lexical":
+        blended = SEMANTIC_WEIGHT * max(0.0, meaning) + (1 - SEMANTIC_WEIGHT) * found.score
+        if blended > found.score:
+            found = Likeness(round(min(blended, 0.999), 4), "semantic", found.overlap)
+    suggestion = likeness.relation(a, b, found, meaning)
     if (
         probe.quantity is not None
         and held.quantity is not None
@@ -187,26 +205,27 @@ def score(probe: Probe, held: Held) -> Found:
 
 
 def find(
-    reader: Reader, probe: Probe, filters: Filters, *, limit: int, min_score: float
+    reader: Reader,
+    probe: Probe,
+    filters: Filters,
+    *,
+    limit: int,
+    min_score: float,
+    rerank: bool = False,
 ) -> list[Found]:
     """The held claims that match the probe, best first: at most `limit`, each scoring
-    `min_score` or more."""
-    ids = retrieve(reader, probe_words(probe.texts), filters)
-    scored = [score(probe, held) for held in _held(reader, ids)]
-    scored = rerank(probe, scored, _held_texts(reader, scored))
+    `min_score` or more; `rerank` lets the semantic re-ranker weigh in where installed."""
+    held = _held(reader, retrieve(reader, probe_words(probe.texts), filters))
+    meanings: list[float | None] | None = None
+    if rerank and held:
+        meanings = semantic.similarities(probe.texts[0], [item.texts[0] for item in held])  # type: ignore[assignment]
+    weight = likeness.rarity([likeness.read(text) for item in held for text in item.texts[:1]])
+    scored = [
+        score(probe, item, meanings[n] if meanings else None, weight) for n, item in enumerate(held)
+    ]
     kept = [item for item in scored if item.score >= min_score and item.score > 0]
     kept.sort(key=lambda item: (-item.score, item.claim_id))
     return kept[:limit]
-
-
-def _held_texts(reader: Reader, scored: Sequence[Found]) -> dict[int, str]:
-    return {}
-
-
-def rerank(probe: Probe, scored: list[Found], texts: dict[int, str]) -> list[Found]:
-    """The semantic re-ranker's pass, where the `[match]` extra is installed and enabled;
-    the lexical scores as they are otherwise."""
-    return scored
 
 
 # --- the requests ------------------------------------------------------------------------
@@ -234,7 +253,7 @@ def claim_probe(
     )
 
 
-def similar(store: Store, claim_id: str, params: SimilarParams) -> bytes:
+def similar(store: Store, claim_id: str, params: SimilarParams, rerank: bool = False) -> bytes:
     """`GET /claims/{id}/similar`: the claims that match a held claim (never itself)."""
     with store.reader() as reader:
         probed = claim_probe(reader, public_id=claim_id)
@@ -242,7 +261,9 @@ def similar(store: Store, claim_id: str, params: SimilarParams) -> bytes:
             raise not_found("claim", claim_id)
         row_id, probe = probed
         filters = Filters(include_retracted=params.include_retracted, exclude_id=row_id)
-        found = find(reader, probe, filters, limit=params.limit, min_score=params.min_score)
+        found = find(
+            reader, probe, filters, limit=params.limit, min_score=params.min_score, rerank=rerank
+        )
         return answer(reader, found)
 
 
@@ -251,17 +272,27 @@ PROPOSE_LIMIT = 5
 
 
 def to_propose(
-    reader: Reader, probe: Probe, suggest: float, exclude_id: int | None = None
+    reader: Reader,
+    probe: Probe,
+    suggest: float,
+    exclude_id: int | None = None,
+    rerank: bool = False,
 ) -> list[Found]:
-    """The matches the matcher acts on for a new claim (or a claim proposal): those
-    scoring `suggest` or more whose differences suggest a relation, best first."""
-    found = find(
-        reader, probe, Filters(exclude_id=exclude_id), limit=PROPOSE_LIMIT, min_score=suggest
-    )
-    return [item for item in found if item.suggested_type is not None]
+    """The matches the matcher acts on for a new claim (or a claim proposal), best
+    first: among its `PROPOSE_LIMIT` best matches, those that restate it scoring
+    `suggest` or more, and those a contradiction rule fires on (each rule has its own
+    floor, `api.queries.likeness`)."""
+    filters = Filters(exclude_id=exclude_id)
+    found = find(reader, probe, filters, limit=PROPOSE_LIMIT, min_score=0, rerank=rerank)
+    return [
+        item
+        for item in found
+        if item.suggested_type == "contradicts"
+        or (item.suggested_type is not None and item.score >= suggest)
+    ]
 
 
-def match(store: Store, query: MatchQuery) -> bytes:
+def match(store: Store, query: MatchQuery, rerank: bool = False) -> bytes:
     """`POST /claims:match`: the claims that match a text."""
     with store.reader() as reader:
         filters = Filters(include_retracted=query.include_retracted)
@@ -282,6 +313,7 @@ def match(store: Store, query: MatchQuery) -> bytes:
             filters,
             limit=query.limit,
             min_score=query.min_score,
+            rerank=rerank,
         )
         return answer(reader, found)
 
