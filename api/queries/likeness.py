@@ -60,9 +60,10 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
 }  # fmt: skip
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()  # noqa: SIM905
+_MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTH_DAY = re.compile(
     r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?(?:\s+(\d{1,2})\b)?"

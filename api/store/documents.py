@@ -214,7 +214,7 @@ def clusters(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, 
     members: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     rows = connection.execute(_MEMBERS, {"ids": sorted(set(anchors.values()))})
     for anchor, claim_id, public_id, claimed_key in rows:
-        members[int(anchor)].append((int(claim_id), public_id, int(claimed_key)))
+        members[int(anchor)].append((int(claim_id or 0), public_id, int(claimed_key)))
     shown: dict[int, dict[str, Any]] = {}
     for anchor, held in members.items():
         names = {claim_id: public_id for claim_id, public_id, _ in held}
