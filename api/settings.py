@@ -55,12 +55,6 @@ class Settings(BaseSettings):
         "recently added: a word on thousands of claims then costs what a word on this many "
         "costs. 0 ranks every match (exact, and as slow as the matches are many).",
     )
-    match_semantic: bool = Field(
-        default=True,
-        description="Let the semantic re-ranker weigh in on claim matching where the "
-        "`[match]` extra is installed (its model's files checked by digest first); false "
-        "keeps matching lexical. Without the extra, matching is lexical either way.",
-    )
     read_database_url: Annotated[list[str], NoDecode] = Field(
         default=[],
         description="PostgreSQL streaming replicas to send reads to: one URL, a "

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.base import ClaimStatus, DatePrecision, EntityKind, Slug, Verb
 from models.claim import ClaimUpdate, QuotePublic
 from models.input import InputModel, patch_schema
+from models.matching import Match
 from models.page import ListPage
 
 
@@ -116,6 +117,12 @@ class CandidatePublic(ClaimProposal, _Candidate):
     reviewed_by: str | None = Field(description="Name of the API key that reviewed it.")
     reason: str | None = Field(description="Why it was rejected or superseded.")
     claim: str | None = Field(description="Id of the claim its acceptance created.")
+    matches: list[Match] = Field(
+        default=[],
+        description="Held claims its words match at or above the matcher's `suggest` "
+        "threshold, best first (as `POST /claims:match` answers): has it been said before? "
+        "Read afresh each time; not part of its ETag.",
+    )
 
 
 class CandidatePage(ListPage[CandidatePublic]):
@@ -168,6 +175,12 @@ class AcceptCandidate(ClaimUpdate):
         default=False,
         description="Create the entities the candidate names that do not exist yet (kind "
         "as the extractor read it, slug from the name); without it, such a name is a 422.",
+    )
+    restates: Slug | None = Field(
+        default=None,
+        description="Id of a held claim the new claim restates: the `restates` relation "
+        "is created with the claim, in the same transaction, and the new claim joins that "
+        "claim's cluster.",
     )
 
 

@@ -82,6 +82,13 @@ class RelationProposal(BaseModel):
     from_: ProposalEnd = Field(alias="from", description="The claim that bears on the other.")
     to: ProposalEnd = Field(description="The claim it bears on.")
     note: str = Field(max_length=1000, description="Why, in one sentence.")
+    method: str | None = Field(
+        default=None,
+        max_length=40,
+        description="How the matcher found the two alike (exact, near_duplicate, lexical, "
+        "semantic), for a relation it proposed; its score is the proposal's confidence and "
+        "its rule the proposer's.",
+    )
 
 
 class _Reviewed(BaseModel):

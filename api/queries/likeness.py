@@ -221,7 +221,7 @@ def compare(a: Words, b: Words, weight: Callable[[str], float] | None = None) ->
 
 # The rules, by id (docs/matching.md): each needs the two texts to be about the same thing
 # (content overlap at least its floor), then finds a difference that cannot both be true.
-RESTATES_FLOOR = 0.55  # a score this high, with no conflict, is a restatement
+RESTATES_FLOOR = 0.65  # a score this high, with no conflict, is a restatement
 FIGURE_FLOOR = 0.5  # the same measure: overlap this high apart from the figures
 DATE_FLOOR = 0.5  # the same event: overlap this high apart from the dates
 NEGATION_FLOOR = 0.5  # the same statement, one side negated or denied

@@ -24,7 +24,8 @@ from api.queries.likeness import Likeness, Suggestion, Words
 from api.store import search
 from api.store.db import Reader, Store
 from models.base import date_bounds
-from models.matching import MatchQuery, SimilarParams, Thresholds
+from models.candidate import CandidatePublic, ProposalState
+from models.matching import Matches, MatchQuery, SimilarParams, Thresholds
 
 # How many claims retrieval hands to scoring: enough that a restatement sharing only a
 # few words still arrives, few enough that scoring stays a millisecond or two.
@@ -211,7 +212,7 @@ def find(
     *,
     limit: int,
     min_score: float,
-    rerank: bool = False,
+    rerank: bool = True,
 ) -> list[Found]:
     """The held claims that match the probe, best first: at most `limit`, each scoring
     `min_score` or more; `rerank` lets the semantic re-ranker weigh in where installed."""
@@ -253,7 +254,7 @@ def claim_probe(
     )
 
 
-def similar(store: Store, claim_id: str, params: SimilarParams, rerank: bool = False) -> bytes:
+def similar(store: Store, claim_id: str, params: SimilarParams, rerank: bool = True) -> bytes:
     """`GET /claims/{id}/similar`: the claims that match a held claim (never itself)."""
     with store.reader() as reader:
         probed = claim_probe(reader, public_id=claim_id)
@@ -276,7 +277,7 @@ def to_propose(
     probe: Probe,
     suggest: float,
     exclude_id: int | None = None,
-    rerank: bool = False,
+    rerank: bool = True,
 ) -> list[Found]:
     """The matches the matcher acts on for a new claim (or a claim proposal), best
     first: among its `PROPOSE_LIMIT` best matches, those that restate it scoring
@@ -284,15 +285,19 @@ def to_propose(
     floor, `api.queries.likeness`)."""
     filters = Filters(exclude_id=exclude_id)
     found = find(reader, probe, filters, limit=PROPOSE_LIMIT, min_score=0, rerank=rerank)
-    return [
-        item
-        for item in found
-        if item.suggested_type == "contradicts"
-        or (item.suggested_type is not None and item.score >= suggest)
-    ]
+    chosen = []
+    for item in found:
+        if item.suggested_type == "contradicts":
+            chosen.append(item)
+        elif item.suggested_type in ("restates", None) and item.score >= suggest:
+            # Below the restatement rule's own floor, a store that set `suggest` lower
+            # still wants these proposed (as restatements, for a person to judge).
+            rule = item.rule or f"restates-{item.method}"
+            chosen.append(replace(item, suggested_type="restates", rule=rule))
+    return chosen
 
 
-def match(store: Store, query: MatchQuery, rerank: bool = False) -> bytes:
+def match(store: Store, query: MatchQuery, rerank: bool = True) -> bytes:
     """`POST /claims:match`: the claims that match a text."""
     with store.reader() as reader:
         filters = Filters(include_retracted=query.include_retracted)
@@ -357,3 +362,31 @@ def thresholds(reader: Reader) -> tuple[Thresholds, int]:
         Thresholds(suggest=row[0], link=row[1], link_across_claimants=bool(row[2])),
         int(row[3]),
     )
+
+
+# --- the review queue -----------------------------------------------------------------------
+
+
+def with_matches(
+    reader: Reader, candidates: Sequence[CandidatePublic], rerank: bool = True
+) -> list[CandidatePublic]:
+    """The candidates, each pending one with the held claims its words match at or
+    above the `suggest` threshold (`matches`); one match request per pending candidate."""
+    if not any(c.state is ProposalState.pending for c in candidates):
+        return list(candidates)
+    limits, _ = thresholds(reader)
+    shown = []
+    for candidate in candidates:
+        if candidate.state is ProposalState.pending:
+            found = find(
+                reader,
+                Probe(texts=(candidate.quote.text,)),
+                Filters(),
+                limit=PROPOSE_LIMIT,
+                min_score=limits.suggest,
+                rerank=rerank,
+            )
+            items = Matches.model_validate_json(answer(reader, found)).items
+            candidate = candidate.model_copy(update={"matches": items})
+        shown.append(candidate)
+    return shown

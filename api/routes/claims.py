@@ -26,6 +26,7 @@ from api.http.links import request_url, service_root
 from api.http.methods import is_head
 from api.http.negotiation import CSV, JSON, JSON_LD, NDJSON, preferred
 from api.http.params import parse_query, query_docs
+from api.ingest import matching as matcher
 from api.queries import claim_list, history
 from api.queries.claim_list import ClaimFilters
 from api.queries.claims import (
@@ -247,12 +248,14 @@ add_edits(
         update_model=ClaimUpdate,
         public_model=ClaimPublic,
         target=Annotated[str, Depends(_claim_target)],
-        create=claims.create,
+        create=matcher.create_claim,
         update=claims.update,
         delete=claims.retract,
         key=lambda claim: claim.id,
         create_doc="Create a claim; its quote is verified against the held text of its source "
-        "(offsets are found when omitted), and every entity and source it names must exist.",
+        "(offsets are found when omitted), and every entity and source it names must exist. "
+        "The matcher then proposes relations to the held claims it matches, or links a "
+        "restatement at once above the `link` threshold (docs/matching.md).",
         update_doc="Apply a JSON Merge Patch (RFC 7386). Needs `If-Match` with the current "
         "ETag: 428 without it, 412 if the claim changed since.",
         delete_doc="Retract a claim: it leaves lists (unless `include=retracted`) and answers "

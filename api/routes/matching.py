@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import IfMatch, read, settings_of, store_of
+from api.http.deps import IfMatch, read, store_of
 from api.http.errors import problem_responses
 from api.http.negotiation import JSON
 from api.http.params import parse_query, query_docs
@@ -35,8 +35,7 @@ async def similar_claims(request: Request, claim_id: ClaimId) -> Response:
     `include_retracted=true`."""
     params = parse_query(request, SimilarParams)
     store = store_of(request)
-    rerank = settings_of(request).match_semantic
-    body = await read(store, matching.similar, store, claim_id, params, rerank, whole_set=True)
+    body = await read(store, matching.similar, store, claim_id, params, whole_set=True)
     return Response(body, media_type=JSON)
 
 
@@ -51,8 +50,7 @@ async def match_text(request: Request, query: MatchQuery) -> Response:
     the same shape as `/claims/{id}/similar`; narrowed by `entity`, `claimant` (404 if
     the name matches no entity) and `since`. A read: it changes nothing and needs no key."""
     store = store_of(request)
-    rerank = settings_of(request).match_semantic
-    body = await read(store, matching.match, store, query, rerank, whole_set=True)
+    body = await read(store, matching.match, store, query, whole_set=True)
     return Response(body, media_type=JSON)
 
 

@@ -11,6 +11,7 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep
 from api.http.errors import problem_responses
+from api.ingest import matching as matcher
 from api.queries import history
 from api.queries.proposals import proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
@@ -135,6 +136,7 @@ def accept_proposal(
     write, and mark it accepted, in one transaction. Needs `If-Match` with the
     proposal's ETag; a proposal reviewed already is a 409."""
     done = proposals.accept(work, proposal_id, dict(changes or {}), if_match)
+    [done] = matcher.accepted(work, [done])
     work.commit()
     response.headers["ETag"] = done.etag
     response.headers["Location"] = done.location
@@ -172,7 +174,7 @@ def accept_proposals(work: WriteWork, items: Reviewed) -> AcceptedBatch:
     """Accept every proposal listed, each as proposed, in one transaction. Each entry
     carries the ETag it was read with; one stale entry (or any other refusal) refuses the
     whole batch, with a problem naming the entry."""
-    done = proposals.accept_many(work, items)
+    done = matcher.accepted(work, proposals.accept_many(work, items))
     work.commit()
     return accepted_batch(done)
 

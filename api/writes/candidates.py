@@ -18,16 +18,19 @@ from sqlmodel import col
 
 from api.errors import conflict, invalid_body, missing_entities, not_found, text_not_held
 from api.queries import catalog, names
-from api.queries.proposals import proposal_public
-from api.writes import claims, entities, quotes, review
+from api.queries.claims import claim_row
+from api.queries.proposals import proposal_public, proposal_row
+from api.writes import claims, entities, quotes, relations, review
 from api.writes.drafting import ClaimDraft, Missing, draft, new_slug, referenced, statement
 from api.writes.patch import merge_patch, validated
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork
+from models.base import RelationType
 from models.candidate import ClaimProposal, NewClaimant, ProposalState
 from models.claim import ClaimCreate, ClaimPublic
 from models.entity import EntityCreate
 from models.proposal import ClaimProposalPublic, ProposalKind
+from models.relation import RelationCreate
 from models.tables import Claim, Proposal, Source
 
 # Who stores what extraction found.
@@ -173,6 +176,9 @@ def accept(
     """Create the claim a pending claim proposal drafts, as `changes` (a merge patch of
     its create shape) amend it, and mark the proposal accepted; the claim and its tag."""
     create_entities = bool(changes.pop("create_entities", False))
+    restates = changes.pop("restates", None)
+    if restates is not None:
+        _restatable(work, restates)
     assert proposal.source_id is not None
     publisher = catalog.source_public(work.session, proposal.source_id).publisher
     drafted = draft(before.payload, default_id(before), publisher.slug if publisher else None)
@@ -192,7 +198,49 @@ def accept(
     ).scalar_one()
     review.decide(work, proposal, before, ProposalState.accepted, result=claim.id)
     review.about(work, [(proposal, [claim_row_id], [])])
+    _carry_over(work, before.id, claim_row_id, claim.id, restates)
     return claim, tag
+
+
+def _restatable(work: UnitOfWork, claim_id: Any) -> None:
+    """The claim an accept says the new claim restates must stand."""
+    held = claim_row(work.session, str(claim_id)) if isinstance(claim_id, str) else None
+    if held is None:
+        raise invalid_body("body.restates", f"no claim {claim_id!r}")
+    if held.retracted_at is not None:
+        raise invalid_body("body.restates", f"claim {claim_id!r} is retracted; restore it first")
+
+
+def _carry_over(
+    work: UnitOfWork, proposal_id: int, claim_row_id: int, claim_id: str, restates: str | None
+) -> None:
+    """A claim proposal became a claim: the relations proposed from it are now about the
+    claim too; with `restates`, that relation is created in this same unit, and a
+    pending proposal of it is marked accepted."""
+    created = None
+    if restates is not None:
+        data = {
+            "type": RelationType.restates.value,
+            "from": claim_id,
+            "to": restates,
+            "note": f"Accepted from candidate {proposal_id} as a restatement of {restates}.",
+        }
+        created, _ = relations.create(work, RelationCreate.model_validate(data))
+    rows = work.reader.rows(
+        work.reader.sql(
+            "SELECT id, payload FROM proposal WHERE kind = 'relation' AND state = 'pending'"
+        )
+    )
+    for row_id, payload in rows:
+        data = json.loads(payload) if isinstance(payload, str) else payload
+        if (data.get("from") or {}).get("proposal") != proposal_id:
+            continue
+        row = proposal_row(work.session, int(row_id), for_update=True)
+        review.about(work, [(row, [claim_row_id], [])])
+        same = (data.get("to") or {}).get("claim") == restates
+        if created is not None and same and data.get("type") == RelationType.restates.value:
+            shown = proposal_public(work.session, row)
+            review.decide(work, row, shown, ProposalState.accepted, result=created.id)
 
 
 def _named_claimant(work: UnitOfWork, drafted: ClaimDraft, named: dict[str, Any]) -> str:

@@ -366,3 +366,14 @@ def _shown(claim: ClaimPublic) -> dict[str, Any]:
 def _refreshed(work: UnitOfWork, row_id: int) -> ClaimPublic:
     body = documents.refresh(work.session.connection(), [row_id])[row_id]
     return ClaimPublic.model_validate_json(body)
+
+
+def shown(work: UnitOfWork, claim_id: str) -> tuple[ClaimPublic, str]:
+    """A claim as readers will get it once this unit commits, and its tag (after later
+    writes of the unit changed what it shows, such as its cluster)."""
+    row = claim_row(work.session, claim_id)
+    assert row is not None
+    assert row.id is not None
+    work.session.refresh(row)
+    public = current_claim(work.session, row.id)
+    return public, tag_of(public, row.version)

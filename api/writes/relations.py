@@ -47,18 +47,22 @@ def _standing_claim(work: UnitOfWork, claim_id: str, field: str) -> int:
     return row.id
 
 
-def _drawn_by(work: UnitOfWork, data: RelationCreate) -> dict[str, Any]:
-    """Who draws the link: the source named, or else the writer's key (the analyst)."""
+def _drawn_by(work: UnitOfWork, data: RelationCreate, analyst: str | None = None) -> dict[str, Any]:
+    """Who draws the link: the source named, or else `analyst` (an agent such as the
+    matcher), or else the writer's key (the analyst)."""
     if data.asserted_by is not None:
         source = names.source_in_body(
             work.reader, "body.asserted_by.source", data.asserted_by.source
         )
         return {"source_id": source.id, "analyst": None}
-    return {"source_id": None, "analyst": work.who.name}
+    return {"source_id": None, "analyst": analyst or work.who.name}
 
 
-def create(work: UnitOfWork, data: RelationCreate) -> tuple[RelationPublic, str]:
-    """A new relation between two standing claims."""
+def create(
+    work: UnitOfWork, data: RelationCreate, *, analyst: str | None = None
+) -> tuple[RelationPublic, str]:
+    """A new relation between two standing claims; `analyst` names the agent that draws
+    it when that is not the writer's key (the matcher's links)."""
     from_id = _standing_claim(work, data.from_, "body.from")
     to_id = _standing_claim(work, data.to, "body.to")
     public_id = data.id or default_id(data.from_, data.type, data.to)
@@ -79,7 +83,7 @@ def create(work: UnitOfWork, data: RelationCreate) -> tuple[RelationPublic, str]
         from_claim_id=from_id,
         to_claim_id=to_id,
         note=data.note,
-        **_drawn_by(work, data),
+        **_drawn_by(work, data, analyst),
     )
     work.add(row)
     work.flush()
