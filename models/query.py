@@ -72,6 +72,14 @@ class ClaimFilterParams(PageParams):
         description="Claims asserted by this entity (slug, name or alias, any case).",
         examples=["oleksiy-arestovych"],
     )
+    cluster: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The claims of this cluster (its id, or the id of any claim in it): "
+        "claims joined by confirmed `restates` relations. 404 for a claim in no cluster.",
+        examples=["many-want-to-join-legion"],
+    )
     source: str | None = Field(
         default=None,
         min_length=1,

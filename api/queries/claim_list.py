@@ -80,6 +80,7 @@ class ClaimFilters:
     quantity_max: float | None = None
     updated_since: datetime | None = None
     include_retracted: bool = False
+    cluster_anchor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class _Shape:
     updated_since: bool
     retracted: bool
     sort: ClaimSort | None
+    cluster: bool = False
     windowed: bool = False  # relevance ranks only the newest matches (`page`)
 
 
@@ -140,6 +142,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         updated_since=filters.updated_since is not None,
         retracted=filters.include_retracted,
         sort=sort,
+        cluster=filters.cluster_anchor is not None,
     )
 
 
@@ -171,6 +174,8 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
             params[name] = getattr(filters, name)
     if filters.updated_since is not None:
         params["updated_since"] = moment_param(filters.updated_since, dialect)
+    if filters.cluster_anchor is not None:
+        params["cluster_anchor"] = filters.cluster_anchor
     return params
 
 
@@ -194,6 +199,8 @@ _LIVE = "{id} NOT IN (SELECT id FROM claim WHERE retracted_at IS NOT NULL)"
 # Claims changed since a moment: a range of `ix_claim_updated_at_id` (which holds the
 # ids), so a sync that asks for the few recent changes never reads the others.
 _UPDATED = "{id} IN (SELECT id FROM claim WHERE updated_at >= :updated_since)"
+# A cluster's claims: the few rows of `ix_claim_cluster_anchor_id` that name its anchor.
+_CLUSTER = "{id} IN (SELECT claim_id FROM claim_cluster WHERE anchor_id = :cluster_anchor)"
 
 
 def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str], bool]:
@@ -203,6 +210,8 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
     needs_row = False
     if shape.updated_since:
         where.append(_UPDATED.format(id=claim_id))
+    if shape.cluster:
+        where.append(_CLUSTER.format(id=claim_id))
     if shape.entity and driven_by != "entity":
         role = " AND ce.role = :role" if shape.role else ""
         where.append(_linked("claim_entity ce", claim_id, f"ce.entity_id = :entity_id{role}"))

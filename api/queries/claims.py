@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pydantic_core
 from sqlmodel import Session, col, select
 
-from api.errors import invalid_parameter
+from api.errors import invalid_parameter, unknown_reference
 from api.queries import claim_list, names
 from api.queries.claim_list import ClaimFilters
 from api.store import documents, search
@@ -80,7 +80,20 @@ def resolve(
         quantity_max=params.quantity_max,
         updated_since=params.updated_since,
         include_retracted=params.include == "retracted",
+        cluster_anchor=_cluster(reader, params.cluster) if params.cluster else None,
     )
+
+
+def _cluster(reader: Reader, name: str) -> int:
+    """The anchor of the cluster `cluster=` names (its id, or any member claim's id); a
+    404 naming the parameter for a claim that is in no cluster, or no claim at all."""
+    claim_id = names.claim_parameter(reader, "cluster", name)
+    row = reader.first(
+        reader.sql("SELECT anchor_id FROM claim_cluster WHERE claim_id = :id", id=claim_id)
+    )
+    if row is None:
+        raise unknown_reference("cluster", "cluster (that claim restates no other)", name, [])
+    return int(row[0])
 
 
 def check(params: ClaimFilterParams, *, has_entity: bool) -> None:
