@@ -207,7 +207,7 @@ def compare(a: Words, b: Words, weight: Callable[[str], float] | None = None) ->
         return Likeness(1.0, "exact", shared)
     ratio = fuzz.ratio(a.norm, b.norm) / 100
     if ratio >= NEAR_DUPLICATE:
-        return Likeness(ratio, "near_duplicate", shared)
+        return Likeness(round(ratio, 4), "near_duplicate", shared)
     # One text inside the other ("X" quoted in "she said X, and more").
     inside = fuzz.partial_ratio(a.norm, b.norm) / 100 if min(len(a.norm), len(b.norm)) > 40 else 0
     tokens = fuzz.token_set_ratio(a.norm, b.norm) / 100

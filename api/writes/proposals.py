@@ -180,8 +180,17 @@ def _checked_spans(work: UnitOfWork, source_id: int, data: ProposeRelation) -> l
 
 
 def _end_claim(work: UnitOfWork, end: ProposalEnd, field: str) -> str:
-    """The held claim an end names: its own, or the one its claim proposal became."""
+    """The held claim an end names: its own, or the one its claim proposal became; a
+    409 when that claim is gone or retracted since it was proposed (a race with an edit,
+    not a bad request)."""
     if end.claim is not None:
+        held = claim_row(work.session, end.claim)
+        if held is None or held.retracted_at is not None:
+            state = "deleted" if held is None else "retracted"
+            raise conflict(
+                f"{field}: claim {end.claim!r} was {state} after this was proposed; restore "
+                "it, or reject the proposal."
+            )
         return end.claim
     assert end.proposal is not None
     row = proposal_row(work.session, end.proposal, kind=ProposalKind.claim)
