@@ -133,7 +133,8 @@ def test_min_score_and_limit_narrow_the_answer(client: TestClient) -> None:
     assert len(everything) > 3
     floor = everything[2]["score"]
     kept = client.get(f"/claims/{APPLICATIONS}/similar?min_score={floor}").json()["items"]
-    assert kept and all(item["score"] >= floor for item in kept)
+    assert kept
+    assert all(item["score"] >= floor for item in kept)
     assert len(client.get(f"/claims/{APPLICATIONS}/similar?limit=2").json()["items"]) == 2
 
 
@@ -468,5 +469,6 @@ def test_the_semantic_reranker_runs_on_its_pinned_model(client: TestClient) -> N
     ) or (0.0, 0.0)
     assert same > 0.5 > other
     items = match(client, "Hundreds of people sign up every day to join the Legion.")
-    assert items and all(item["method"] in {"lexical", "semantic"} for item in items)
+    assert items
+    assert all(item["method"] in {"lexical", "semantic"} for item in items)
     assert "semantic" in {item["method"] for item in items}

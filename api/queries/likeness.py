@@ -209,7 +209,7 @@ def compare(a: Words, b: Words, weight: Callable[[str], float] | None = None) ->
     if ratio >= NEAR_DUPLICATE:
         return Likeness(round(ratio, 4), "near_duplicate", shared)
     # One text inside the other ("X" quoted in "she said X, and more").
-    inside = fuzz.partial_ratio(a.norm, b.norm) / 100 if min(len(a.norm), len(b.norm)) > 40 else 0
+    inside = fuzz.partial_ratio(a.norm, b.norm) / 100 if min(len(a.norm), len(b.norm)) >= 20 else 0
     tokens = fuzz.token_set_ratio(a.norm, b.norm) / 100
     score = 0.75 * (overlap(a, b, weight) if weight else shared) + 0.25 * tokens
     if inside >= 0.95:
