@@ -181,7 +181,9 @@ def score(
     `meaning` is the two texts' embedding similarity, where the re-ranker runs, and
     `weight` how much each content word counts (`likeness.rarity`)."""
     found, a, b = _best(probe, held, weight)
-    if meaning is not None and found.method == "lexical":
+    if meaning is not None and found.method == "lexical" and found.score < likeness.NEAR_DUPLICATE:
+        # The re-ranker weighs in where the words leave doubt; the same words, or one
+        # text inside the other, need no second opinion.
         blended = SEMANTIC_WEIGHT * max(0.0, meaning) + (1 - SEMANTIC_WEIGHT) * found.score
         if blended > found.score:
             found = Likeness(round(min(blended, 0.999), 4), "semantic", found.overlap)
