@@ -65,8 +65,8 @@ def test_readme_examples_answer_as_shown(
     client = TestClient(app, base_url="http://localhost:8000")
     path = url.removeprefix("localhost:8000")
     if url in POSTED:
-        sent = {**headers, "Content-Type": "application/json"}
-        response = client.post(path, content=POSTED[url], headers=sent)
+        posting = {**headers, "Content-Type": "application/json"}
+        response = client.post(path, content=POSTED[url], headers=posting)
     else:
         response = client.get(path, headers=headers)
     if kind == "json":
