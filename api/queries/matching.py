@@ -14,6 +14,10 @@ the stored JSON of the matches answered.
 from __future__ import annotations
 
 import json
+import random
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -113,17 +117,63 @@ def _conditions(dialect: str, filters: Filters) -> tuple[str, dict[str, object]]
     return "".join(f" AND {condition}" for condition in where), params
 
 
-def probe_words(texts: Sequence[str]) -> list[str]:
+def probe_words(texts: Sequence[str], shares: dict[str, float] | None = None) -> list[str]:
     """The words of a probe the index is asked for: no stop words, no repeats, the
-    longest `MAX_WORDS`."""
+    longest `MAX_WORDS`. In a large store (`shares` known: how common each word is), the
+    common words are left out too, the rarest first, `BIG_STORE_WORDS` at most: a word on
+    a tenth of a million claims costs the index a tenth of a million rows to rank."""
     seen: dict[str, str] = {}
     for text in texts:
         for word in search.terms(search.plain_numbers(text)):
             folded = word.casefold()
             if folded not in _STOP and len(folded) > 1 and folded not in seen:
                 seen[folded] = word
-    ranked = sorted(seen, key=len, reverse=True)[:MAX_WORDS]
+    if shares is None:
+        ranked = sorted(seen, key=len, reverse=True)[:MAX_WORDS]
+    else:
+        by_rarity = sorted(seen, key=lambda w: (shares.get(w, 0.0), -len(w)))
+        rare = [w for w in by_rarity if shares.get(w, 0.0) < COMMON_SHARE]
+        ranked = (rare if len(rare) >= MIN_WORDS else by_rarity[:MIN_WORDS])[:BIG_STORE_WORDS]
     return [seen[word] for word in ranked]
+
+
+# A store above BIG_STORE claims asks the index for at most BIG_STORE_WORDS of a probe's
+# words, leaving out those on COMMON_SHARE of the claims or more (as a sample of SAMPLE
+# claims shows them; taken again after SAMPLE_SECONDS), keeping MIN_WORDS at least.
+BIG_STORE = 50_000
+BIG_STORE_WORDS = 6
+COMMON_SHARE = 0.005
+MIN_WORDS = 3
+SAMPLE = 2000
+SAMPLE_SECONDS = 600.0
+_samples: dict[tuple[int, str], tuple[float, dict[str, float]]] = {}
+_samples_lock = threading.Lock()
+
+
+def word_shares(reader: Reader) -> dict[str, float] | None:
+    """How common each word is among the claims (the share of a random sample holding
+    it), or None for a store small enough that every word may be asked for. Cached per
+    connection for `SAMPLE_SECONDS`."""
+    key = (id(reader.connection), reader.dialect)
+    now = time.monotonic()
+    with _samples_lock:
+        held = _samples.get(key)
+    if held is not None and now - held[0] < SAMPLE_SECONDS:
+        return held[1] or None
+    row = reader.first(reader.sql("SELECT max(id) FROM claim"))
+    top = int(row[0]) if row and row[0] is not None else 0
+    shares: dict[str, float] = {}
+    if top > BIG_STORE:
+        ids = random.Random(top).sample(range(1, top + 1), SAMPLE)
+        marks = ", ".join(str(i) for i in ids)
+        texts = reader.rows(reader.sql(f"SELECT search_text FROM claim WHERE id IN ({marks})"))
+        counts: Counter[str] = Counter()
+        for (text,) in texts:
+            counts.update({word.casefold() for word in search.terms(text)})
+        shares = {word: count / max(1, len(texts)) for word, count in counts.items()}
+    with _samples_lock:
+        _samples[key] = (now, shares)
+    return shares or None
 
 
 _HELD = (
@@ -218,7 +268,8 @@ def find(
 ) -> list[Found]:
     """The held claims that match the probe, best first: at most `limit`, each scoring
     `min_score` or more; `rerank` lets the semantic re-ranker weigh in where installed."""
-    held = _held(reader, retrieve(reader, probe_words(probe.texts), filters))
+    words = probe_words(probe.texts, word_shares(reader))
+    held = _held(reader, retrieve(reader, words, filters))
     meanings: list[float | None] | None = None
     if rerank and held:
         meanings = semantic.similarities(probe.texts[0], [item.texts[0] for item in held])  # type: ignore[assignment]
