@@ -4,6 +4,7 @@ its thresholds, and see restatements gather into clusters."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -472,3 +473,26 @@ def test_the_semantic_reranker_runs_on_its_pinned_model(client: TestClient) -> N
     assert items
     assert all(item["method"] in {"lexical", "semantic"} for item in items)
     assert "semantic" in {item["method"] for item in items}
+
+
+def test_claims_created_in_a_batch_are_matched_too(
+    client: TestClient, writer: dict[str, str], wire: str
+) -> None:
+    words = "There are not more than 300 applications to join the legion every day"
+    line = {
+        "id": "wire-batch-not-300",
+        "statement": f"A defector says: {words}",
+        "quote": {"source": WIRE, "text": words},
+        "claimant": "volobuyev",
+        "attribution": [{"source": WIRE, "verb": "reported"}],
+        "status": "reported",
+        "speech": "indirect",
+    }
+    sent = client.post(
+        "/claims:batch",
+        content=json.dumps(line) + "\n",
+        headers={**writer, "Content-Type": "application/x-ndjson"},
+    )
+    assert sent.status_code == 201, sent.text
+    proposed = matcher_proposals(client, "wire-batch-not-300")
+    assert APPLICATIONS in [p["payload"]["to"]["claim"] for p in proposed]

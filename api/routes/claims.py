@@ -296,7 +296,8 @@ add_edits(
 )
 async def create_claims_batch(request: Request, work: WriteWork) -> Response:
     """Create many claims from NDJSON, in one transaction: every line is verified like a
-    single create, and one bad line (named in the error) means nothing is written."""
+    single create, and one bad line (named in the error) means nothing is written. The
+    matcher then proposes relations from each new claim, as for a single create."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in {NDJSON, "application/jsonl", "application/json-seq"}:
         raise unsupported_media_type(f"{NDJSON}, one JSON object per line")
@@ -314,6 +315,8 @@ async def create_claims_batch(request: Request, work: WriteWork) -> Response:
 def _create_batch(work: UnitOfWork, body: bytes, key: str | None) -> batch.BatchAnswer:
     try:
         answer = batch.create_claims(work, body, key)
+        if not answer.replayed and answer.status == 201:
+            matcher.after_create(work, json.loads(answer.body)["created"])
         work.commit()
     except (ProblemError, IntegrityError) as refused:
         conflicted = isinstance(refused, IntegrityError) or refused.kind.name == "conflict"
