@@ -496,3 +496,19 @@ def test_claims_created_in_a_batch_are_matched_too(
     assert sent.status_code == 201, sent.text
     proposed = matcher_proposals(client, "wire-batch-not-300")
     assert APPLICATIONS in [p["payload"]["to"]["claim"] for p in proposed]
+
+
+def test_the_client_matches_and_sets_thresholds(client: TestClient, writer: dict[str, str]) -> None:
+    from api.client import ClaimsClient
+
+    reader = ClaimsClient(http=client)
+    found = reader.match_claims({"text": "many people want to join the legion", "limit": 3})
+    assert {m.claim.id for m in found.items} >= {WANT_TO_JOIN, RESTATED_BY}
+    assert all(m.claim.id != APPLICATIONS or m.score < 1 for m in found.items)
+    similar = reader.similar_claims(RESTATED_BY, limit=2)
+    assert similar.items[0].claim.id == WANT_TO_JOIN
+    client.headers.update(writer)
+    current = reader.get_thresholds_with_etag()
+    changed = reader.set_thresholds({"suggest": 0.7}, if_match=current.etag)
+    assert changed.suggest == 0.7
+    assert changed.link == current.value.link
