@@ -9,7 +9,9 @@ A pair already related, or already proposed (whatever became of that proposal), 
 alone, so nothing is proposed twice and a rejection stands.
 
 It runs inside the unit of work of the write that made the claims, and so commits with
-it. Which matches count, and why, is `api.queries.matching`'s business.
+it; lexically, by default: the semantic re-ranker's embeddings would hold the store's
+write lock (SQLite's one writer) for tens of milliseconds a claim. Which matches count,
+and why, is `api.queries.matching`'s business.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ MATCHER = "matcher"
 VERSION = "1"
 
 
-def after_create(work: UnitOfWork, claim_ids: Iterable[str], *, rerank: bool = True) -> None:
+def after_create(work: UnitOfWork, claim_ids: Iterable[str], *, rerank: bool = False) -> None:
     """Propose (or link) relations from each of these new claims to the held claims
     they match."""
     limits, _ = matching.thresholds(work.reader)
@@ -69,7 +71,7 @@ def after_create(work: UnitOfWork, claim_ids: Iterable[str], *, rerank: bool = T
             review.store(work, proposed)
 
 
-def after_extract(work: UnitOfWork, source_id: int, after: int, *, rerank: bool = True) -> None:
+def after_extract(work: UnitOfWork, source_id: int, after: int, *, rerank: bool = False) -> None:
     """Propose relations from each claim proposal the source's extraction just queued
     (ids above `after`) to the held claims it matches; accepting one needs its claim
     proposal accepted first."""
@@ -154,7 +156,7 @@ def _known(work: UnitOfWork, a: int, b: int) -> bool:
 
 
 def accepted(
-    work: UnitOfWork, done: Sequence[proposals.Accepted], *, rerank: bool = True
+    work: UnitOfWork, done: Sequence[proposals.Accepted], *, rerank: bool = False
 ) -> list[proposals.Accepted]:
     """After proposals were accepted: match each claim they created, then each as it now
     stands (its tag too: a link the matcher made can change its cluster)."""
@@ -172,7 +174,7 @@ def accepted(
 
 
 def create_claim(
-    work: UnitOfWork, data: ClaimCreate, *, rerank: bool = True
+    work: UnitOfWork, data: ClaimCreate, *, rerank: bool = False
 ) -> tuple[ClaimPublic, str]:
     """`POST /claims`: the claim created, then matched against the held claims."""
     created, _ = claims.create(work, data)

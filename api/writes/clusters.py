@@ -6,8 +6,8 @@ each link. A cluster holds standing claims only: a retracted claim, or a retract
 relation, leaves it (and may split it). Every write that can change a cluster (a
 relation made, retyped, retracted or restored; a claim retracted, restored or redated)
 calls `regroup` with the claims it touched, in its own unit; the claims whose cluster
-changed get their stored JSON rewritten there, without a new version (as a renamed
-entity's claims do).
+changed get their stored JSON rewritten there, without a new version, and the change feed
+carries their new documents (as a renamed entity's claims do).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlmodel import col
 from api.store import documents
 from api.writes.unit import UnitOfWork
 from models.base import RelationType
-from models.tables import Claim, ClaimCluster, Relation
+from models.tables import Claim, ClaimCluster, ClaimDocument, Relation
 
 _from = aliased(Claim, name="from_claim")
 _to = aliased(Claim, name="to_claim")
@@ -120,8 +120,24 @@ def regroup(work: UnitOfWork, claim_ids: Iterable[int]) -> set[int]:
         connection.execute(
             insert(table), [{"claim_id": c, "anchor_id": a} for c, a in sorted(wanted.items())]
         )
-    # A cluster's size and first appearance show on every member: rewrite them all.
+    # A cluster's size and first appearance show on every member: rewrite them all, and
+    # let the change feed carry each document that changed (no revision: as a renamed
+    # entity's claims).
     anchors = set(wanted.values()) | set(held.values())
-    touched = {c for c in involved if wanted.get(c) in anchors or held.get(c) in anchors}
-    documents.refresh(connection, touched)
+    touched = sorted(c for c in involved if wanted.get(c) in anchors or held.get(c) in anchors)
+    before: dict[int, str] = {
+        int(claim_id): body
+        for claim_id, body in connection.execute(
+            select(_documents.c.claim_id, _documents.c.body).where(
+                _documents.c.claim_id.in_(touched)
+            )
+        )
+    }
+    after = documents.refresh(connection, touched)
+    work.republished(
+        {claim_id: body for claim_id, body in after.items() if before.get(claim_id) != body}
+    )
     return changed
+
+
+_documents = ClaimDocument.__table__  # type: ignore[attr-defined]
