@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
@@ -29,21 +29,25 @@ _to = aliased(Claim, name="to_claim")
 
 
 def _links(connection: Connection, claim_ids: set[int]) -> list[tuple[int, int]]:
-    """The standing `restates` relations between standing claims that touch these."""
+    """The standing `restates` relations between standing claims that touch these: one
+    lookup by each end's index (an OR of the two would walk every `restates` relation)."""
     ids = sorted(claim_ids)
-    statement = (
-        select(col(Relation.from_claim_id), col(Relation.to_claim_id))
-        .join(_from, col(_from.id) == col(Relation.from_claim_id))
-        .join(_to, col(_to.id) == col(Relation.to_claim_id))
-        .where(
-            col(Relation.type) == RelationType.restates.value,
-            col(Relation.retracted_at).is_(None),
-            col(_from.retracted_at).is_(None),
-            col(_to.retracted_at).is_(None),
-            or_(col(Relation.from_claim_id).in_(ids), col(Relation.to_claim_id).in_(ids)),
+    found: set[tuple[int, int]] = set()
+    for end in (col(Relation.from_claim_id), col(Relation.to_claim_id)):
+        statement = (
+            select(col(Relation.from_claim_id), col(Relation.to_claim_id))
+            .join(_from, col(_from.id) == col(Relation.from_claim_id))
+            .join(_to, col(_to.id) == col(Relation.to_claim_id))
+            .where(
+                end.in_(ids),
+                col(Relation.type) == RelationType.restates.value,
+                col(Relation.retracted_at).is_(None),
+                col(_from.retracted_at).is_(None),
+                col(_to.retracted_at).is_(None),
+            )
         )
-    )
-    return [(int(a), int(b)) for a, b in connection.execute(statement)]
+        found |= {(int(a), int(b)) for a, b in connection.execute(statement)}
+    return sorted(found)
 
 
 def components(connection: Connection, claim_ids: Iterable[int]) -> dict[int, int]:

@@ -88,7 +88,8 @@ def create(
     work.add(row)
     work.flush()
     relation_entities.refresh(work.session.connection(), [from_id, to_id])
-    clusters.regroup(work, [from_id, to_id])
+    if data.type is RelationType.restates:
+        clusters.regroup(work, [from_id, to_id])
     standing.settle(work, [from_id, to_id])
     public = shown(work, public_id)
     work.record("relation", public_id, "create", None, _dump(public))
@@ -162,7 +163,8 @@ def update(
         for name, value in _drawn_by(work, data).items():
             setattr(row, name, value)
     work.flush()
-    clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
+    if RelationType.restates in (before.type, data.type):
+        clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id])
     after = shown(work, public_id)
     work.record("relation", public_id, "update", _dump(before), _dump(after))
@@ -182,7 +184,8 @@ def retract(work: UnitOfWork, public_id: str, if_match: str | None) -> RelationR
     row.retracted_by = work.who.name
     row.retraction_reason = work.reason
     work.flush()
-    clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
+    if row.type == RelationType.restates.value:
+        clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id])
     work.record("relation", public_id, "retract", _dump(before), _dump(shown(work, public_id)))
     return retraction_of(row)
@@ -204,7 +207,8 @@ def restore(work: UnitOfWork, public_id: str, if_match: str | None) -> tuple[Rel
     work.session.refresh(row)
     row.retracted_at = row.retracted_by = row.retraction_reason = None
     work.flush()
-    clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
+    if row.type == RelationType.restates.value:
+        clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id])
     after = shown(work, public_id)
     work.record("relation", public_id, "restore", _dump(before), _dump(after))
