@@ -51,10 +51,14 @@ def after_create(work: UnitOfWork, claim_ids: Iterable[str], *, rerank: bool = F
             if _known(work, row_id, item.claim_id):
                 continue
             same_claimant = probe.claimant_id == item.claimant_id
+            # Two claims of one held text share its words by construction (one span
+            # inside another, the same span read twice): a person judges those.
+            same_text = probe.source_id == item.source_id
             if (
                 item.suggested_type == RelationType.restates.value
                 and item.score >= limits.link
                 and (same_claimant or limits.link_across_claimants)
+                and not same_text
             ):
                 data = {
                     "type": item.suggested_type,

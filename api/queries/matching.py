@@ -59,6 +59,7 @@ class Probe:
     texts: tuple[str, ...]
     claimant_id: int | None = None
     quantity: tuple[str | None, float | None, float | None] | None = None  # unit, low, high
+    source_id: int | None = None  # the source its quote is from
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Held:
     claimant_id: int
     texts: tuple[str, ...]
     quantity: tuple[str | None, float | None, float | None] | None
+    source_id: int
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Found:
     claim_id: int
     public_id: str
     claimant_id: int
+    source_id: int
     score: float
     method: str
     suggested_type: str | None
@@ -178,7 +181,7 @@ def word_shares(reader: Reader) -> dict[str, float] | None:
 
 _HELD = (
     "SELECT id, public_id, claimant_id, quote_text, statement, quantity_unit, "
-    "quantity_low, quantity_high FROM claim WHERE id IN ({ids})"
+    "quantity_low, quantity_high, quote_source_id FROM claim WHERE id IN ({ids})"
 )
 
 
@@ -195,6 +198,7 @@ def _held(reader: Reader, ids: Sequence[int]) -> list[Held]:
             claimant_id=int(row[2]),
             texts=(row[3], row[4]),
             quantity=(row[5], row[6], row[7]) if row[5] is not None else None,
+            source_id=int(row[8]),
         )
         for row in rows
     ]
@@ -250,6 +254,7 @@ def score(
         claim_id=held.id,
         public_id=held.public_id,
         claimant_id=held.claimant_id,
+        source_id=held.source_id,
         score=found.score,
         method=found.method,
         suggested_type=suggestion.type,
@@ -287,7 +292,7 @@ def find(
 
 _PROBE = (
     "SELECT id, claimant_id, quote_text, statement, quantity_unit, quantity_low, "
-    "quantity_high FROM claim WHERE {key} = :key"
+    "quantity_high, quote_source_id FROM claim WHERE {key} = :key"
 )
 
 
@@ -304,6 +309,7 @@ def claim_probe(
         texts=(row[2], row[3]),
         claimant_id=int(row[1]),
         quantity=(row[4], row[5], row[6]) if row[4] is not None else None,
+        source_id=int(row[7]),
     )
 
 
