@@ -208,8 +208,12 @@ def compare(a: Words, b: Words, weight: Callable[[str], float] | None = None) ->
     ratio = fuzz.ratio(a.norm, b.norm) / 100
     if ratio >= NEAR_DUPLICATE:
         return Likeness(round(ratio, 4), "near_duplicate", shared)
-    # One text inside the other ("X" quoted in "she said X, and more").
-    inside = fuzz.partial_ratio(a.norm, b.norm) / 100 if min(len(a.norm), len(b.norm)) >= 20 else 0
+    # One text inside the other ("X" quoted in "she said X, and more"): only worth the
+    # (costly) alignment when nearly all the shorter text's content is in the longer.
+    shorter = min(len(a.stems), len(b.stems))
+    held = shorter > 0 and len(a.stems & b.stems) >= 0.8 * shorter
+    long_enough = min(len(a.norm), len(b.norm)) >= 20
+    inside = fuzz.partial_ratio(a.norm, b.norm) / 100 if held and long_enough else 0
     tokens = fuzz.token_set_ratio(a.norm, b.norm) / 100
     score = 0.75 * (overlap(a, b, weight) if weight else shared) + 0.25 * tokens
     if inside >= 0.95:

@@ -94,30 +94,42 @@ def retrieve(reader: Reader, words: Sequence[str], filters: Filters, k: int = DE
     among those `filters` allow (the one retrieval call: ranking changes go here)."""
     if not words:
         return []
-    conditions, params = _conditions(reader.dialect, filters)
+    conditions, params, reads_row = _conditions(reader.dialect, filters)
     params |= {"fts": search.any_word(reader.dialect, list(words)), "k": k}
-    rows = reader.rows(reader.sql(search.nearest(reader.dialect, conditions), **params))
+    statement = search.nearest(reader.dialect, conditions, reads_row)
+    rows = reader.rows(reader.sql(statement, **params))
     return [int(row[0]) for row in rows]
 
 
-def _conditions(dialect: str, filters: Filters) -> tuple[str, dict[str, object]]:
+# Retracted claims are few: their ids come from a partial index, and no match's claim row
+# is read just to see that it stands (as `api.queries.claim_list` does).
+_STANDING = "{{id}} NOT IN (SELECT id FROM claim WHERE retracted_at IS NOT NULL)"
+
+
+def _conditions(dialect: str, filters: Filters) -> tuple[str, dict[str, object], bool]:
+    """The filters as SQL on the claim whose id is `{id}` (and on `claim` where the
+    third value says the claim's row is read)."""
     where: list[str] = []
     params: dict[str, object] = {}
+    reads_row = False
     if not filters.include_retracted:
-        where.append("claim.retracted_at IS NULL")
+        where.append(_STANDING)
     if filters.exclude_id is not None:
-        where.append("claim.id <> :exclude_id")
+        where.append("{{id}} <> :exclude_id")
         params["exclude_id"] = filters.exclude_id
+    if filters.entity_id is not None:
+        where.append("{{id}} IN (SELECT claim_id FROM claim_entity WHERE entity_id = :entity_id)")
+        params["entity_id"] = filters.entity_id
     if filters.claimant_id is not None:
         where.append("claim.claimant_id = :claimant_id")
         params["claimant_id"] = filters.claimant_id
-    if filters.entity_id is not None:
-        where.append("claim.id IN (SELECT claim_id FROM claim_entity WHERE entity_id = :entity_id)")
-        params["entity_id"] = filters.entity_id
+        reads_row = True
     if filters.since is not None:
         where.append("claim.claimed_from >= :since")
         params["since"] = filters.since.isoformat() if dialect == "sqlite" else filters.since
-    return "".join(f" AND {condition}" for condition in where), params
+        reads_row = True
+    text = "".join(f" AND {condition}" for condition in where)
+    return text.replace("{{id}}", "{id}"), params, reads_row
 
 
 def probe_words(texts: Sequence[str], shares: dict[str, float] | None = None) -> list[str]:

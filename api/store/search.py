@@ -197,16 +197,26 @@ def any_word(dialect: str, words: list[str]) -> str:
     return " | ".join(words)  # words are \w+ runs: nothing to_tsquery reads as an operator
 
 
-def nearest(dialect: str, conditions: str) -> str:
+def nearest(dialect: str, conditions: str, reads_row: bool) -> str:
     """At most `:k` claims matching `:fts` (`any_word`), best ranked first (bm25 on
-    SQLite, ts_rank_cd on PostgreSQL), narrowed by `conditions` on `claim`."""
+    SQLite, ts_rank_cd on PostgreSQL), narrowed by `conditions` (on `{id}`, the claim's
+    id, and on `claim` where `reads_row`: SQLite then joins each match's claim row, which
+    on a large store costs more than the ranking)."""
     if dialect == "sqlite":
+        if not reads_row:
+            found = conditions.format(id="claim_fts.rowid")
+            return (
+                f"SELECT claim_fts.rowid FROM claim_fts WHERE claim_fts MATCH :fts{found} "
+                "ORDER BY claim_fts.rank LIMIT :k"
+            )
+        found = conditions.format(id="claim.id")
         return (
             "SELECT claim.id FROM claim_fts JOIN claim ON claim.id = claim_fts.rowid "
-            f"WHERE claim_fts MATCH :fts{conditions} ORDER BY claim_fts.rank LIMIT :k"
+            f"WHERE claim_fts MATCH :fts{found} ORDER BY claim_fts.rank LIMIT :k"
         )
     query = "to_tsquery('english', :fts)"
+    found = conditions.format(id="claim.id")
     return (
-        f"SELECT claim.id FROM claim WHERE claim.search @@ {query}{conditions} "
+        f"SELECT claim.id FROM claim WHERE claim.search @@ {query}{found} "
         f"ORDER BY ts_rank_cd(claim.search, {query}) DESC LIMIT :k"
     )
