@@ -150,9 +150,9 @@ WIRE_VALUES = [quote(value, safe="") for value in INJECTIONS] + [
 ]
 # Words searched for, or a figure's unit: a value found nowhere finds nothing.
 FREE_TEXT = {"q", "quantity_unit"}
-# Query parameters naming an entity or source answer 404 (no such thing) when the value
+# Query parameters naming an entity, source or claim answer 404 (no such thing) when the value
 # is merely unknown; `q` searches words; every other parameter has a closed format.
-REFERENCES = {"entity", "claimant", "source", "publisher", "claim"}
+REFERENCES = {"entity", "claimant", "source", "publisher", "claim", "cluster"}
 
 
 def labels(operations: list[tuple[str, str]]) -> list[str]:
