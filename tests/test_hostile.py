@@ -61,6 +61,8 @@ READS = [
     ("GET", "/candidates/{candidate_id}/history"),
     ("GET", "/health"),
     ("GET", "/changes"),
+    ("GET", "/claims/{claim_id}/similar"),
+    ("GET", "/matching/thresholds"),
 ]
 # Writes that read a body, with the media type they take and a body they would accept:
 # each hostile test below changes one thing about a request that would otherwise land.
@@ -121,6 +123,7 @@ QUERIED = [
     ("GET", "/entities/{slug}/disputes"),
     ("GET", "/entities/{slug}/timeline"),
     ("GET", "/changes"),
+    ("GET", "/claims/{claim_id}/similar"),
 ]
 OPERATIONS = READS + WRITES
 WITH_PATH_PARAMETERS = [(method, template) for method, template in OPERATIONS if "{" in template]
