@@ -59,6 +59,9 @@ READS = [
     ("GET", "/candidates"),
     ("GET", "/candidates/{candidate_id}"),
     ("GET", "/candidates/{candidate_id}/history"),
+    ("GET", "/proposals"),
+    ("GET", "/proposals/{proposal_id}"),
+    ("GET", "/proposals/{proposal_id}/history"),
     ("GET", "/health"),
     ("GET", "/changes"),
 ]
@@ -95,6 +98,30 @@ BODY_WRITES: dict[tuple[str, str], tuple[str, bytes]] = {
     ("PATCH", "/relations/{relation_id}"): (MERGE_PATCH, b'{"note": "Changed."}'),
     ("POST", "/candidates/{candidate_id}/accept"): (JSON, b'{"create_entities": true}'),
     ("POST", "/candidates/{candidate_id}/reject"): (JSON, b'{"reason": "Not a claim."}'),
+    ("POST", "/candidates:accept"): (
+        JSON,
+        b'[{"id": 5, "etag": "*", "changes": {"create_entities": true}}]',
+    ),
+    ("POST", "/proposals"): (
+        JSON,
+        json.dumps(
+            {
+                "kind": "relation",
+                "payload": {
+                    "type": "supports",
+                    "from": {"claim": CLAIM},
+                    "to": {"proposal": 1},
+                    "note": "Proposed for review.",
+                },
+            }
+        ).encode(),
+    ),
+    ("POST", "/proposals/{proposal_id}/accept"): (JSON, b'{"create_entities": true}'),
+    ("POST", "/proposals/{proposal_id}/reject"): (JSON, b'{"reason": "Not a claim."}'),
+    ("POST", "/proposals:accept"): (
+        JSON,
+        b'[{"id": 6, "etag": "*", "changes": {"create_entities": true}}]',
+    ),
 }
 # Writes that read no body.
 DELETES = [
@@ -116,6 +143,7 @@ QUERIED = [
     ("GET", "/sources"),
     ("GET", "/sources/{slug}/text"),
     ("GET", "/candidates"),
+    ("GET", "/proposals"),
     ("GET", "/relations"),
     ("GET", "/claims/{claim_id}/relations"),
     ("GET", "/entities/{slug}/disputes"),
@@ -171,12 +199,16 @@ def concrete(template: str, wire: str | None = None) -> str:
         # Two of the candidates the `admin` fixture has extracted: one to accept, one to
         # reject, so the control requests of both can land.
         filler = "2" if template.endswith("/reject") else "1"
+    elif "{proposal_id}" in template:
+        # Two more of them, for the same requests through the whole queue's paths.
+        filler = "4" if template.endswith("/reject") else "3"
     else:
         filler = ENTITY if template.startswith("/entities") else SOURCE
     return (
         template.replace("{claim_id}", filler)
         .replace("{slug}", filler)
         .replace("{candidate_id}", filler)
+        .replace("{proposal_id}", filler)
         .replace("{relation_id}", filler)
     )
 
@@ -201,7 +233,7 @@ def admin(store: Store, client: TestClient) -> dict[str, str]:
     assert edited.status_code == 200, edited.text
     extracted = client.post(f"/sources/{SOURCE}/extract", headers=headers)
     assert extracted.status_code == 201, extracted.text
-    assert extracted.json()["candidates"] >= 2
+    assert extracted.json()["candidates"] >= 6
     return headers
 
 
@@ -216,6 +248,7 @@ def snapshot(client: TestClient) -> dict[str, Any]:
         f"/entities/{ENTITY}/history",
         f"/sources/{SOURCE}/history",
         "/candidates?limit=200",
+        "/proposals?limit=200",
         "/relations?limit=200&include=retracted",
         f"/relations/{RELATION}/history",
     ):
@@ -313,7 +346,9 @@ def test_injection_in_every_path_parameter_is_a_404(
         for value in WIRE_VALUES:
             response = send(client, method, concrete(template, value), body, headers)
             # Candidate ids are numbers: anything else is malformed, not unknown.
-            malformed = value.endswith("%00") or "{candidate_id}" in template
+            malformed = (
+                value.endswith("%00") or "{candidate_id}" in template or "{proposal_id}" in template
+            )
             assert_problem(response, 422 if malformed else 404)
 
 
