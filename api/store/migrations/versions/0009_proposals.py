@@ -113,10 +113,12 @@ def upgrade() -> None:
             "(SELECT 1 FROM sqlite_sequence WHERE name = 'proposal')"
         )
     else:
+        # The next id follows the last one the candidates' sequence gave (none yet: 1).
         op.execute(
             "SELECT setval(pg_get_serial_sequence('proposal', 'id'), GREATEST("
             "(SELECT last_value FROM candidate_id_seq), "
-            "(SELECT COALESCE(max(id), 1) FROM proposal)))"
+            "(SELECT COALESCE(max(id), 1) FROM proposal)), "
+            "(SELECT is_called FROM candidate_id_seq) OR EXISTS (SELECT 1 FROM proposal))"
         )
     op.drop_table("candidate")
     # A text ingested again under another file name is found by its digest.
