@@ -65,8 +65,10 @@ def test_readme_examples_answer_as_shown(
         assert steady(response.json()) == steady(json.loads(body))
     elif kind == "csv":
         # The answer ends its records in CRLF (RFC 4180); the README in LF.
-        sent = list(csv.reader(io.StringIO(response.text, newline="")))
-        assert sent == list(csv.reader(io.StringIO(body)))
+        sent = list(csv.DictReader(io.StringIO(response.text, newline="")))
+        shown = list(csv.DictReader(io.StringIO(body)))
+        assert [steady(row) for row in sent] == [steady(row) for row in shown]
+        assert response.text.split("\r\n", 1)[0] == body.split("\n", 1)[0]
     elif kind == "ndjson":
         sent = [json.loads(line) for line in response.text.splitlines()]
         assert [steady(item) for item in sent] == [
