@@ -84,7 +84,7 @@ def create(work: UnitOfWork, data: RelationCreate) -> tuple[RelationPublic, str]
     work.add(row)
     work.flush()
     relation_entities.refresh(work.session.connection(), [from_id, to_id])
-    standing.settle(work, [from_id, to_id])
+    standing.settle(work, [from_id, to_id], by=row)
     public = shown(work, public_id)
     work.record("relation", public_id, "create", None, _dump(public))
     return public, tag_of(public, row.version)
@@ -157,7 +157,7 @@ def update(
         for name, value in _drawn_by(work, data).items():
             setattr(row, name, value)
     work.flush()
-    standing.settle(work, [row.from_claim_id, row.to_claim_id])
+    standing.settle(work, [row.from_claim_id, row.to_claim_id], by=row)
     after = shown(work, public_id)
     work.record("relation", public_id, "update", _dump(before), _dump(after))
     return after, tag_of(after, version)
@@ -176,7 +176,7 @@ def retract(work: UnitOfWork, public_id: str, if_match: str | None) -> RelationR
     row.retracted_by = work.who.name
     row.retraction_reason = work.reason
     work.flush()
-    standing.settle(work, [row.from_claim_id, row.to_claim_id])
+    standing.settle(work, [row.from_claim_id, row.to_claim_id], by=row)
     work.record("relation", public_id, "retract", _dump(before), _dump(shown(work, public_id)))
     return retraction_of(row)
 
@@ -197,7 +197,7 @@ def restore(work: UnitOfWork, public_id: str, if_match: str | None) -> tuple[Rel
     work.session.refresh(row)
     row.retracted_at = row.retracted_by = row.retraction_reason = None
     work.flush()
-    standing.settle(work, [row.from_claim_id, row.to_claim_id])
+    standing.settle(work, [row.from_claim_id, row.to_claim_id], by=row)
     after = shown(work, public_id)
     work.record("relation", public_id, "restore", _dump(before), _dump(after))
     return after, tag_of(after, version)

@@ -85,10 +85,17 @@ def settle_rows(session: Session, claim_ids: Iterable[int]) -> list[Claim]:
     return changed
 
 
-def settle(work: UnitOfWork, claim_ids: Iterable[int], *, recorded: Collection[int] = ()) -> None:
+def settle(
+    work: UnitOfWork,
+    claim_ids: Iterable[int],
+    *,
+    recorded: Collection[int] = (),
+    by: Relation | None = None,
+) -> None:
     """Settle the claims, recording each change of standing as a revision of its claim
     at a new version, except for the claims in `recorded`, whose change the caller is
-    recording anyway."""
+    recording anyway. Each revision says what changed the standing (`cause`): the
+    relation `by` when a relation's write settles them, else the one recorded claim."""
     changed = settle_rows(work.session, set(claim_ids))
     # The new statuses are not flushed yet: the tables still show each claim as it was.
     before = {
@@ -97,6 +104,7 @@ def settle(work: UnitOfWork, claim_ids: Iterable[int], *, recorded: Collection[i
         if row.id is not None and row.id not in recorded
     }
     work.flush()
+    reason = cause(work, by, recorded) if before else None
     for row in changed:
         assert row.id is not None
         if row.id in recorded:
@@ -105,4 +113,20 @@ def settle(work: UnitOfWork, claim_ids: Iterable[int], *, recorded: Collection[i
         work.session.refresh(row)
         documents.refresh(work.session.connection(), [row.id])
         after = current_claim(work.session, row.id).model_dump(mode="json")
-        work.record("claim", row.public_id, "update", before[row.id], after)
+        work.record("claim", row.public_id, "update", before[row.id], after, reason=reason)
+
+
+def cause(work: UnitOfWork, by: Relation | None, recorded: Collection[int]) -> str | None:
+    """The reason of a revision that only settles a claim's standing: which relation
+    (or claim) changed it, then the writer's own reason, if any."""
+    if by is not None:
+        state = ", retracted" if by.retracted_at is not None else ""
+        what = f"relation {by.public_id} ({by.type}{state})"
+    elif len(recorded) == 1:
+        claim = work.session.get(Claim, next(iter(recorded)))
+        what = f"claim {claim.public_id}" if claim is not None else ""
+    else:
+        return work.reason
+    if not what:
+        return work.reason
+    return f"standing changed by {what}" + (f": {work.reason}" if work.reason else "")
