@@ -58,7 +58,7 @@ def list_entities(
         statement = statement.where(col(Entity.updated_at) >= updated_since)
     if kind is not None:
         statement = statement.where(col(Entity.kind) == kind.value)
-    for word in search.terms(words):
+    for word in search.words(words):
         statement = statement.where(
             or_(
                 col(Entity.description).icontains(word, autoescape=True),
