@@ -16,12 +16,14 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from candidate_texts import HARBOUR_FIRE
 from fastapi.testclient import TestClient
+from helpers import walk
 
 from api import Store
 from api.ingest.fixtures import load, read_and_verify
@@ -381,3 +383,35 @@ def test_the_feed_replayed_from_the_start_is_the_store_after_every_kind_of_write
         assert now > seen, f"{step.__name__} changed nothing the feed follows"
         seen = now
     check_replay(writer.client, "every step")
+
+
+def test_a_renamed_publisher_changes_its_sources_and_claims_with_their_history(
+    writer: Writer,
+) -> None:
+    """The issue's case: the sources an entity publishes and the claims that show it take
+    a new version, `updated_at` and ETag, say why in their history, and are found by
+    `updated_since` (a sync that polls it misses nothing)."""
+    client = writer.client
+    source_before = client.get("/sources/moscow-times-switching-sides")
+    claims = walk(client, "/claims?entity=moscow-times&limit=200")
+    assert claims
+    moment = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    assert not walk(client, f"/claims?updated_since={moment}&limit=200")
+    writer.patch("/entities/moscow-times", {"name": "The Moscow Times (Riga)"})
+
+    source = client.get("/sources/moscow-times-switching-sides")
+    assert source.json()["publisher"]["name"] == "The Moscow Times (Riga)"
+    assert source.headers["etag"] != source_before.headers["etag"]
+    assert source.json()["updated_at"] > source_before.json()["updated_at"]
+    last = client.get("/sources/moscow-times-switching-sides/history").json()["items"][-1]
+    assert (last["action"], last["actor"]) == ("reshow", "replayer")
+    assert "moscow-times" in last["reason"]
+    assert last["changes"]["publisher"]["from"]["name"] == "The Moscow Times"
+    assert last["changes"]["publisher"]["to"]["name"] == "The Moscow Times (Riga)"
+
+    changed = {c["id"] for c in walk(client, f"/claims?updated_since={moment}&limit=200")}
+    assert {claim["id"] for claim in claims} <= changed
+    history = client.get(f"/claims/{claims[0]['id']}/history").json()["items"]
+    assert history[-1]["action"] == "reshow"
+    sources = walk(client, f"/sources?updated_since={moment}&limit=200")
+    assert "moscow-times-switching-sides" in {s["slug"] for s in sources}

@@ -96,7 +96,7 @@ def shown(row: Entity) -> EntityRef:
 def reshow(work: UnitOfWork, row: Entity, was: EntityRef) -> None:
     """After an entity changed: if it now shows otherwise than `was`, every claim and
     source that shows it changes too, each at a new version (and `updated_at`), with a
-    `reshow` revision and its new document in the feed; `BATCH` at a time."""
+    `reshow` revision and its new document in the feed; a batch at a time."""
     now = shown(row)
     if now == was:
         return

@@ -50,8 +50,6 @@ KINDS = {
     # A document that changed because something it shows did (an entity renamed).
     "reshow": "updated",
 }
-# Rows a statement names at most (PostgreSQL takes 65,535 parameters, SQLite 32,766).
-BATCH = 500
 # The PostgreSQL advisory lock that hands out feed positions in commit order.
 FEED_LOCK = 0x636C61696D73  # "claims"
 _changes = Change.__table__  # type: ignore[attr-defined]
@@ -120,7 +118,8 @@ class UnitOfWork:
     def bump_all(self, model: Any, row_ids: Sequence[int]) -> None:
         """The next version of each of these rows, and its `updated_at`, whatever version
         it is at: for documents that change because something they show did (no one sent
-        an `If-Match` for them). At most `BATCH` rows."""
+        an `If-Match` for them). A few hundred rows at most: callers batch them
+        (`api.store.documents.batches`), as a statement takes so many parameters."""
         if row_ids:
             self.session.execute(
                 update(model)
@@ -155,8 +154,8 @@ class UnitOfWork:
         reason: str | None = None,
     ) -> None:
         """`record` for several resources of one kind changed the same way, each as
-        (key, before, after), with the same few statements however many there are (at
-        most `BATCH`)."""
+        (key, before, after), with the same few statements however many there are (a few
+        hundred at most, as `bump_all` takes them)."""
         at = datetime.now(UTC)
         for key, before, after in changes:
             self.session.add(
