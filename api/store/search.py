@@ -1,12 +1,12 @@
 """Full-text search over claims: one rule for what words mean, two engines that apply it.
 
 What a word means is decided here, in Python, once for both engines (`terms`): a text is
-cut into words (letters and digits; anything else separates them, so "co-founder" is two
-words and "Kyiv's" is "kyiv" and "s"), each folded to lower case without accents ("Café"
-is "cafe"), the English stop words PostgreSQL leaves out are dropped, and what remains
-is reduced to its stem by the Snowball English stemmer ("battalions" and "battalion" are
-both "battalion"). Numbers grouped with separators are also indexed written plain, so
-`q=1000` finds "1,000".
+folded to lower case without accents ("Café" is "cafe", `folded`), cut into words
+(letters and digits; anything else separates them, so "co-founder" is two words and
+"Kyiv's" is "kyiv" and "s"), the English stop words PostgreSQL leaves out are dropped,
+and what remains is reduced to its stem by the Snowball English stemmer ("battalions"
+and "battalion" are both "battalion"). Numbers grouped with separators are also indexed
+written plain, so `q=1000` finds "1,000".
 
 Each claim's statement and quote are stored as those terms, space-separated, in
 `claim.search_text` (`indexed_text`), and each engine only splits that text at the
@@ -14,7 +14,8 @@ spaces: SQLite with an FTS5 index whose `ascii` tokenizer does nothing else (kep
 sync by triggers), PostgreSQL with a generated `to_tsvector('simple', ...)` column and
 a GIN index. A term that is not ASCII (a Cyrillic or Greek word) is written as `xu` and
 the hex digits of its UTF-8, so neither engine's tokenizer, nor PostgreSQL's locale, can
-cut it differently. A query is turned into the same terms (`api.store.query_syntax`)
+cut it differently (an ASCII word spelt the same way, "xu" and hex digits, would match it:
+none is known to be written). A query is turned into the same terms (`api.store.query_syntax`)
 and sent as an FTS5 expression or a `tsquery` of those terms, so a query finds the same
 claims on both engines.
 """
