@@ -11,6 +11,7 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep, SourceDep, store_of
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
 from api.ingest import queue
 from api.queries import history, names
 from api.queries.candidates import candidate_public, candidate_row, candidates_page
@@ -28,7 +29,7 @@ from models.claim import ClaimPublic
 from models.history import History
 from models.query import CandidateListParams
 
-router = APIRouter(tags=["candidates"])
+router = APIRouter(tags=["candidates"], route_class=ServiceRoute)
 
 CandidateId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the candidate.", examples=[12])

@@ -14,13 +14,14 @@ from api.http import paging
 from api.http.deps import read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import changes
 from api.queries.changes import FedChange
 from api.queries.versions import tag
 from api.store.db import Store
 from models.change import ChangeKind, ChangeListParams, ChangePage, ChangePublic, FedResource
 
-router = APIRouter(tags=["changes"])
+router = APIRouter(tags=["changes"], route_class=ServiceRoute)
 
 SCOPE = "changes"
 EVENT_STREAM = "text/event-stream"

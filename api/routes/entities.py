@@ -20,6 +20,7 @@ from api.http.deps import (
 )
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import catalog, history, names, relations
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
@@ -34,7 +35,7 @@ from models.page import ClaimPage, EntityPage
 from models.query import ClaimFilterParams, EntityListParams, PageParams
 from models.relation import DisputePage, TimelinePage
 
-router = APIRouter(tags=["entities"])
+router = APIRouter(tags=["entities"], route_class=ServiceRoute)
 
 
 @router.get(

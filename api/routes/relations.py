@@ -13,6 +13,7 @@ from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import history, names, relations
 from api.queries.relations import Page, moment, relation_json
 from api.queries.versions import tag
@@ -30,7 +31,7 @@ from models.relation import (
     RelationUpdate,
 )
 
-router = APIRouter(tags=["relations"])
+router = APIRouter(tags=["relations"], route_class=ServiceRoute)
 
 RelationId = Annotated[
     str,
