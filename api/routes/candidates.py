@@ -16,6 +16,7 @@ from api.ingest import queue
 from api.queries import history, names
 from api.queries.candidates import candidate_public, candidate_row, candidates_page
 from api.queries.versions import tag_of
+from api.store.columns import ROW_ID
 from api.store.db import Reader
 from api.writes import candidates
 from models.candidate import (
@@ -77,7 +78,7 @@ def list_candidates(
     if params.source is not None:
         found = names.sources_parameter(Reader.of(session), "source", params.source)
         source_ids = [source.id for source in found]
-    after = paging.decode_cursor(params.cursor, (int,))
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
     page = candidates_page(
         session,
         source_ids=source_ids,

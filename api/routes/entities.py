@@ -27,6 +27,7 @@ from api.queries.versions import tag_of
 from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
 from api.routes.relations import after_id, answer_page
+from api.store.columns import DAY, ROW_ID
 from api.store.db import Reader, Store
 from api.writes import entities
 from models.entity import EntityCreate, EntityPublic, EntityUpdate
@@ -159,7 +160,7 @@ async def entity_timeline(request: Request, slug: EntitySlug) -> Response:
 
 
 def _timeline(store: Store, slug: str, params: PageParams) -> relations.Page:
-    after = paging.decode_cursor(params.cursor, (int, int))
+    after = paging.decode_cursor(params.cursor, (DAY, ROW_ID))
     with store.reader() as reader:
         entity = names.entity_or_404(reader, slug)
         return relations.timeline(reader, entity.id, params.limit, after)

@@ -19,6 +19,7 @@ from api.queries.relations import Page, moment, relation_json
 from api.queries.versions import tag
 from api.routes.claims import ClaimId
 from api.routes.editable import Editable, add_edits
+from api.store.columns import ROW_ID
 from api.store.db import Reader, Store
 from api.writes import relations as relation_writes
 from models.history import History, RelationRetraction
@@ -51,7 +52,7 @@ def answer_page(request: Request, page: Page) -> Response:
 
 
 def after_id(cursor: str | None) -> int | None:
-    key = paging.decode_cursor(cursor, (int,))
+    key = paging.decode_cursor(cursor, (ROW_ID,))
     return int(key[0]) if key else None
 
 
