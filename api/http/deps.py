@@ -162,8 +162,11 @@ IfMatch = Annotated[
     str,
     Header(
         max_length=200,
-        description="The ETag last read (or `*`); the change applies only if it is still "
-        "current. Without it the answer is 428; with an old one, 412.",
+        description="The ETag last read; the change applies only if it is still current. "
+        "Several ETags, comma-separated, pass if any is current; `*` alone passes for any "
+        "current version. `*` only stands alone: a list that mixes it with ETags (or holds "
+        "anything that is not an ETag) matches nothing. Without the header the answer is "
+        "428; when it does not match, 412.",
         examples=['"3-5c1e0a7d3b1f2a9e"'],
     ),
 ]
