@@ -33,6 +33,7 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("invalid-request", 422, "Invalid request"),
+        Kind("untrusted-host", 400, "Host not served"),
         Kind("invalid-parameter", 422, "Invalid parameter"),
         Kind("invalid-body", 422, "Invalid request body"),
         Kind("missing-entity", 422, "Entity does not exist"),
@@ -243,6 +244,19 @@ def body_timeout(seconds: float) -> ProblemError:
         "Send it again, whole.",
         field="body",
         headers={"Connection": "close"},
+    )
+
+
+def untrusted_host(host: str) -> ProblemError:
+    """A request naming a host the service does not answer for (its links would lead
+    there); the operator lists the hosts in CLAIMS_TRUSTED_HOSTS or sets CLAIMS_PUBLIC_URL."""
+    shown = host if len(host) <= 100 else host[:100] + "..."
+    return ProblemError(
+        "untrusted-host",
+        f"This service is not served under the host {shown!r}. Use the address it is "
+        "published at; its operator names the hosts it answers for in CLAIMS_TRUSTED_HOSTS, "
+        "or sets CLAIMS_PUBLIC_URL.",
+        field="Host",
     )
 
 
