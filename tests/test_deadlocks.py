@@ -143,34 +143,37 @@ def test_edits_and_retractions_around_one_claim_at_once_all_land(server: Server)
     every = {**key, "If-Match": "*"}
 
     def touch(http: httpx.Client, number: int) -> httpx.Response:
-        """A quarter each: retract the relation, retract the claim, hand the claim to
-        the shared claim's own claimant (no longer a dispute), or reword it."""
+        """A fifth each: retract the relation, make it a mere `supports`, retract the
+        claim, hand the claim to the shared claim's own claimant (no dispute then), or
+        reword the claim (still a dispute)."""
         claim, relation = f"/claims/crowd-{number}", f"/relations/crowd-rel-{number}"
-        match number % 4:
+        match number % 5:
             case 0:
                 return http.delete(relation, headers=every)
             case 1:
-                return http.delete(claim, headers=every)
+                return http.patch(relation, json={"type": "supports"}, headers=every)
             case 2:
+                return http.delete(claim, headers=every)
+            case 3:
                 return http.patch(claim, json={"claimant": "albert-sakhibgareev"}, headers=every)
             case _:
                 return http.patch(claim, json={"statement": f"Reworded {number}."}, headers=every)
 
     answers = at_once(base, touch)
     assert statuses(answers) == Counter({200: CLIENTS}), [a.text for a in answers if a.is_error]
-    # A quarter of the disputes remain (the reworded claims'), so the claim stays disputed;
+    # A fifth of the disputes remain (the reworded claims'), so the claim stays disputed;
     # each side's standing agrees with the relations that are left.
     assert status_of(base, SHARED) == "disputed"
     for number in range(CLIENTS):
-        if number % 4 == 1:
+        if number % 5 == 2:
             continue  # retracted
-        wanted = "disputed" if number % 4 == 3 else "reported"
+        wanted = "disputed" if number % 5 == 4 else "reported"
         assert status_of(base, f"crowd-{number}") == wanted, number
 
     # Now the last disputes go, all at once: the shared claim must end up undisputed,
     # whichever of the writes settles it last.
     def untie(http: httpx.Client, number: int) -> httpx.Response:
-        if number % 4 != 3:
+        if number % 5 != 4:
             return http.get("/health")
         return http.delete(f"/relations/crowd-rel-{number}", headers=every)
 
