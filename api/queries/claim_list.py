@@ -27,17 +27,18 @@ from functools import lru_cache
 from typing import Any
 
 from api.store import query_syntax, search
+from api.store.columns import DAY, RANK, ROW_ID, KeyKind
 from api.store.db import Sql, for_driver
 from models.base import ClaimSort, Facet, Role
 
-# The types of a cursor's sort key in each order (the claim id always last).
-KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
-    None: (int,),
-    ClaimSort.claimed_on: (int, int),
-    ClaimSort.claimed_on_desc: (int, int),
-    ClaimSort.event_date: (int, int),
-    ClaimSort.event_date_desc: (int, int),
-    ClaimSort.relevance: (float, int),
+# The kinds of a cursor's sort key in each order (the claim id always last).
+KEY_KINDS: dict[ClaimSort | None, tuple[KeyKind, ...]] = {
+    None: (ROW_ID,),
+    ClaimSort.claimed_on: (DAY, ROW_ID),
+    ClaimSort.claimed_on_desc: (DAY, ROW_ID),
+    ClaimSort.event_date: (DAY, ROW_ID),
+    ClaimSort.event_date_desc: (DAY, ROW_ID),
+    ClaimSort.relevance: (RANK, ROW_ID),
 }
 
 

@@ -11,10 +11,12 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep, SourceDep, store_of
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
 from api.ingest import queue
 from api.queries import history, names
 from api.queries.candidates import candidate_public, candidate_row, candidates_page
 from api.queries.versions import tag_of
+from api.store.columns import ROW_ID
 from api.store.db import Reader
 from api.writes import candidates
 from models.candidate import (
@@ -28,7 +30,7 @@ from models.claim import ClaimPublic
 from models.history import History
 from models.query import CandidateListParams
 
-router = APIRouter(tags=["candidates"])
+router = APIRouter(tags=["candidates"], route_class=ServiceRoute)
 
 CandidateId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the candidate.", examples=[12])
@@ -76,7 +78,7 @@ def list_candidates(
     if params.source is not None:
         found = names.sources_parameter(Reader.of(session), "source", params.source)
         source_ids = [source.id for source in found]
-    after = paging.decode_cursor(params.cursor, (int,))
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
     page = candidates_page(
         session,
         source_ids=source_ids,
