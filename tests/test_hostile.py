@@ -34,6 +34,7 @@ LIMIT = 1_048_576  # Settings.max_body_bytes, the default the app runs with
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
 NDJSON = "application/x-ndjson"
+JSON_PATCH = "application/json-patch+json"  # RFC 6902: not what PATCH here takes
 
 # Every operation of /openapi.json, as (method, path template);
 # test_every_operation_and_parameter_is_attacked_here keeps this list complete.
@@ -683,18 +684,25 @@ WRONG_TYPES = [
 def test_a_good_body_under_a_wrong_content_type_is_refused(
     client: TestClient, admin: dict[str, str], method: str, template: str
 ) -> None:
+    """Every body endpoint alike: a 415 naming the media types it takes (the JSON ones
+    no longer read a JSON body sent as something else and then fail it with a 422)."""
     right, body = BODY_WRITES[(method, template)]
-    wrong_types = [*WRONG_TYPES, JSON if right == NDJSON else NDJSON]
+    wrong_types = [*WRONG_TYPES, JSON if right == NDJSON else NDJSON, JSON_PATCH]
+    accepted = {NDJSON: [NDJSON, "application/jsonl", "application/json-seq"]}.get(
+        right, [right] if right == JSON else [right, JSON]
+    )
     with nothing_changes(client):
         for media_type in wrong_types:
             headers = admin | {"If-Match": "*"}
             if media_type is not None:
                 headers["Content-Type"] = media_type
             response = send(client, method, concrete(template), body, headers)
-            if right == NDJSON:
-                assert_problem(response, 415, field="Content-Type")
-            else:
-                assert_problem(response, 422, field="body")
+            problem = assert_problem(response, 415, field="Content-Type")
+            assert problem["accepted"] == accepted, (media_type, problem)
+            for listed in accepted:
+                assert listed in problem["detail"]
+            if method == "PATCH":
+                assert response.headers["accept-patch"] == ", ".join(accepted)
 
 
 def test_the_bodies_used_here_are_accepted_as_they_are(

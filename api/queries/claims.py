@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from api.errors import invalid_parameter
 from api.queries import claim_list, names
 from api.queries.claim_list import ClaimFilters
-from api.store import documents, search
+from api.store import documents, query_syntax
 from api.store.db import Reader, Store
 from models.base import ClaimSort, date_bounds, unit_spelling
 from models.claim import ClaimPublic
@@ -87,10 +87,11 @@ def check(params: ClaimFilterParams, *, has_entity: bool) -> None:
     """Combinations of parameters that mean nothing, each a 422 naming the culprit."""
     if params.role is not None and not has_entity:
         raise invalid_parameter("role", "needs `entity` to say whose role it is")
-    if params.q is not None and not search.words_of(params.q):
-        raise invalid_parameter(
-            "q", "has no words to search for (common words such as 'the' are not indexed)"
-        )
+    if params.q is not None:
+        try:
+            query_syntax.parse(params.q)
+        except query_syntax.QueryError as problem:
+            raise invalid_parameter("q", str(problem)) from None
     if params.sort is ClaimSort.relevance and params.q is None:
         raise invalid_parameter("sort", "relevance needs `q` to rank against")
     for name in ("since", "until", "event_since", "event_until"):

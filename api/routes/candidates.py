@@ -12,11 +12,13 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep, SourceDep, store_of
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
 from api.ingest import queue
 from api.queries import history
 from api.queries.proposals import candidate_of, proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
 from api.routes.proposals import WRITE_REFUSALS, Reviewed, accepted_batch
+from api.store.columns import ROW_ID
 from api.writes import candidates, proposals
 from models.candidate import (
     AcceptCandidate,
@@ -30,7 +32,7 @@ from models.history import History
 from models.proposal import AcceptedBatch, ProposalKind
 from models.query import CandidateListParams
 
-router = APIRouter(tags=["candidates"])
+router = APIRouter(tags=["candidates"], route_class=ServiceRoute)
 
 CandidateId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the candidate.", examples=[12])
@@ -75,7 +77,7 @@ def list_candidates(
 ) -> CandidatePage:
     """Candidates in the order they were extracted, optionally of one source and state;
     `state=pending` is the review queue."""
-    after = paging.decode_cursor(params.cursor, (int,))
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
     page = queue_page(session, params, int(after[0]) if after else None, CLAIMS)
     return CandidatePage(
         items=[candidate_of(item) for item in page.items],

@@ -8,8 +8,8 @@ Candidates keep their ids (their URLs stay valid), their revisions become the pr
 candidates' was, so no id is ever given twice. A migrated candidate names no entities in
 `proposal_entity` (its names are resolved when read, as before).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
