@@ -141,14 +141,33 @@ def _resolve(match: re.Match[str], source: tuple[date, int] | None) -> str | Non
 
 
 def claim_date(
-    text: str, regions: list[tuple[int, int]], cue_at: int, source_date: str | None
-) -> str | None:
-    """The date the words in `regions` (the cue's frame) give, nearest the cue first."""
+    text: str, regions: tuple[tuple[int, int], ...], cue_at: int, source_date: str | None
+) -> tuple[str | None, bool]:
+    """When the claim was made, and whether that was inferred: the date the words in
+    `regions` (the cue's frame) give, nearest the cue first, resolved against the source's
+    date; else the source's own date, inferred (a dated source's claim always has one)."""
     source = _parse_source(source_date)
     found: list[tuple[int, str]] = []
     for start, end in regions:
         for match in _EXPRESSIONS.finditer(text, start, end):
             resolved = _resolve(match, source)
-            if resolved is not None:
+            if resolved is not None and _not_after(resolved, source_date):
                 found.append((abs(match.start() - cue_at), resolved))
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1], False
+    if source is not None:
+        return source_date, True
+    return None, False
+
+
+def _not_after(resolved: str, source_date: str | None) -> bool:
+    """A claim reported in a source cannot have been made after the source's date ("will
+    meet in June 2030" is an event, not when it was said)."""
+    if source_date is None:
+        return True
+    try:
+        first, _ = date_bounds(resolved)
+        _, last = date_bounds(source_date)
+    except ValueError:
+        return True
+    return first <= last

@@ -43,33 +43,60 @@ _PASSING_KINDS = frozenset(
 REPORT_SOURCES = frozenset({"reports", "report", "media", "sources", "source"})
 
 
-def recipient_end(text: str, at: int, limit: int, names: list[Name]) -> tuple[int, Hop | None]:
+# "told CNN affiliate WUSA", "told affiliate KFSM", "told the BBC's Newsnight": a network's
+# station or programme passes the words on, and the network reports them.
+_AFFILIATE = re.compile(
+    r"\s*(?:the\s+)?(?:(?P<network>[A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*){0,2})"
+    r"(?:['\u2019]s)?\s+)?(?:local\s+|news\s+|sister\s+|member\s+)?"
+    r"(?:affiliate|station|network|newspaper|programme|program|show)\s+"
+    r"(?P<outlet>[A-Z][\w&.'\u2019-]*(?:[\s-]+(?:TV|[A-Z][\w&.'\u2019-]*)){0,3})"
+)
+
+
+def _affiliate_hops(text: str, at: int, limit: int) -> tuple[int, list[Hop]] | None:
+    """ "CNN affiliate WUSA": the network, then the station, each a publication hop."""
+    match = _AFFILIATE.match(text, at, limit)
+    if match is None:
+        return None
+    hops = []
+    if match.group("network"):
+        hops.append(Hop(match.group("network"), Verb.reported, EntityKind.publication))
+    hops.append(Hop(match.group("outlet"), Verb.reported, EntityKind.publication))
+    return match.end(), hops
+
+
+def recipient_end(text: str, at: int, limit: int, names: list[Name]) -> tuple[int, list[Hop]]:
     """After "told": where the recipient ends and, when it is a named publication or body
-    ("told The Guardian"), the hop it adds to the chain. `names` are those after `at`."""
+    ("told The Guardian", "told CNN affiliate WUSA"), the hops it adds to the chain,
+    outermost first. `names` are those after `at`."""
+    affiliate = _affiliate_hops(text, at, limit)
+    if affiliate is not None:
+        return affiliate
     generic = _GENERIC_RECIPIENTS.match(text, at, limit)
     if generic:
-        return generic.end(), None
+        return generic.end(), []
     for name in names:
         if name.start < at:
             continue
         if name.start >= limit or not _GAP_BEFORE_NAME.match(text[at : name.start]):
             break
-        hop = Hop(name.text, Verb.reported, name.kind) if name.kind in _PASSING_KINDS else None
-        return name.end, hop
-    return at, None
+        if name.kind in _PASSING_KINDS:
+            return name.end, [Hop(name.text, Verb.reported, name.kind)]
+        return name.end, []
+    return at, []
 
 
 def after_recipient(
     text: str, cue: Cue, limit: int, names: list[Name]
 ) -> tuple[Cue, int, list[Hop]]:
     """For "told": the cue widened over a generic recipient ("told reporters"), where the
-    words after the recipient start, and the hop a named recipient adds ("told The
+    words after the recipient start, and the hops a named recipient adds ("told The
     Guardian"). Other cues come back as they are."""
     if cue.lemma != "tell":
         return cue, cue.end, []
-    end, hop = recipient_end(text, cue.end, limit, names)
-    if hop is not None:
-        return cue, end, [hop]
+    end, hops = recipient_end(text, cue.end, limit, names)
+    if hops:
+        return cue, end, hops
     return replace(cue, end=max(cue.end, end)), end, []
 
 

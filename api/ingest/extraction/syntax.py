@@ -1,0 +1,163 @@
+"""What the dependency parse says about one cue, Citron-style: the subject of the reporting verb
+(or the agent of a passive, or the object of "according to") is the speaker, its clausal
+complement is the content, and the head word of the subject decides who among the names of
+an apposition speaks ("Patrol Chief James Hall with the New York Police Department": Hall).
+
+Every function answers None when the sentence was not parsed or the parse does not fit, and
+the rules decide instead.
+"""
+
+from __future__ import annotations
+
+from api.ingest.extraction.cues import Cue
+from api.ingest.extraction.document import Document
+from api.ingest.extraction.parsing import Parse
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_CLIMB = frozenset({"conj", "advcl", "xcomp", "pcomp"})
+# A cue attached to a clause it follows ("The roads are closed, he said").
+_ATTACHED_AFTER = frozenset({"parataxis", "ccomp", "advcl", "conj"})
+_COMPLEMENTS = ("ccomp",)
+_NAMING = frozenset({"call", "label", "describe"})
+_NAMING_COMPLEMENTS = ("oprd", "xcomp", "ccomp", "acomp", "attr")
+
+
+def cue_token(document: Document, cue: Cue) -> tuple[Parse, int] | None:
+    """The parse of the cue's sentence and the index of the cue's verb in it."""
+    parse = document.parse_at(cue.word_start)
+    if parse is None:
+        return None
+    index = parse.index_at(cue.word_start)
+    if index is None:
+        return None
+    return parse, index
+
+
+def _speaker_token(parse: Parse, index: int, cue: Cue) -> int | None:
+    tokens = parse.tokens
+    if cue.according:
+        to = next((kid for kid in parse.kids(index, "prep") if tokens[kid].text == "to"), None)
+        if to is None and index + 1 < len(tokens) and tokens[index + 1].text == "to":
+            to = index + 1
+        return None if to is None else parse.kid(to, "pobj")
+    if cue.passive and cue.lemma != "quoted as saying":
+        agent = parse.kid(index, "agent")
+        return None if agent is None else parse.kid(agent, "pobj")
+    at = index
+    for _ in range(3):
+        subject = parse.kid(at, *_SUBJECTS)
+        if subject is not None:
+            word = tokens[subject].text.casefold()
+            if word in _RELATIVE and tokens[at].dep == "relcl":
+                return tokens[at].head  # "Smith, who said ...": Smith
+            if tokens[subject].dep == "nsubjpass" and cue.lemma != "quoted as saying":
+                return None
+            return subject
+        if tokens[at].dep == "acl" and tokens[at].head != at:
+            return tokens[at].head  # "a report saying that ...": the report
+        if tokens[at].dep not in _CLIMB or tokens[at].head == at:
+            return None
+        at = tokens[at].head
+    return None
+
+
+def speaker_head(document: Document, cue: Cue) -> tuple[int, int] | None:
+    """Where the head word of the cue's speaker stands, if the parse names one."""
+    found = cue_token(document, cue)
+    if found is None:
+        return None
+    parse, index = found
+    speaker = _speaker_token(parse, index, cue)
+    if speaker is None:
+        return None
+    token = parse.tokens[speaker]
+    return token.start, token.end
+
+
+def speaker_span(document: Document, cue: Cue) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The words naming the cue's speaker and their head word, if the parse names one. A
+    relative clause after the speaker is left out ("Smith, who was there,")."""
+    found = cue_token(document, cue)
+    if found is None:
+        return None
+    parse, index = found
+    speaker = _speaker_token(parse, index, cue)
+    if speaker is None:
+        return None
+    cut = [kid for kid in parse.kids(speaker, "relcl", "acl") if kid > speaker]
+    if index > speaker:
+        cut.extend(kid for kid in parse.children[speaker] if kid > index)
+    token = parse.tokens[speaker]
+    return parse.span_without(speaker, cut), (token.start, token.end)
+
+
+def content_span(document: Document, cue: Cue) -> tuple[int, int] | None:
+    """The content the parse gives the cue: its clausal complement, the clause "according to"
+    hangs from, what "called" names and calls it, what a dispute verb takes as object."""
+    found = cue_token(document, cue)
+    if found is None:
+        return None
+    parse, index = found
+    tokens = parse.tokens
+    if cue.according:
+        head = tokens[index].head
+        if head == index:
+            return None
+        return parse.span_without(head, [index])
+    complements = parse.kids(index, *_COMPLEMENTS)
+    if complements:
+        best = max(complements, key=lambda kid: tokens[kid].right - tokens[kid].left)
+        return parse.span(best)
+    if cue.lemma in _NAMING:
+        obj = parse.kid(index, "dobj")
+        named = [kid for kid in parse.kids(index, *_NAMING_COMPLEMENTS) if kid > index]
+        as_phrase = [
+            kid for kid in parse.kids(index, "prep") if tokens[kid].text.casefold() == "as"
+        ]
+        ends = named + as_phrase
+        if obj is not None and ends:
+            return tokens[tokens[obj].left].start, tokens[tokens[max(ends)].right].end
+        if obj is not None and cue.lemma == "call" and tokens[obj].left > index:
+            # "calls Hansen's arguments 'misguided policy advocacy'": one noun phrase
+            return parse.span(obj)
+        return None
+    if cue.dispute is not None:
+        if cue.passive:
+            subject = parse.kid(index, "nsubjpass")
+            return None if subject is None else parse.span(subject)
+        obj = parse.kid(index, "dobj")
+        return None if obj is None else parse.span(obj)
+    token = tokens[index]
+    if token.dep in _ATTACHED_AFTER and token.head < index and token.head != index:
+        return parse.span_without(token.head, [index])
+    return None
+
+
+def dispute_object(document: Document, cue: Cue) -> tuple[int, int] | None:
+    """What a dispute cue points at: its object ("disputes Hansen's conclusions"), the
+    subject of its passive ("those interpretations are disputed by"), or what "called"
+    judges ("calls it misguided")."""
+    found = cue_token(document, cue)
+    if found is None:
+        return None
+    parse, index = found
+    if cue.passive:
+        subject = parse.kid(index, "nsubjpass")
+        return None if subject is None else parse.span(subject)
+    obj = parse.kid(index, "dobj")
+    if obj is None:
+        return None
+    return parse.span(obj)
+
+
+def verb_is_head(document: Document, cue: Cue) -> bool | None:
+    """Whether the parse reads the cue word as a verb (None when there is no parse)."""
+    found = cue_token(document, cue)
+    if found is None:
+        return None
+    parse, index = found
+    token = parse.tokens[index]
+    if cue.according:
+        return True
+    return token.tag.startswith("VB") or token.tag in {"MD"}
