@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 
-from api.ingest.extraction.calibration import CALIBRATION
+from api.ingest.extraction import calibration
 from api.ingest.extraction.findings import Credit
 
 _BASE = {"direct": 0.9, "mixed": 0.75, "indirect": 0.7}
@@ -33,6 +33,8 @@ _HEDGED_PENALTY = 0.05
 _PARSE_ONLY_PENALTY = 0.08  # the content came from the parse alone (no window agreed)
 _UNUSUAL_CUE_PENALTY = 0.04  # cues other than say/tell/according to
 _COMMON_CUES = frozenset({"say", "tell", "according to"})
+# Set by the benchmark to () to score raw while it fits the calibration; None: the fitted one.
+CALIBRATION: tuple[tuple[float, float], ...] | None = None
 
 
 def raw_score(credit: Credit) -> float:
@@ -56,12 +58,14 @@ def raw_score(credit: Credit) -> float:
 def calibrated(raw: float) -> float:
     """The measured precision of candidates with this raw score (the raw score itself
     while no calibration has been fitted)."""
-    if not CALIBRATION:
+    steps = CALIBRATION if CALIBRATION is not None else calibration.CALIBRATION
+    if not steps:
         return raw
-    bounds = [bound for bound, _ in CALIBRATION]
-    index = min(bisect.bisect_left(bounds, raw), len(CALIBRATION) - 1)
-    return CALIBRATION[index][1]
+    bounds = [bound for bound, _ in steps]
+    index = min(bisect.bisect_left(bounds, raw), len(steps) - 1)
+    return steps[index][1]
 
 
 def confidence(credit: Credit) -> float:
-    return round(min(0.99, max(0.01, calibrated(raw_score(credit)))), 2)
+    raw = round(raw_score(credit), 2)
+    return round(min(0.99, max(0.01, calibrated(raw))), 2)

@@ -28,6 +28,7 @@ SHORTEST_UTTERANCE = 3  # words; fewer is a scare quote or a quoted phrase, not 
 TRAILING_REACH = 100  # characters after a closing mark in which its cue may stand
 DATE_REACH = 30  # characters after '," he said' where "on Monday" may stand
 TRAILING_WORDS = 8  # words between a closing mark and its cue ('," one Legion representative said')
+TRAILING_WORDS_PARSED = 30  # when the parse finds the cue's subject in them
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,11 @@ def _trailing(document: Document, quote: Quote, used: set[int]) -> _Frame | None
     if not cues:
         return None
     cue = cues[0]
-    if len(text[start : cue.start].split()) > TRAILING_WORDS:
-        return None
+    words = len(text[start : cue.start].split())
+    if words > TRAILING_WORDS:
+        head = speaker_head(document, cue)
+        if words > TRAILING_WORDS_PARSED or head is None or not start <= head[0] < cue.start:
+            return None
     recipients: list[Hop] = []
     cue_end = cue.end
     if text[start : cue.start].strip(" ,.\u2014\u2013-"):

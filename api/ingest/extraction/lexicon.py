@@ -25,6 +25,18 @@ _TITLE_WORDS = frozenset({
     "bishop", "archbishop", "rabbi", "imam", "admiral", "lieutenant", "corporal", "treasurer",
     "attorney", "solicitor", "congressman", "congresswoman", "mp", "dean", "coroner",
     "magistrate", "justice", "surgeon",
+    # party labels and offices written before a name ("Republican Donald Trump", "House
+    # Speaker Paul Ryan", "Sen. Bernie Sanders", "Democratic nominee Hillary Clinton")
+    "republican", "republicans", "democrat", "democratic", "gop", "independent", "speaker",
+    "house", "senate", "sen", "rep", "gov", "nominee", "presidential", "vice", "former",
+    "pollster", "strategist", "consultant", "chairwoman", "chairman", "chair", "ceo",
+    "founder", "co-founder", "host", "anchor", "columnist", "commentator", "activist",
+    "campaign", "manager", "adviser", "advisor", "aide", "spokesperson", "press",
+    "attorney", "general", "majority", "minority", "whip", "leader", "mayor", "rev.",
+    "u.s.", "us", "state", "rival", "opponent", "running", "mate", "businessman",
+    "businesswoman", "billionaire", "mogul", "star", "actor", "actress", "singer",
+    "rapper", "comedian", "historian", "professor", "economist", "investor", "director",
+    "chairperson", "reps", "reps.", "sens", "sens.", "rep.", "sen.", "gov.", "lt", "lt.",
 })
 # fmt: on
 LONGEST_PERSON_NAME = 4  # words
@@ -36,7 +48,7 @@ PERSON_ROLES = frozenset({
     "minister", "president", "premier", "chancellor", "leader", "chief", "commissioner",
     "secretary", "adviser", "advisor", "director", "manager", "coach", "captain", "senator",
     "governor", "mayor", "ambassador", "general", "commander", "officer", "controller",
-    "executive", "chairman", "chairwoman"
+    "executive", "chairman", "chairwoman", "nominee", "candidate", "speaker", "chairperson"
 })
 # fmt: on
 SPOKES_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson"})

@@ -49,6 +49,7 @@ from api.ingest.extraction.lexicon import (
     WORK_NOUNS,
 )
 from api.ingest.extraction.names import Name, capitalised_names
+from api.ingest.extraction.parsing import Parse
 from api.ingest.extraction.results import Hop
 from models.base import EntityKind, Verb
 
@@ -61,6 +62,15 @@ _LEADING_FILLER = re.compile(
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|this|that|these|those|its|their|his|her|our)\s+)+", re.IGNORECASE
 )
+PUBLICATION_ROLES = frozenset(
+    {"newspaper", "paper", "network", "magazine", "outlet", "station", "broadcaster", "site",
+     "daily", "weekly", "tabloid"}
+)
+_GOVERNMENT_HEADS = frozenset(
+    {"government", "department", "ministry", "embassy", "agency", "bureau", "administration",
+     "court", "office", "council", "commission"}
+)
+_QUANTIFIERS = re.compile(r"^(?:(?:another|one|each|every)\s+)+(?!of\b)", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"^(?:those|these|the)\s+(?P<noun>\w+)$", re.IGNORECASE)
 BACK_REFERENCE_REACH = 3000  # characters back to the description "those representatives" repeats
 PRONOUN_REACH = 900  # characters back to the last speaker a quotation or hedge may follow
@@ -88,7 +98,7 @@ def person_core(name: str) -> str:
     """A person's name without the titles and roles written before it: "Ukrainian Presidential
     Adviser Oleksiy Arestovych" -> "Oleksiy Arestovych"."""
     words = without_title(name).split()
-    titles = PERSON_ROLES | _TITLE_WORDS
+    titles = PERSON_ROLES | _TITLE_WORDS | ANONYMOUS_NOUNS
     for index in range(len(words) - 1, -1, -1):
         parts = words[index].casefold().strip(".,").split("-")  # "Lieutenant-General"
         if all(part in titles for part in parts):
@@ -173,15 +183,19 @@ class SpeakerResolver:
         # are few even in a long text, so each look-up stays short.
         self._full_names: dict[str, dict[tuple[str, tuple[str, ...]], str]] = {}
         for name in self.names:
-            words = tuple(_name_words(name.text))
+            written = person_core(name.text) if name.label == "PERSON" else name.text
+            words = tuple(_name_words(written))
             if words:
                 known = self._full_names.setdefault(words[-1], {})
-                known.setdefault((name.label, words), without_title(name.text))
+                known.setdefault((name.label, words), without_title(written))
         for run in capitalised_names(self.text):
-            core = person_core(run.text)
-            words = tuple(word.casefold() for word in WORD.findall(core))
-            if guess_label(run.text) == "PERSON" and 2 <= len(words) <= LONGEST_PERSON_NAME:
-                self._full_names.setdefault(words[-1], {}).setdefault(("person", words), core)
+            # "Elijah Cummings of Maryland", "Center for American Progress President Neera
+            # Tanden": a person's name holds no connector
+            for part in re.split(r"\s+(?:of|the|for|de|la|van|von|al|bin|da|del)\s+", run.text):
+                core = person_core(part)
+                words = tuple(word.casefold() for word in WORD.findall(core))
+                if guess_label(part) == "PERSON" and 2 <= len(words) <= LONGEST_PERSON_NAME:
+                    self._full_names.setdefault(words[-1], {}).setdefault(("person", words), core)
         self._genders: dict[str, str] = {}
         self._titled_genders = self._genders_from_titles()
 
@@ -477,27 +491,185 @@ class SpeakerResolver:
 
     def resolve_head(self, phrase: Phrase) -> Speaker | None:
         """The speaker of a phrase whose head word the parse found: the name holding the head,
-        a pronoun, a document, an unnamed group, a role, else the words as the rules read
-        them."""
+        a pronoun, several people together, a document, an unnamed group or a description as
+        written, a role; else the words as the rules read them."""
         assert phrase.head is not None
-        head_start, head_end = phrase.head
-        word = self.text[head_start:head_end]
-        folded = word.casefold()
-        name = self.document.name_at(head_start, head_end)
-        if name is not None and phrase.start <= name.start and name.end <= phrase.end + 1:
-            if name.label in {"NORP", "GPE"} and folded in BODY_ROLES | SPOKES_ROLES:
-                pass
-            else:
-                return self._named(name)
-        if folded in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
-            return self.pronoun(folded, head_start)
-        if folded in {"i", "we", "you", "me", "us"}:
+        parse = self.document.parse_at(phrase.head[0])
+        index = None if parse is None else parse.index_at(phrase.head[0])
+        if parse is None or index is None:
+            return self.resolve(phrase.start, phrase.end)
+        members = self._conjuncts(parse, index)
+        if len(members) > 1:
+            return self._together(parse, members, phrase)
+        return self._head(parse, index, phrase)
+
+    def _conjuncts(self, parse: Parse, index: int) -> list[int]:
+        members = [index]
+        at = index
+        while len(members) < 6:
+            following = parse.kid(at, "conj")
+            if following is None:
+                break
+            members.append(following)
+            at = following
+        return members
+
+    def _token_name(self, parse: Parse, index: int) -> Speaker | None:
+        """The named person or body a name word stands for: the recogniser's name holding
+        it, else the proper nouns written with it ("Reps. Elijah Cummings") completed from
+        the fullest mention in the text."""
+        token = parse.tokens[index]
+        name = self.document.name_at(token.start, token.end)
+        if name is not None and name.label in {"PERSON", "ORG", "GPE", "FAC"}:
+            return self._named(name)
+        if token.tag not in {"NNP", "NNPS"} or _is_role(token.text):
             return None
+        words = [kid for kid in parse.kids(index, "compound") if kid < index]
+        start = parse.tokens[words[0]].start if words else token.start
+        written = person_core(self.text[start : token.end])
+        if not written:
+            return None
+        shifted = Name(token.end - len(written), token.end, written, "PERSON", "person")
+        return self._named(shifted)
+
+    def _together(self, parse: Parse, members: list[int], phrase: Phrase) -> Speaker | None:
+        """ "James E. Clyburn and G. K. Butterfield", "Mike Pence and other senior
+        Republicans": several speakers credited at once are one group."""
+        named = []
+        for member in members:
+            speaker = self._token_name(parse, member)
+            if speaker is None:
+                named = []
+                break
+            named.append(speaker.name)
+        if named:
+            joined = ", ".join(named[:-1]) + " and " + named[-1]
+            return Speaker(joined, EntityKind.group.value, "named")
+        first, last = parse.tokens[members[0]], parse.tokens[members[-1]]
+        start = parse.tokens[first.left].start
+        end = parse.tokens[last.right].end
+        written = self._canonical_inside(start, end)
+        if not written:
+            return None
+        return Speaker(written, EntityKind.group.value, "description")
+
+    def _canonical_inside(self, start: int, end: int) -> str:
+        """text[start:end] without a leading article or the roles before a first name, a
+        person named with a possessive written in full ("Mrs. Clinton's aides" -> "Hillary
+        Clinton's aides"; "Running mate Mike Pence and other senior Republicans" -> "Mike
+        Pence and other senior Republicans")."""
+        pieces = []
+        at = start
+        for name in self.document.names_between(start, end):
+            if name.label != "PERSON":
+                continue
+            before = self.text[at : name.start]
+            if at == start and all(
+                _role_word(word) in PERSON_ROLES | _TITLE_WORDS or word.casefold() in {"the", "a"}
+                for word in before.split()
+            ):
+                before = ""
+            possessive = re.match(r"['\u2019]s?\b", self.text[name.end : name.end + 2])
+            written = self.canonical(name)[0] if possessive else self.text[name.start : name.end]
+            if at == start and not before:
+                written = self.canonical(name)[0]
+            pieces.extend([before, written])
+            at = name.end
+        pieces.append(self.text[at:end])
+        written = "".join(pieces).strip(" ,;:\u2014\u2013-")
+        return _DETERMINERS.sub("", written).strip()
+
+    def _description(self, parse: Parse, index: int) -> str:
+        """The noun phrase of a head word as written, without its determiner and without a
+        relative clause or an apposition after it ("Wells Fargo board", "documents released
+        by WikiLeaks", "Forty-one percent of respondents")."""
+        token = parse.tokens[index]
+        cut = [
+            kid
+            for kid in parse.kids(
+                index, "relcl", "appos", "punct", "cc", "conj", "advcl", "npadvmod"
+            )
+            if kid > index
+        ]
+        start, end = parse.span_without(index, cut)
+        for kid in cut:
+            kid_token = parse.tokens[kid]
+            if kid_token.dep in {"punct", "cc"} and kid_token.start < end:
+                end = min(end, kid_token.start)
+        if end <= token.start:
+            end = token.end
+        written = self._canonical_inside(start, end)
+        return _QUANTIFIERS.sub("", written).strip() or token.text
+
+    def _head(self, parse: Parse, index: int, phrase: Phrase) -> Speaker | None:
+        token = parse.tokens[index]
+        folded = token.text.casefold()
+        named = self._token_name(parse, index)
+        if named is not None:
+            return named
+        if folded in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
+            return self.pronoun(folded, token.start)
+        if folded in {"i", "we", "you", "me", "us", "who", "which", "that", "this"}:
+            return None
+        for kid in parse.kids(index, "appos"):
+            appositive = self._token_name(parse, kid)
+            if appositive is not None:
+                return appositive  # "Brazile's CNN colleague, Jake Tapper,"
+        name = self.document.name_at(token.start, token.end)
+        described = self._description(parse, index)
+        if name is not None and name.label == "NORP":
+            return Speaker(described, EntityKind.group.value, "description")
+        if token.tag in {"NNP", "NNPS"} and not _is_role(token.text):
+            return self.resolve(phrase.start, phrase.end)
         if folded in WORK_NOUNS:
-            names = self.names_between(phrase.start, head_start)
-            if not [n for n in names if n.label in {"PERSON", "ORG"}]:
-                return self._work(phrase.start, head_end)
+            return Speaker(described, EntityKind.work.value, "work")
+        determiner = parse.kid(index, "det")
+        if determiner is not None and parse.tokens[determiner].text.casefold() in {
+            "those",
+            "these",
+            "the",
+        }:
+            earlier = self._earlier_description(
+                f"{parse.tokens[determiner].text} {token.text}", token.start
+            )
+            if earlier is not None:
+                return Speaker(earlier, EntityKind.anonymous.value, "description")
+        modified = len(described.split()) > 1
+        places_only = all(
+            name.label in {"GPE", "NORP"} for name in self.names_between(*parse.span(index))
+        )
+        if folded in PUBLICATION_ROLES and (not modified or places_only):
+            outlet = self._nearest_publication(token.start)
+            if outlet is not None:
+                return outlet
+        if folded in COMPANY_ROLES | BODY_ROLES | SPOKES_ROLES or (
+            folded in PERSON_ROLES and folded not in ANONYMOUS_NOUNS
+        ):
+            if not modified or folded in SPOKES_ROLES or folded in PERSON_ROLES:
+                resolved = self.resolve(phrase.start, phrase.end)
+                if resolved is not None:
+                    return resolved
+            kind = EntityKind.organization if folded in COMPANY_ROLES else (
+                EntityKind.government_body if folded in _GOVERNMENT_HEADS else EntityKind.group
+            )
+            return Speaker(described, kind.value, "description")
+        if token.tag.startswith("NN") or folded in ANONYMOUS_NOUNS:
+            kind = EntityKind.anonymous
+            if folded in GROUP_NOUNS or folded.endswith("percent"):
+                kind = EntityKind.group
+            if folded in {"board", "committee", "campaign", "team", "company", "firm"}:
+                kind = EntityKind.organization
+            return Speaker(described, kind.value, "description")
         return self.resolve(phrase.start, phrase.end)
+
+    def _nearest_publication(self, at: int) -> Speaker | None:
+        index = bisect.bisect_left(self.starts, at) - 1
+        while index >= 0 and at - self.names[index].start <= ROLE_REACH:
+            name = self.names[index]
+            if name.kind == EntityKind.publication.value:
+                return Speaker(self.canonical(name)[0], name.kind, "role")
+            index -= 1
+        return None
 
     def speaker(self, phrase: Phrase) -> Speaker | None:
         if phrase.head is not None:
