@@ -159,6 +159,10 @@ class Verb(StrEnum):
     rejected = "rejected"
     questioned = "questioned"
     criticized = "criticized"
+    asked = "asked"
+    gave = "gave"
+    indicated = "indicated"
+    compared = "compared"
 
 
 class ClaimSort(StrEnum):

@@ -84,7 +84,26 @@ _ENTRIES: dict[str, Entry] = {
                       passive_ok=True),
     "conclude": Entry(("conclude", "concludes", "concluded", "concluding"), Verb.concluded),
     "find": Entry(("finds", "found"), Verb.found, needs_parse=True),
-    "show": Entry(("show", "shows", "showed"), Verb.showed, needs_parse=True),
+    "show": Entry(("show", "shows", "showed", "showing"), Verb.showed, needs_parse=True),
+    "give": Entry(("gives", "gave", "giving"), Verb.gave, needs_parse=True),
+    "indicate": Entry(("indicates", "indicated", "indicating"), Verb.indicated,
+                      needs_parse=True),
+    "highlight": Entry(("highlights", "highlighted"), Verb.noted, needs_parse=True),
+    "ask": Entry(("asks", "asked", "asking"), Verb.asked, needs_parse=True),
+    "blast": Entry(("blasts", "blasted", "blasting"), Verb.criticized, needs_parse=True),
+    "deride": Entry(("derides", "derided", "deriding"), Verb.criticized, needs_parse=True),
+    "brand": Entry(("brands", "branded", "branding"), Verb.called, needs_parse=True),
+    "refer": Entry(("refers", "referred", "referring"), Verb.called, needs_parse=True),
+    "compare": Entry(("compares", "compared", "comparing"), Verb.compared, needs_parse=True),
+    "blame": Entry(("blames", "blamed", "blaming"), Verb.accused, needs_parse=True),
+    "promise": Entry(("promises", "promised", "promising"), Verb.said, needs_parse=True),
+    "vow": Entry(("vows", "vowed", "vowing"), Verb.said, needs_parse=True),
+    "assure": Entry(("assures", "assured", "assuring"), Verb.said, needs_parse=True),
+    "remark": Entry(("remarks", "remarked"), Verb.said),
+    "assume": Entry(("assumes", "assumed"), Verb.believed, hedged=True, needs_parse=True),
+    "calculate": Entry(("calculates", "calculated"), Verb.estimated, needs_parse=True),
+    "consider": Entry(("considers", "considered"), Verb.believed, hedged=True,
+                      needs_parse=True, passive_ok=True),
     "call": Entry(("call", "calls", "called", "calling"), Verb.called, needs_parse=True),
     "label": Entry(("label", "labels", "labeled", "labelled", "labeling", "labelling"),
                    Verb.called, needs_parse=True),
@@ -252,7 +271,9 @@ def _entry(word: str) -> tuple[str, Entry]:
     return base, _ENTRIES[base]
 
 
-def _kept(text: str, match: re.Match[str], lemma: str, entry: Entry, start: int) -> bool | None:
+def _kept(
+    text: str, match: re.Match[str], lemma: str, entry: Entry, start: int, headline: bool
+) -> bool | None:
     """Whether this match is a cue; None when it is one only in the passive with an agent."""
     word = match.group("word")
     folded = word.casefold()
@@ -298,7 +319,7 @@ def _kept(text: str, match: re.Match[str], lemma: str, entry: Entry, start: int)
         r"\s+(?:the\s+)?(?:difference|time|story|stories|truth)\b", after, re.IGNORECASE
     ):
         return False
-    if word[:1].isupper() and match.start() > start and lemma != "according to":
+    if word[:1].isupper() and match.start() > start and lemma != "according to" and not headline:
         # a capitalised "Said" or "Report" inside a sentence is a name, except after a
         # quotation that ends a sentence ('..." Said Smith') which the caller sees as a start
         if not re.search(r"[\"\u201d:]\s*$", before):
@@ -312,10 +333,15 @@ def _kept(text: str, match: re.Match[str], lemma: str, entry: Entry, start: int)
 def find_cues(text: str, start: int, end: int) -> list[Cue]:
     """Reporting expressions in text[start:end] that can credit a statement to someone."""
     cues: list[Cue] = []
+    words = re.findall(r"[A-Za-z][\w'\u2019-]*", text[start:end])
+    long_words = [word for word in words if len(word) > 3]
+    headline = len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(
+        long_words
+    )  # a headline in title case: "New Poll Gives Clinton A Lead"
     for match in CUE_PATTERN.finditer(text, start, end):
         word = match.group("word")
         lemma, entry = _entry(word)
-        kept = _kept(text, match, lemma, entry, start)
+        kept = _kept(text, match, lemma, entry, start, headline)
         if kept is False:
             continue
         passive = kept is None

@@ -18,7 +18,7 @@ from api.ingest.extraction.findings import Attribution, Phrase
 from api.ingest.extraction.framing import after_recipient
 from api.ingest.extraction.quotes import Quote
 from api.ingest.extraction.results import Hop
-from api.ingest.extraction.syntax import speaker_head
+from api.ingest.extraction.syntax import speaker_head, verb_is_head
 from models.base import Verb
 
 _LEAD_IN_GAP = re.compile(r"[\s:,\u2014\u2013-]*(?:that\s*)?", re.IGNORECASE)
@@ -60,6 +60,15 @@ def quote_chains(quotes: tuple[Quote, ...]) -> list[list[Quote]]:
     return chains
 
 
+def _verb(document: Document, cue: Cue) -> bool:
+    """A cue the parse reads as a noun does not credit a quotation; one that needs the
+    parse does only when the sentence was parsed."""
+    verdict = verb_is_head(document, cue)
+    if verdict is None:
+        return not cue.needs_parse
+    return verdict
+
+
 def _lead_in_start(document: Document, quote: Quote) -> int:
     """The sentence start, or the end of a quotation closed earlier in the same sentence."""
     sentence_start, _ = document.sentence_at(quote.opening)
@@ -90,7 +99,7 @@ def _lead_in(document: Document, quote: Quote, used: set[int]) -> tuple[bool, _F
     cues = [
         cue
         for cue in document.cues_in(start, quote.opening)
-        if cue.start not in used and not cue.forward_only and not cue.according
+        if cue.start not in used and not cue.forward_only and not cue.according and _verb(document, cue)
     ]
     for cue in reversed(cues):
         names = document.names_between(cue.end, quote.opening + 1)
@@ -127,7 +136,7 @@ def _trailing(document: Document, quote: Quote, used: set[int]) -> _Frame | None
     if next_mark:
         end = next_mark.start()
     cues = [cue for cue in document.cues_in(start, end) if cue.start not in used]
-    cues = [cue for cue in cues if cue.end <= end and not cue.forward_only]
+    cues = [cue for cue in cues if cue.end <= end and not cue.forward_only and _verb(document, cue)]
     if not cues:
         return None
     cue = cues[0]

@@ -27,7 +27,13 @@ from api.ingest.extraction.framing import (
     word_count,
 )
 from api.ingest.extraction.results import SpeechKind
-from api.ingest.extraction.syntax import content_span, speaker_span
+from api.ingest.extraction.syntax import (
+    WORK_VERBS,
+    content_span,
+    reads_as_cue,
+    speaker_span,
+    work_subject,
+)
 
 _CONNECTOR = re.compile(
     r"(?:,[\"\u201d\u2019]?\s*(?:but|and|while|whereas|although|as|which|who)\b|;|\s+but\b|,)\s*",
@@ -330,6 +336,20 @@ def _from_parse(document: Document, cue: Cue, taken: list[Attribution]) -> Attri
     )
 
 
+def _parse_keeps(document: Document, cue: Cue) -> bool:
+    """The parse's veto: a cue it reads as a noun or as a verb of doing is dropped; a
+    verb only a work speaks with ("polls show") needs a work as its subject; "asked" is a
+    cue of quotations only."""
+    if cue.lemma == "ask":
+        return False
+    verdict = reads_as_cue(document, cue)
+    if verdict is False:
+        return False
+    if cue.lemma in WORK_VERBS:
+        return work_subject(document, cue)
+    return True
+
+
 def attribute_paraphrases(
     document: Document, quoted: Quoted, policy: Policy = DEFAULT_POLICY
 ) -> tuple[Attribution, ...]:
@@ -349,6 +369,8 @@ def attribute_paraphrases(
     for index, cues in sorted(by_sentence.items()):
         sentence = document.sentences[index]
         readable = [cue for cue in cues if not cue.needs_parse or use_parse]
+        if use_parse:
+            readable = [cue for cue in readable if _parse_keeps(document, cue)]
         rules = _Sentence(document, sentence, [c for c in readable if not c.needs_parse]).read()
         if use_parse:
             rules = [_with_parse(document, attribution, policy) for attribution in rules]

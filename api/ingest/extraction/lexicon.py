@@ -93,7 +93,7 @@ WORK_NOUNS = frozenset({
     "statements", "filing", "filings", "lawsuit", "complaint", "indictment", "article",
     "book", "review", "audit", "assessment", "projections", "projection", "estimates",
     "figures", "records", "census", "investigation", "probe", "inquiry", "ruling", "email",
-    "emails", "video", "footage", "release", "website", "forecast", "forecasts", "bulletin",
+    "emails", "release", "website", "forecast", "forecasts", "bulletin",
     "transcript", "transcripts", "documents", "testimony", "warning", "advisory", "notice",
     "guidance", "guidelines", "manifesto", "platform", "memoir", "biography", "editorial",
     "exit", "simulation", "simulations", "experiment", "experiments", "tally", "count",

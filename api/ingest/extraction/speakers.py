@@ -605,6 +605,15 @@ class SpeakerResolver:
         token = parse.tokens[index]
         folded = token.text.casefold()
         named = self._token_name(parse, index)
+        if named is not None and named.kind != EntityKind.person.value:
+            # "the Bureau of Meteorology's Claire Richards": the parse may make the body the
+            # head; a person named after its possessive is the speaker
+            start, end = parse.span(index)
+            for name in self.names_between(start, end):
+                if name.label == "PERSON" and re.search(
+                    r"['\u2019]s\s+(?:\w+\s+){0,3}$", self.text[start : name.start]
+                ):
+                    return self._named(name)
         if named is not None:
             return named
         if folded in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:

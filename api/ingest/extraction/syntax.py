@@ -19,7 +19,19 @@ _CLIMB = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 # A cue attached to a clause it follows ("The roads are closed, he said").
 _ATTACHED_AFTER = frozenset({"parataxis", "ccomp", "advcl", "conj"})
 _COMPLEMENTS = ("ccomp",)
-_NAMING = frozenset({"call", "label", "describe"})
+_NAMING = frozenset(
+    {"call", "label", "describe", "dismiss", "blast", "deride", "brand", "refer", "compare"}
+)
+# Cues whose content may be a noun phrase: names and judgements ("called him a liar"),
+# denials and accusations ("denied any connection", "accused X of Y"), what a work shows.
+WORK_VERBS = frozenset({"find", "show", "give", "indicate", "highlight"})
+NOUN_CONTENT = _NAMING | WORK_VERBS | frozenset(
+    {"deny", "accuse", "blame", "criticize", "dispute", "reject", "refute", "rebut",
+     "contradict", "question", "predict", "forecast", "expect", "estimate"}
+)
+# Cues that state something only with a clause ("vowed that ...", not "vowed to ...").
+_CLAUSE_ONLY = frozenset({"promise", "vow", "assure", "assume", "consider", "calculate"})
+_NEVER_CHECKED = frozenset({"say", "tell", "add", "write", "tweet", "post", "reply"})
 _NAMING_COMPLEMENTS = ("oprd", "xcomp", "ccomp", "acomp", "attr")
 
 
@@ -106,6 +118,12 @@ def content_span(document: Document, cue: Cue) -> tuple[int, int] | None:
             return None
         return parse.span_without(head, [index])
     complements = parse.kids(index, *_COMPLEMENTS)
+    if not complements and cue.lemma in WORK_VERBS:
+        objects = parse.kids(index, "dobj", "dative")
+        if objects:
+            first, last = min(objects), max(objects)
+            return tokens[tokens[first].left].start, tokens[tokens[last].right].end
+        return None
     if complements:
         best = max(complements, key=lambda kid: tokens[kid].right - tokens[kid].left)
         return parse.span(best)
@@ -122,6 +140,15 @@ def content_span(document: Document, cue: Cue) -> tuple[int, int] | None:
             # "calls Hansen's arguments 'misguided policy advocacy'": one noun phrase
             return parse.span(obj)
         return None
+    if cue.lemma in {"accuse", "blame"}:
+        obj = parse.kid(index, "dobj")
+        if obj is None:
+            return None
+        reasons = [kid for kid in parse.kids(index, "prep") if kid > obj]
+        last = max(reasons) if reasons else obj
+        return tokens[tokens[obj].left].start, tokens[tokens[last].right].end
+    if cue.lemma == "deny" and parse.kid(index, "dobj") is not None:
+        return parse.span(parse.kid(index, "dobj"))  # type: ignore[arg-type]
     if cue.dispute is not None:
         if cue.passive:
             subject = parse.kid(index, "nsubjpass")
@@ -132,6 +159,21 @@ def content_span(document: Document, cue: Cue) -> tuple[int, int] | None:
     if token.dep in _ATTACHED_AFTER and token.head < index and token.head != index:
         return parse.span_without(token.head, [index])
     return None
+
+
+def work_subject(document: Document, cue: Cue) -> bool:
+    """Whether the cue's subject is a document, a poll or a study ("polls show")."""
+    from api.ingest.extraction.lexicon import WORK_NOUNS
+
+    found = cue_token(document, cue)
+    if found is None:
+        return False
+    parse, index = found
+    subject = _speaker_token(parse, index, cue)
+    if subject is None:
+        return False
+    words = [parse.tokens[subject], *(parse.tokens[k] for k in parse.kids(subject, "compound"))]
+    return any(word.text.casefold() in WORK_NOUNS for word in words)
 
 
 def dispute_object(document: Document, cue: Cue) -> tuple[int, int] | None:
@@ -149,6 +191,30 @@ def dispute_object(document: Document, cue: Cue) -> tuple[int, int] | None:
     if obj is None:
         return None
     return parse.span(obj)
+
+
+def reads_as_cue(document: Document, cue: Cue) -> bool | None:
+    """Whether the parse reads the cue as a verb crediting a statement (None: no parse).
+    A noun ("Republican states", "media reports") is not; nor is a verb whose object is a
+    thing rather than a statement ("announced her campaign", "maintained their pace",
+    "is adding 182,000 jobs") unless the verb names, judges, denies or accuses with it."""
+    found = cue_token(document, cue)
+    if found is None:
+        return None
+    parse, index = found
+    token = parse.tokens[index]
+    if cue.according or cue.forward_only or cue.lemma == "quoted as saying":
+        return True
+    if not (token.tag.startswith("VB") or token.tag == "MD"):
+        return False
+    if cue.lemma in NOUN_CONTENT:
+        return True
+    clause = parse.kids(index, "ccomp")
+    if cue.lemma in _CLAUSE_ONLY:
+        return bool(clause)
+    if clause or cue.lemma in _NEVER_CHECKED:
+        return True
+    return parse.kid(index, "dobj", "dative") is None
 
 
 def verb_is_head(document: Document, cue: Cue) -> bool | None:
