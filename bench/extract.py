@@ -559,22 +559,27 @@ def figures(tally: Tally) -> dict[str, Any]:
 
 
 def speed(texts: list[str], options: Options, rounds: int) -> dict[str, float]:
-    """Documents and words per second over `texts`, best of `rounds`, in this process."""
+    """Documents and words per second over `texts`, best of `rounds`, in this process: by
+    the CPU time the process used (what one core gives it, whatever else the machine runs)
+    and by the wall clock."""
     read("Warm-up: the minister said the pipeline was loaded.", options=options)
     words = sum(len(text.split()) for text in texts)
-    best = float("inf")
+    best = wall = float("inf")
     for _ in range(rounds):
-        began = time.perf_counter()
+        began, began_wall = time.process_time(), time.perf_counter()
         for text in texts:
             read(text, options=options)
-        best = min(best, time.perf_counter() - began)
+        best = min(best, time.process_time() - began)
+        wall = min(wall, time.perf_counter() - began_wall)
     return {
         "documents": len(texts),
         "words": words,
         "seconds": best,
+        "wall_seconds": wall,
         "documents_per_second": len(texts) / best,
         "words_per_second": words / best,
         "articles_of_800_words_per_second": words / best / SPEED_ARTICLE_WORDS,
+        "wall_articles_of_800_words_per_second": words / wall / SPEED_ARTICLE_WORDS,
     }
 
 
@@ -585,9 +590,9 @@ def long_text_times(texts: list[str], options: Options) -> dict[str, float]:
     times = {}
     for size in (100_000, 1_000_000):
         text = (corpus * (size // len(corpus) + 1))[:size]
-        began = time.perf_counter()
+        began = time.process_time()
         read(text, options=options)
-        times[f"seconds_for_{size}_characters"] = time.perf_counter() - began
+        times[f"seconds_for_{size}_characters"] = time.process_time() - began
     times["ratio"] = (
         times["seconds_for_1000000_characters"] / times["seconds_for_100000_characters"]
     )
@@ -794,9 +799,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     judged: dict[str, list[Judged]] = {"dev": [], "test": []}
     raw_points: list[tuple[float, bool]] = []
     for document in documents:
-        began = time.perf_counter()
+        began = time.process_time()
         extraction = read(document.text, source_date=document.source_date, options=options)
-        seconds = time.perf_counter() - began
+        seconds = time.process_time() - began
         tally = Tally(words=len(document.text.split()), seconds=seconds)
         found: list[str] = []
         mine: list[Judged] = []
@@ -833,8 +838,9 @@ def main(argv: Iterable[str] | None = None) -> None:
             f"\nspeed, one process: {speed_figures['documents_per_second']:.1f} documents/s, "
             f"{speed_figures['words_per_second']:.0f} words/s = "
             f"{speed_figures['articles_of_800_words_per_second']:.1f} articles of 800 words/s "
-            f"({speed_figures['documents']} Lee documents, {speed_figures['words']} words, "
-            "best of rounds)"
+            f"by CPU time ({speed_figures['wall_articles_of_800_words_per_second']:.1f} by the "
+            f"wall clock; {speed_figures['documents']} Lee documents, {speed_figures['words']} "
+            "words, best of rounds)"
         )
     if long:
         print(

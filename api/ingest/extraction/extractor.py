@@ -26,7 +26,7 @@ from api.ingest.extraction.indirect import DEFAULT_POLICY, RULES_ONLY, Policy, a
 from api.ingest.extraction.nesting import unnest
 from api.ingest.extraction.results import Candidate, Extraction, Hop, Mention
 from api.ingest.extraction.screening import reason_to_skip
-from api.ingest.extraction.speakers import resolve_speakers
+from api.ingest.extraction.speakers import SpeakerResolver, resolve_speakers
 from models.base import date_bounds
 
 MAXIMUM_WARNINGS = 20
@@ -130,8 +130,9 @@ def read(
     warnings.extend(document.warnings)
     quoted = attribute_quotes(document)
     paraphrased = attribute_paraphrases(document, quoted, options.policy)
-    credits = resolve_speakers(document, quoted.attributions + paraphrased)
-    credits = unnest(document, credits)
+    resolver = SpeakerResolver(document)
+    credits = resolve_speakers(document, quoted.attributions + paraphrased, resolver)
+    credits = unnest(document, credits, resolver)
     if options.carry:
         credits = credits + carry_over(document, credits)
     kept = _distinct(list(credits))

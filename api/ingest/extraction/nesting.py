@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from api.ingest.extraction.cues import find_cues
 from api.ingest.extraction.document import Document
 from api.ingest.extraction.findings import Credit
 from api.ingest.extraction.framing import (
@@ -30,8 +29,8 @@ def _unnest(document: Document, resolver: SpeakerResolver, credit: Credit) -> Cr
         return credit
     cues = [
         cue
-        for cue in find_cues(text, credit.start, credit.end)
-        if not cue.according and cue.dispute is None and not cue.needs_parse and not cue.passive
+        for cue in document.cues_in(credit.start, credit.end)
+        if cue.end <= credit.end and not cue.according and cue.dispute is None and not cue.needs_parse and not cue.passive
     ]
     if not cues or cues[0].forward_only:
         return credit
@@ -61,7 +60,8 @@ def _unnest(document: Document, resolver: SpeakerResolver, credit: Credit) -> Cr
     )
 
 
-def unnest(document: Document, credits: tuple[Credit, ...]) -> tuple[Credit, ...]:
+def unnest(
+    document: Document, credits: tuple[Credit, ...], resolver: SpeakerResolver
+) -> tuple[Credit, ...]:
     """Every credit, with nested attributions moved to their inner speaker."""
-    resolver = SpeakerResolver(document)
     return tuple(_unnest(document, resolver, credit) for credit in credits)

@@ -705,11 +705,10 @@ def _hop(speaker: Speaker, verb: str) -> Hop:
 
 
 def resolve_speakers(
-    document: Document, attributions: tuple[Attribution, ...]
+    document: Document, attributions: tuple[Attribution, ...], resolver: SpeakerResolver
 ) -> tuple[Credit, ...]:
     """Every attribution with its speaker and chain, in the order of their cues; those that
     turn out to credit no one (and hedge nothing) are dropped."""
-    resolver = SpeakerResolver(document)
     text = document.text
     credits: list[Credit] = []
     ordered = sorted(attributions, key=lambda found: (found.cue.start, found.start))
