@@ -163,6 +163,10 @@ class Verb(StrEnum):
     gave = "gave"
     indicated = "indicated"
     compared = "compared"
+    clarified = "clarified"
+    countered = "countered"
+    reiterated = "reiterated"
+    emphasized = "emphasized"
 
 
 class ClaimSort(StrEnum):

@@ -62,9 +62,9 @@ _ENTRIES: dict[str, Entry] = {
     "write": Entry(("write", "writes", "wrote", "writing"), Verb.wrote),
     "tweet": Entry(("tweet", "tweets", "tweeted", "tweeting"), Verb.tweeted),
     "post": Entry(("posts", "posted"), Verb.posted, needs_parse=True),
-    "stress": Entry(("stress", "stresses", "stressed", "stressing"), Verb.said),
+    "stress": Entry(("stress", "stresses", "stressed", "stressing"), Verb.emphasized),
     "emphasize": Entry(("emphasize", "emphasizes", "emphasized", "emphasizing", "emphasise",
-                        "emphasises", "emphasised", "emphasising"), Verb.said),
+                        "emphasises", "emphasised", "emphasising"), Verb.emphasized),
     "recall": Entry(("recall", "recalls", "recalled", "recalling"), Verb.said),
     "reply": Entry(("reply", "replies", "replied", "replying"), Verb.replied),
     "respond": Entry(("respond", "responds", "responded", "responding"), Verb.replied),
@@ -100,6 +100,16 @@ _ENTRIES: dict[str, Entry] = {
     "vow": Entry(("vows", "vowed", "vowing"), Verb.said, needs_parse=True),
     "assure": Entry(("assures", "assured", "assuring"), Verb.said, needs_parse=True),
     "remark": Entry(("remarks", "remarked"), Verb.said),
+    "clarify": Entry(("clarifies", "clarified", "clarifying"), Verb.clarified,
+                     dispute=CONTRADICTS, needs_parse=True),
+    "counter": Entry(("counters", "countered", "countering"), Verb.countered,
+                     dispute=CONTRADICTS, needs_parse=True),
+    "reiterate": Entry(("reiterate", "reiterates", "reiterated", "reiterating"),
+                       Verb.reiterated),
+    "interject": Entry(("interjects", "interjected"), Verb.said),
+    "regard": Entry(("regards", "regarded"), Verb.believed, hedged=True, needs_parse=True,
+                    passive_ok=True),
+    "advise": Entry(("advises", "advised", "advising"), Verb.said, needs_parse=True),
     "assume": Entry(("assumes", "assumed"), Verb.believed, hedged=True, needs_parse=True),
     "calculate": Entry(("calculates", "calculated"), Verb.estimated, needs_parse=True),
     "consider": Entry(("considers", "considered"), Verb.believed, hedged=True,
@@ -137,7 +147,40 @@ _PHRASES: dict[str, Entry] = {
     "may mean": Entry(("may mean",), Verb.suggested, hedged=True),
     "might mean": Entry(("might mean",), Verb.suggested, hedged=True),
     "quoted as saying": Entry(("quoted as saying",), Verb.quoted),
+    "made clear": Entry(("made clear",), Verb.said),
+    "making clear": Entry(("making clear",), Verb.said),
 }
+# Nouns that carry what was said in a that-clause: "a Reuters report that ...", "Comey's
+# Friday announcement that ...", "comments ... that he might not accept the results".
+NOUN_CUES: dict[str, Verb] = {
+    "report": Verb.reported,
+    "reports": Verb.reported,
+    "announcement": Verb.announced,
+    "statement": Verb.stated,
+    "comments": Verb.said,
+    "remarks": Verb.said,
+    "claim": Verb.claimed,
+    "claims": Verb.claimed,
+    "allegation": Verb.alleged,
+    "allegations": Verb.alleged,
+    "assertion": Verb.asserted,
+    "warning": Verb.warned,
+    "warnings": Verb.warned,
+    "prediction": Verb.predicted,
+    "suggestion": Verb.suggested,
+    "admission": Verb.admitted,
+    "finding": Verb.found,
+    "findings": Verb.found,
+    "conclusion": Verb.concluded,
+    "insistence": Verb.insisted,
+    "contention": Verb.argued,
+    "argument": Verb.argued,
+}
+_NOUN_CUE = re.compile(
+    rf"\b(?P<word>{'|'.join(NOUN_CUES)})(?P<gap>\s+(?:[a-z]+\s+){{0,6}}?)that\s+"
+    r"(?!(?:is|was|are|were|has|had|have|would|could|will|can|may|might|should|showed|shows|"
+    r"found|finds|said|says|claims|suggests|appeared|came|went|\w+ed)\b)",
+)
 FORWARD_ONLY = frozenset({"could mean", "may mean", "might mean"})
 
 _FORMS: dict[str, str] = {}
@@ -252,6 +295,7 @@ class Cue:
     passive: bool = False  # "are disputed by X", "was quoted as saying"
     dispute: RelationType | None = None
     needs_parse: bool = False
+    noun: bool = False  # "a Reuters report that ...": the cue is a noun carrying a clause
 
     @property
     def forward_only(self) -> bool:
@@ -365,4 +409,22 @@ def find_cues(text: str, start: int, end: int) -> list[Cue]:
                 needs_parse=entry.needs_parse,
             )
         )
-    return cues
+    for match in _NOUN_CUE.finditer(text, start, end):
+        before = text[max(start, match.start() - 30) : match.start()]
+        if not re.search(r"(?:\b(?:a|an|the|his|her|their|its)\s+(?:[\w.'\u2019-]+\s+){0,4}|['\u2019]s\s+(?:\w+\s+){0,2}|[A-Z][\w.-]*\s+)$", before):
+            continue
+        cues = [cue for cue in cues if not cue.start <= match.start() < cue.end]
+        word = match.group("word")
+        cues.append(
+            Cue(
+                start=match.start(),
+                end=match.end("word"),
+                word_start=match.start(),
+                lemma="noun:" + word.casefold(),
+                verb=NOUN_CUES[word.casefold()],
+                hedged=word.casefold() in {"prediction", "suggestion"},
+                participle=False,
+                noun=True,
+            )
+        )
+    return sorted(cues, key=lambda cue: cue.start)

@@ -94,6 +94,10 @@ _JUDGING = re.compile(
     r"simplistic|irrelevant|political|propaganda|smear|attack|distortion)\b",
     re.IGNORECASE,
 )
+# Verbs that answer a claim already made: with a clause of their own they contradict the
+# earlier claim that shares most of their words.
+_REBUTTALS = frozenset({"insist", "clarify", "counter", "maintain"})
+_ANSWERS = frozenset({"clarify", "counter", "deny", "rebut", "refute"})
 REACH = 4000  # characters back from the cue to the candidate it may dispute
 _REPORT_KINDS = frozenset({EntityKind.publication.value, EntityKind.work.value})
 
@@ -109,6 +113,8 @@ def _content_words(text: str) -> set[str]:
 def _relation_type(document: Document, credit: Credit) -> RelationKind | None:
     cue = credit.cue
     words = document.text[credit.start : credit.end]
+    if cue.lemma in _REBUTTALS:
+        return "contradicts"
     if cue.dispute is not None:
         if cue.dispute == RelationType.contradicts or _FALSITY.search(words):
             return "contradicts"
@@ -162,6 +168,13 @@ def _target(
             return owned[-1]
         owned = [other for other in after if _surname(candidates[other].claimant) == owner]
         return owned[0] if owned else None
+    inside = [
+        other
+        for other in others
+        if candidates[other].cue_start >= start and candidates[other].cue_start < end
+    ]
+    if inside:
+        return inside[0]  # "denied a Reuters report that ...": the report's own words
     head = words.split()[-1].casefold() if words.split() else ""
     if head in WORK_NOUNS and _CLAIM_NOUNS.search(words):
         reports = [other for other in before if _report_like(candidates[other])]
@@ -175,13 +188,26 @@ def _target(
             if paragraph - document.paragraph_index(candidates[other].start) <= 1
         ]
         return near[-1] if near else None
-    if credit.cue.dispute is not None and len(words.split()) >= 3:
+    if (credit.cue.dispute is not None or credit.cue.lemma in _REBUTTALS) and (
+        len(words.split()) >= 3
+    ):
+        # "denied that ...", "insisted ...", "clarified ...": the claim before it that
+        # says most of the same things
         mine = _content_words(words)
         best, best_shared = None, 1
         for other in before:
             shared = len(mine & _content_words(candidates[other].text))
             if shared > best_shared:
                 best, best_shared = other, shared
+        if best is None and credit.cue.lemma in _ANSWERS:
+            # "clarified that ...", "countered that ...": an answer to the claim just before
+            paragraph = document.paragraph_index(credit.cue.start)
+            near = [
+                other
+                for other in before
+                if paragraph - document.paragraph_index(candidates[other].start) <= 1
+            ]
+            return near[-1] if near else None
         return best
     return None
 

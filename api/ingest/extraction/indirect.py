@@ -48,6 +48,22 @@ _QUOTE_MARK = re.compile("''|[\"\u201c\u201d]")
 _STARTS_WITH_CUE = re.compile(r"(?:said|says|say|told|reported|claimed)\b", re.IGNORECASE)
 _PASSIVE_AGENT = re.compile(r"by\s", re.IGNORECASE)
 _AGENT = re.compile(r"\s+(?:\w+\s+){0,2}?by\s+", re.IGNORECASE)
+_THAT_AFTER_NOUN = re.compile(r"\s+(?:[a-z]+\s+){0,6}?that\s+")
+_ARTICLE = re.compile(r"\b(?:a|an|the|his|her|their|its|this|these|those)\s", re.IGNORECASE)
+_NAME_RUN = re.compile(r"(?:[A-Z][\w.'\u2019-]*\s+)+$")
+
+
+def _noun_phrase_start(text: str, low: int, noun: int) -> int:
+    """Where the noun phrase of a noun cue starts: its article, else the proper names and
+    possessive just before it ("FBI Director James Comey's Friday announcement")."""
+    words = list(re.finditer(r"\S+", text[low:noun]))[-6:]
+    for word in reversed(words):
+        if _ARTICLE.fullmatch(word.group(0) + " "):
+            return low + word.start()
+        if word.group(0).endswith((",", ";", ":")):
+            return low + word.end() + 1
+    names = _NAME_RUN.search(text, low, noun)
+    return names.start() if names else noun
 MINIMUM_CONTENT_WORDS = 3
 MINIMUM_NAMING_WORDS = 2  # "called Palin a clown" names and judges in few words
 DATE_REACH_AFTER_CUE = 40  # characters after a closing cue where "on Monday" may stand
@@ -132,7 +148,8 @@ class _Sentence:
         """Record one paraphrase unless its content is too short or names no one."""
         text = self.text
         start, end = trim_content(text, start, end)
-        if word_count(text, start, end) < MINIMUM_CONTENT_WORDS:
+        least = 1 if cue.dispute is not None else MINIMUM_CONTENT_WORDS
+        if word_count(text, start, end) < least:
             return False
         if _STARTS_WITH_CUE.match(text, start, end):
             return False  # "news reports said ...": the noun "reports" is no cue; "said" is
@@ -187,11 +204,36 @@ class _Sentence:
             frame = [(content_end, phrase_end)]
         self.add(cue, content_start, content_end, source, frame, cited=cited)
 
+    def noun_cue(self, cue: Cue, low: int, following: list[Cue]) -> int:
+        """ "a Reuters report that X", "Comey's Friday announcement that X": X, credited to
+        whoever the noun phrase names (the report itself when it names no one)."""
+        text = self.text
+        that = _THAT_AFTER_NOUN.match(text, cue.end, self.end)
+        if that is None:
+            return low
+        phrase_start = _noun_phrase_start(text, max(self.start, cue.start - 80), cue.start)
+        content_start = that.end()
+        content_end = self.end
+        for other in following:
+            if other.start > content_start:
+                content_end = _clause_cut(text, content_start, other)
+                break
+        parsed = content_span(self.document, cue)
+        if parsed is not None and parsed[0] >= cue.end:
+            content_start, content_end = _trim_marks(text, *parsed)
+        if self.add(cue, content_start, content_end, Phrase(phrase_start, cue.end),
+                    [(phrase_start, cue.end)]):
+            return content_end
+        return low
+
     def read(self) -> list[Attribution]:
         text = self.text
         low = self.start
         for index, cue in enumerate(self.cues):
             following = self.cues[index + 1 :]
+            if cue.noun:
+                low = self.noun_cue(cue, low, following)
+                continue
             if cue.according:
                 self.according_to(cue, low, [other for other in self.cues if other is not cue])
                 low = max(low, cue.end)
@@ -211,6 +253,9 @@ class _Sentence:
             content_start, regions, cited = skip_frame_words(text, after, self.end)
             content_end = self.end
             for other in following:
+                if other.noun and not text[content_start : other.start].count(","):
+                    content_end = other.end  # "denied a Reuters report that ...": its object
+                    break
                 content_end = _clause_cut(text, content_start, other)
                 if content_end > content_start:
                     break

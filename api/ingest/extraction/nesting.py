@@ -30,7 +30,7 @@ def _unnest(document: Document, resolver: SpeakerResolver, credit: Credit) -> Cr
     cues = [
         cue
         for cue in document.cues_in(credit.start, credit.end)
-        if cue.end <= credit.end and not cue.according and cue.dispute is None and not cue.needs_parse and not cue.passive
+        if cue.end <= credit.end and not cue.noun and not cue.according and cue.dispute is None and not cue.needs_parse and not cue.passive
     ]
     if not cues or cues[0].forward_only:
         return credit

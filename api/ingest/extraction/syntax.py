@@ -31,6 +31,7 @@ NOUN_CONTENT = _NAMING | WORK_VERBS | frozenset(
 )
 # Cues that state something only with a clause ("vowed that ...", not "vowed to ...").
 _CLAUSE_ONLY = frozenset({"promise", "vow", "assure", "assume", "consider", "calculate"})
+_PHRASE_CUES = frozenset({"quoted as saying", "made clear", "making clear", "pointed out"})
 _NEVER_CHECKED = frozenset({"say", "tell", "add", "write", "tweet", "post", "reply"})
 _NAMING_COMPLEMENTS = ("oprd", "xcomp", "ccomp", "acomp", "attr")
 
@@ -48,6 +49,8 @@ def cue_token(document: Document, cue: Cue) -> tuple[Parse, int] | None:
 
 def _speaker_token(parse: Parse, index: int, cue: Cue) -> int | None:
     tokens = parse.tokens
+    if cue.noun:
+        return None  # the rules read "a Reuters report", "Comey's announcement"
     if cue.according:
         to = next((kid for kid in parse.kids(index, "prep") if tokens[kid].text == "to"), None)
         if to is None and index + 1 < len(tokens) and tokens[index + 1].text == "to":
@@ -112,6 +115,9 @@ def content_span(document: Document, cue: Cue) -> tuple[int, int] | None:
         return None
     parse, index = found
     tokens = parse.tokens
+    if cue.noun:
+        clause = parse.kid(index, "acl", "ccomp", "relcl")
+        return None if clause is None else parse.span(clause)
     if cue.according:
         head = tokens[index].head
         if head == index:
@@ -203,7 +209,7 @@ def reads_as_cue(document: Document, cue: Cue) -> bool | None:
         return None
     parse, index = found
     token = parse.tokens[index]
-    if cue.according or cue.forward_only or cue.lemma == "quoted as saying":
+    if cue.according or cue.forward_only or cue.noun or cue.lemma in _PHRASE_CUES:
         return True
     if not (token.tag.startswith("VB") or token.tag == "MD"):
         return False
@@ -224,6 +230,6 @@ def verb_is_head(document: Document, cue: Cue) -> bool | None:
         return None
     parse, index = found
     token = parse.tokens[index]
-    if cue.according:
+    if cue.according or cue.noun:
         return True
     return token.tag.startswith("VB") or token.tag in {"MD"}
