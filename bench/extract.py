@@ -463,9 +463,15 @@ def score(
                     f"  wrong speaker {document.name} [{reference.speech}] {best.claimant!r} "
                     f"for {reference.speaker!r}: {snippet!r}"
                 )
-        if document.scheme == "guide" and document.source_date is not None:
+        if document.corpus == "polnear":  # the reference that records claimed_on
             tally.dated += 1
             tally.dated_right += _claimed(best) == reference.claimed_on
+            if _claimed(best) != reference.claimed_on:
+                misses.append(
+                    f"  wrong date {document.name} {_claimed(best)!r} for "
+                    f"{reference.claimed_on!r}{' (context)' if reference.date_from_context else ''}"
+                    f": {snippet[:70]!r}"
+                )
             if not reference.date_from_context:
                 tally.dated_own += 1
                 tally.dated_own_right += _claimed(best) == reference.claimed_on

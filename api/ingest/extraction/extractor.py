@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from api.ingest.extraction.carryover import carry_over
 from api.ingest.extraction.confidence import confidence
-from api.ingest.extraction.dates import claim_date
+from api.ingest.extraction.dates import claim_date, carry_dates
 from api.ingest.extraction.direct import attribute_quotes
 from api.ingest.extraction.disputes import find_disputes
 from api.ingest.extraction.document import Document, prepare
@@ -71,7 +71,13 @@ def _candidate(document: Document, credit: Credit) -> Candidate:
         for name in document.names_between(credit.start, credit.end)
         if name.kind in _MENTION_KINDS
     )
-    claimed_on, inferred = claim_date(text, credit.frame, credit.cue.start, document.source_date)
+    sentence_start, sentence_end = document.sentence_at(credit.cue.start)
+    around = ((sentence_start, min(credit.start, credit.cue.start)), (credit.end, sentence_end))
+    if credit.start < sentence_start or document.quote_around(credit.cue.start) is not None:
+        around = ()
+    claimed_on, inferred = claim_date(
+        text, credit.frame, credit.cue.start, document.source_date, around
+    )
     return Candidate(
         start=credit.start,
         end=credit.end,
@@ -136,7 +142,7 @@ def read(
     if options.carry:
         credits = credits + carry_over(document, credits)
     kept = _distinct(list(credits))
-    candidates = tuple(_candidate(document, credit) for credit in kept)
+    candidates = carry_dates(document, [_candidate(document, credit) for credit in kept])
     relations = find_disputes(document, tuple(kept), candidates)
     return Extraction(candidates, _capped(warnings), relations)
 

@@ -201,7 +201,7 @@ class _Sentence:
             if content_end < 0:
                 return
             cited = None
-            frame = [(content_end, phrase_end)]
+            frame = [(content_end, min(phrase_end, cue.end + DATE_REACH_AFTER_CUE))]
         self.add(cue, content_start, content_end, source, frame, cited=cited)
 
     def noun_cue(self, cue: Cue, low: int, following: list[Cue]) -> int:
