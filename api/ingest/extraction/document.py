@@ -137,35 +137,62 @@ def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
 
 
 _SIMPLE_LEMMAS = frozenset({"say", "tell", "according to"})
-_SIMPLE_BEFORE = re.compile(
-    r"(?:^|[,\"\u201d]\s*|\bthat\s+)(?:(?:he|she|they|it|[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2}))\s*$"
+_PRONOUN_BEFORE = re.compile(r"(?:^|[,\"\u201d]\s*|\b(?:and|but|that)\s+)(?:he|she|they|it)\s+$", re.I)
+_CLAUSE_AFTER = re.compile(
+    r"\s*(?:that\s|(?:the|a|an|he|she|it|they|we|his|her|their|its|this|there)\s|[A-Z\"\u201c])"
 )
-_SIMPLE_AFTER = re.compile(
-    r"^\s*(?:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})?\s*[.,;:]?\s*(?:[\"\u201c]|$)"
-)
+_END_AFTER = re.compile(r"\s*[.,;:!?]?\s*(?:[\"\u201c]|$)")
 
 
-def _simple(text: str, start: int, cue: Cue) -> bool:
+def _simple(text: str, start: int, cue: Cue, names: list[Name]) -> bool:
     """A cue the rules read as well as a parse would: "said", "told" or "according to" next
-    to a bare name or pronoun ('," he said.', '," said John Smith.', 'Smith said that').
-    Its sentence need not be parsed (the parse is the slowest stage)."""
+    to a bare name or pronoun ('," he said.', '," said John Smith.', 'Smith said that the
+    ...'). Its sentence need not be parsed (the parse is the slowest stage)."""
     if cue.lemma not in _SIMPLE_LEMMAS or cue.passive:
         return False
-    before = text[max(start, cue.start - 60) : cue.start]
+    after = text[cue.end : cue.end + 60]
     if cue.according:
-        return bool(re.match(r"\s*(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}\s*,",
-                             text[cue.end : cue.end + 60]))
-    if _SIMPLE_BEFORE.search(before) and (
-        before.strip() == "" or not before.rstrip().endswith(("s", "S")) or len(before.split()) <= 3
-    ):
-        return True
-    return bool(re.search(r"[\"\u201d]\s*,?\s*$", before)) and bool(
-        _SIMPLE_AFTER.match(text[cue.end : cue.end + 40])
-    )
+        name = _name_starting(names, text, cue.end)
+        return name is not None and text[name.end : name.end + 1] == ","
+    before = text[max(start, cue.start - 60) : cue.start]
+    named_before = _name_ending(names, text, cue.start)
+    quoted_before = re.search(r"[\"\u201d]\s*,?\s*$", text[max(start, cue.start - 4) : cue.start])
+    if _PRONOUN_BEFORE.search(before) or named_before is not None:
+        opening = named_before.start if named_before is not None else cue.start
+        clause_start = re.search(r"(?:^|[\"\u201d,]\s*)$", text[max(start, opening - 3) : opening])
+        if clause_start is None and _PRONOUN_BEFORE.search(before) is None:
+            return False
+        return bool(_CLAUSE_AFTER.match(after) or _END_AFTER.match(after))
+    if quoted_before:
+        name = _name_starting(names, text, cue.end)
+        if name is not None and _END_AFTER.match(text, name.end):
+            return True
+    return False
+
+
+def _name_ending(names: list[Name], text: str, at: int) -> Name | None:
+    """A person or body named right before `at` (one space between)."""
+    for name in names:
+        if name.label in {"PERSON", "ORG"} and text[name.end : at] in {" ", ""} and name.end <= at:
+            return name
+    return None
+
+
+def _name_starting(names: list[Name], text: str, at: int) -> Name | None:
+    for name in names:
+        if name.label in {"PERSON", "ORG", "GPE"} and re.fullmatch(
+            r"\s*(?:the\s+)?", text[at : name.start]
+        ):
+            return name
+    return None
 
 
 def _sentences_to_parse(
-    text: str, sentences: list[tuple[int, int]], cues: list[Cue], quotes: list[Quote]
+    text: str,
+    sentences: list[tuple[int, int]],
+    cues: list[Cue],
+    quotes: list[Quote],
+    names: list[Name],
 ) -> list[int]:
     """Sentences holding a cue outside quotation marks that the rules cannot read as well
     alone."""
@@ -177,7 +204,8 @@ def _sentences_to_parse(
         if index >= 0 and quotes[index].opening < cue.start < quotes[index].after:
             continue
         sentence = max(0, bisect.bisect_right(starts, cue.start) - 1)
-        if not _simple(text, sentences[sentence][0], cue):
+        nearby = [name for name in names if abs(name.start - cue.start) < 120]
+        if not _simple(text, sentences[sentence][0], cue, nearby):
             chosen.add(sentence)
     return sorted(chosen)
 
@@ -205,7 +233,7 @@ def prepare(
     if trained and parse and recogniser_warning is None:
         chosen = [
             index
-            for index in _sentences_to_parse(text, sentences, cues, quotes)
+            for index in _sentences_to_parse(text, sentences, cues, quotes, names)
             if sentences[index][1] - sentences[index][0] <= LONGEST_PARSED_SENTENCE
         ]
         docs = parse_pieces([text[sentences[i][0] : sentences[i][1]] for i in chosen])

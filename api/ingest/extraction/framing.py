@@ -22,6 +22,11 @@ _GENERIC_RECIPIENTS = re.compile(
 )
 _CITING = re.compile(r"\s*,?\s*citing\s+(?P<source>[^,.;]{2,80}?)\s*,", re.IGNORECASE)
 _THAT = re.compile(r"\s*that\b", re.IGNORECASE)
+_ASIDE_THEN_THAT = re.compile(
+    r"\s*(?:by|in|at|on|during|after|before|with|for|since|to|of|over|across|among)\s"
+    r"[^.;:!?\"\u201c\u201d]{1,100}?,\s*(?=that\s)",
+    re.IGNORECASE,
+)
 _TEMPORAL_AFTER_CUE = re.compile(
     r"\s*,?\s*(?:(?:on|in|at|during|late|early|earlier|last|this|the)\s+)*"
     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
@@ -118,6 +123,10 @@ def skip_frame_words(
         regions.append((at, citing.end()))
         cited = citing.span("source")
         at = citing.end()
+    aside = _ASIDE_THEN_THAT.match(text, at, limit)
+    if aside:
+        regions.append((at, aside.end()))
+        at = aside.end()  # "say by a 7-point margin, 49 percent to 42 percent, that ..."
     that = _THAT.match(text, at, limit)
     if that:
         at = that.end()
