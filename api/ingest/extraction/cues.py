@@ -411,7 +411,11 @@ def find_cues(text: str, start: int, end: int) -> list[Cue]:
         )
     for match in _NOUN_CUE.finditer(text, start, end):
         before = text[max(start, match.start() - 30) : match.start()]
-        if not re.search(r"(?:\b(?:a|an|the|his|her|their|its)\s+(?:[\w.'\u2019-]+\s+){0,4}|['\u2019]s\s+(?:\w+\s+){0,2}|[A-Z][\w.-]*\s+)$", before):
+        if not re.search(
+            r"(?:\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w.'\u2019-]+\s+){0,4}|"
+            r"['\u2019]s\s+(?:\w+\s+){0,2}|[A-Z][\w.-]*\s+)$",
+            before,
+        ):
             continue
         cues = [cue for cue in cues if not cue.start <= match.start() < cue.end]
         word = match.group("word")

@@ -48,6 +48,7 @@ _QUOTE_MARK = re.compile("''|[\"\u201c\u201d]")
 _STARTS_WITH_CUE = re.compile(r"(?:said|says|say|told|reported|claimed)\b", re.IGNORECASE)
 _PASSIVE_AGENT = re.compile(r"by\s", re.IGNORECASE)
 _AGENT = re.compile(r"\s+(?:\w+\s+){0,2}?by\s+", re.IGNORECASE)
+_RELATIVE_BEFORE = re.compile(r",?\s*\b(?:who|which)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _THAT_AFTER_NOUN = re.compile(r"\s+(?:[a-z]+\s+){0,6}?that\s+")
 _ARTICLE = re.compile(r"\b(?:a|an|the|his|her|their|its|this|these|those)\s", re.IGNORECASE)
 _NAME_RUN = re.compile(r"(?:[A-Z][\w.'\u2019-]*\s+)+$")
@@ -271,6 +272,12 @@ class _Sentence:
                     low = max(low, after)
                 continue
             subject = self.phrase(subject_start, speaker_end)
+            relative = _RELATIVE_BEFORE.search(text, low, cue.start)
+            if subject is None and relative is not None:
+                # "said Matt Bai, a columnist, who said the Clintons ...": the speaker is
+                # named before the relative pronoun, the content follows
+                clause = _subject_start(text, self.start, replace(cue, start=relative.start()))
+                subject = self.phrase(max(self.start, clause - 120), relative.start())
             if cue.participle and subject is None:
                 continue  # ", claiming the set": a participle with no one to credit
             if subject is not None and (

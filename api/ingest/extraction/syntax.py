@@ -20,11 +20,12 @@ _CLIMB = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 _ATTACHED_AFTER = frozenset({"parataxis", "ccomp", "advcl", "conj"})
 _COMPLEMENTS = ("ccomp",)
 _NAMING = frozenset(
-    {"call", "label", "describe", "dismiss", "blast", "deride", "brand", "refer", "compare"}
+    {"call", "label", "describe", "dismiss", "blast", "deride", "brand", "refer", "compare",
+     "regard"}
 )
 # Cues whose content may be a noun phrase: names and judgements ("called him a liar"),
 # denials and accusations ("denied any connection", "accused X of Y"), what a work shows.
-WORK_VERBS = frozenset({"find", "show", "give", "indicate", "highlight"})
+WORK_VERBS = frozenset({"find", "show", "give", "highlight"})
 NOUN_CONTENT = _NAMING | WORK_VERBS | frozenset(
     {"deny", "accuse", "blame", "criticize", "dispute", "reject", "refute", "rebut",
      "contradict", "question", "predict", "forecast", "expect", "estimate"}
@@ -73,6 +74,8 @@ def _speaker_token(parse: Parse, index: int, cue: Cue) -> int | None:
             return tokens[at].head  # "a report saying that ...": the report
         if tokens[at].dep not in _CLIMB or tokens[at].head == at:
             return None
+        if tokens[at].dep == "pcomp" and tokens[tokens[at].head].dep == "prep":
+            at = tokens[at].head  # "after dismissing ...": the subject of the clause
         at = tokens[at].head
     return None
 
