@@ -48,6 +48,12 @@ _QUOTE_MARK = re.compile("''|[\"\u201c\u201d]")
 _STARTS_WITH_CUE = re.compile(r"(?:said|says|say|told|reported|claimed)\b", re.IGNORECASE)
 _PASSIVE_AGENT = re.compile(r"by\s", re.IGNORECASE)
 _AGENT = re.compile(r"\s+(?:\w+\s+){0,2}?by\s+", re.IGNORECASE)
+_ROLE_AFTER = re.compile(
+    r"\s+(?:the|a|an|one|another)\s+(?:[\w-]+\s+){0,3}?(?:spokes\w+|official|aide|adviser|"
+    r"advisor|analyst|economist|professor|expert|source|lawyer|attorney|director|president|"
+    r"chairman|chairwoman|manager|executive|strategist|pollster|historian)\b",
+    re.IGNORECASE,
+)
 _RELATIVE_BEFORE = re.compile(r",?\s*\b(?:who|which)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _THAT_AFTER_NOUN = re.compile(r"\s+(?:[a-z]+\s+){0,6}?that\s+")
 _ARTICLE = re.compile(r"\b(?:a|an|the|his|her|their|its|this|these|those)\s", re.IGNORECASE)
@@ -205,6 +211,14 @@ class _Sentence:
             frame = [(content_end, min(phrase_end, cue.end + DATE_REACH_AFTER_CUE))]
         self.add(cue, content_start, content_end, source, frame, cited=cited)
 
+    def named_after(self, cue: Cue) -> bool:
+        """Whether a name or "the <role>" follows the cue at once ("said Robert Shapiro")."""
+        text = self.text
+        for name in self.document.names_between(cue.end, min(self.end, cue.end + 60)):
+            if name.label in {"PERSON", "ORG"} and not text[cue.end : name.start].strip():
+                return True
+        return bool(_ROLE_AFTER.match(text, cue.end, self.end))
+
     def noun_cue(self, cue: Cue, low: int, following: list[Cue]) -> int:
         """ "a Reuters report that X", "Comey's Friday announcement that X": X, credited to
         whoever the noun phrase names (the report itself when it names no one)."""
@@ -272,6 +286,12 @@ class _Sentence:
                     low = max(low, after)
                 continue
             subject = self.phrase(subject_start, speaker_end)
+            if (
+                re.search(r",\s*$", text[low : cue.start])
+                and not cue.participle
+                and self.named_after(cue)
+            ):
+                subject = None  # "..., said Robert Shapiro, a professor": inverted, read below
             relative = _RELATIVE_BEFORE.search(text, low, cue.start)
             if subject is None and relative is not None:
                 # "said Matt Bai, a columnist, who said the Clintons ...": the speaker is

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from api.ingest.extraction.cues import Cue
 from api.ingest.extraction.document import Document
 from api.ingest.extraction.findings import Credit
 from api.ingest.extraction.framing import (
@@ -17,6 +18,12 @@ from api.ingest.extraction.framing import (
 )
 from api.ingest.extraction.results import Hop
 from api.ingest.extraction.speakers import SpeakerResolver
+from api.ingest.extraction.syntax import reads_as_cue
+
+
+def reads_as_inner_cue(document: Document, cue: Cue) -> bool:
+    """An inner cue must read as one where its sentence was parsed."""
+    return reads_as_cue(document, cue) is not False
 
 _ASIDE = re.compile(r"\b(?:as|I|I've|we|you)\b", re.IGNORECASE)
 INNER_SPEAKER_WORDS = 8  # words from the content's start to the inner cue
@@ -35,6 +42,8 @@ def _unnest(document: Document, resolver: SpeakerResolver, credit: Credit) -> Cr
     if not cues or cues[0].forward_only:
         return credit
     cue = cues[0]
+    if document.parsed and not reads_as_inner_cue(document, cue):
+        return credit  # "U.S. companies maintained their pace": a verb of doing
     if word_count(text, credit.start, cue.start) > INNER_SPEAKER_WORDS or cue.start == credit.start:
         return credit
     if _ASIDE.search(text, credit.start, cue.start):

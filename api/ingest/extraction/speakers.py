@@ -62,6 +62,12 @@ _LEADING_FILLER = re.compile(
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|this|that|these|those|its|their|his|her|our)\s+)+", re.IGNORECASE
 )
+PERSON_NOUNS = PERSON_ROLES | _TITLE_WORDS | frozenset(
+    {"host", "lawmaker", "lawmakers", "congressmen", "congresswomen", "legislator",
+     "politician", "politicians", "billionaire", "businessman", "businesswoman", "mogul",
+     "star", "incumbent", "challenger", "frontrunner", "front-runner", "man", "woman",
+     "men", "women", "candidates", "nominees", "senators", "governors", "leaders"}
+)
 PUBLICATION_ROLES = frozenset(
     {"newspaper", "paper", "network", "magazine", "outlet", "station", "broadcaster", "site",
      "daily", "weekly", "tabloid"}
@@ -251,7 +257,10 @@ class SpeakerResolver:
                 continue
             if label == name.label:
                 best, best_length = other_text, len(other_words)
-            elif label == "person" and len(words) == 1 and guess_label(name.text) == "PERSON":
+            elif label in {"person", "PERSON"} and len(words) == 1 and (
+                guess_label(name.text) == "PERSON" or name.label in {"ORG", "GPE", "NORP"}
+            ):
+                # "Trump" read as an organisation, in a text about Donald Trump
                 best, best_length, kind = other_text, len(other_words), "person"
         return best, kind
 
@@ -276,6 +285,10 @@ class SpeakerResolver:
     # --- pronouns ----------------------------------------------------------------------
 
     def _fits(self, mention: _Mention, pronoun: str) -> bool:
+        if pronoun == "person":  # "the CNN host": a person, of either gender
+            return mention.kind == EntityKind.person.value
+        if pronoun == "people":  # "both lawmakers": people credited together
+            return mention.kind == EntityKind.group.value and " and " in mention.name
         if pronoun in PERSON_PRONOUNS:
             if mention.kind != EntityKind.person.value:
                 return False
@@ -327,10 +340,8 @@ class SpeakerResolver:
             credited = [mention for mention in mentions if mention.credited]
             if credited and step > 0:
                 chosen = credited[-1]
-            elif step == 0:
-                chosen = mentions[-1]  # within its own sentence, the nearest before it
             else:
-                chosen = mentions[0]
+                chosen = mentions[0]  # the first fitting one of the sentence: its subject, mostly
             return Speaker(chosen.name, chosen.kind, "pronoun")
         if pronoun in PERSON_PRONOUNS:
             name = self._nearest_before(at, {"PERSON"})
@@ -571,8 +582,6 @@ class SpeakerResolver:
                 before = ""
             possessive = re.match(r"['\u2019]s?\b", self.text[name.end : name.end + 2])
             written = self.canonical(name)[0] if possessive else self.text[name.start : name.end]
-            if at == start and not before:
-                written = self.canonical(name)[0]
             pieces.extend([before, written])
             at = name.end
         pieces.append(self.text[at:end])
@@ -632,7 +641,27 @@ class SpeakerResolver:
             return self.resolve(phrase.start, phrase.end)
         if folded in WORK_NOUNS:
             return Speaker(described, EntityKind.work.value, "work")
-        determiner = parse.kid(index, "det")
+        determiner = parse.kid(index, "det", "predet")
+        modified = len(described.split()) > 1
+        places_only = all(
+            name.label in {"GPE", "NORP"} for name in self.names_between(*parse.span(index))
+        )
+        if folded in PUBLICATION_ROLES and (not modified or places_only):
+            outlet = self._nearest_publication(token.start)
+            if outlet is not None:
+                return outlet  # "the influential US daily": the paper named before
+        definite = self._definite(parse, index)
+        if definite and folded in PERSON_NOUNS and folded not in ANONYMOUS_NOUNS:
+            holder = self._holder_of(folded, token.start)
+            if holder is not None:
+                return Speaker(self.canonical(holder)[0], holder.kind, "role")
+            found = self.pronoun("person", token.start)
+            if found is not None:
+                return Speaker(found.name, found.kind, "role")  # "the Republican nominee"
+        if definite and folded in PERSON_NOUNS | ANONYMOUS_NOUNS and folded.endswith("s"):
+            found = self.pronoun("people", token.start)
+            if found is not None:
+                return Speaker(found.name, found.kind, "role")  # "both lawmakers"
         if determiner is not None and parse.tokens[determiner].text.casefold() in {
             "those",
             "these",
@@ -643,18 +672,10 @@ class SpeakerResolver:
             )
             if earlier is not None:
                 return Speaker(earlier, EntityKind.anonymous.value, "description")
-        modified = len(described.split()) > 1
-        places_only = all(
-            name.label in {"GPE", "NORP"} for name in self.names_between(*parse.span(index))
-        )
-        if folded in PUBLICATION_ROLES and (not modified or places_only):
-            outlet = self._nearest_publication(token.start)
-            if outlet is not None:
-                return outlet
         if folded in COMPANY_ROLES | BODY_ROLES | SPOKES_ROLES or (
             folded in PERSON_ROLES and folded not in ANONYMOUS_NOUNS
         ):
-            if not modified or folded in SPOKES_ROLES or folded in PERSON_ROLES:
+            if not modified or folded in SPOKES_ROLES:
                 resolved = self.resolve(phrase.start, phrase.end)
                 if resolved is not None:
                     return resolved
@@ -670,6 +691,14 @@ class SpeakerResolver:
                 kind = EntityKind.organization
             return Speaker(described, kind.value, "description")
         return self.resolve(phrase.start, phrase.end)
+
+    def _definite(self, parse: Parse, index: int) -> bool:
+        """ "the CNN host", "both lawmakers", "the two men": a description pointing back."""
+        for kid in parse.kids(index, "det", "predet", "nummod"):
+            word = parse.tokens[kid].text.casefold()
+            if word in {"the", "this", "that", "these", "those", "both", "two"}:
+                return True
+        return False
 
     def _nearest_publication(self, at: int) -> Speaker | None:
         index = bisect.bisect_left(self.starts, at) - 1
