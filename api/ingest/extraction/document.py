@@ -198,13 +198,16 @@ def _sentences_to_parse(
     alone."""
     opening = [quote.opening for quote in quotes]
     starts = [start for start, _ in sentences]
+    name_starts = [name.start for name in names]
     chosen: set[int] = set()
     for cue in cues:
         index = bisect.bisect_right(opening, cue.start) - 1
         if index >= 0 and quotes[index].opening < cue.start < quotes[index].after:
             continue
         sentence = max(0, bisect.bisect_right(starts, cue.start) - 1)
-        nearby = [name for name in names if abs(name.start - cue.start) < 120]
+        low = bisect.bisect_left(name_starts, cue.start - 120)
+        high = bisect.bisect_right(name_starts, cue.start + 120)
+        nearby = names[low:high]
         if not _simple(text, sentences[sentence][0], cue, nearby):
             chosen.add(sentence)
     return sorted(chosen)
@@ -233,7 +236,9 @@ def prepare(
     if trained and parse and recogniser_warning is None:
         chosen = [
             index
-            for index in _sentences_to_parse(text, sentences, cues, quotes, names)
+            for index in _sentences_to_parse(
+                text, sentences, cues, quotes, sorted(names, key=lambda name: name.start)
+            )
             if sentences[index][1] - sentences[index][0] <= LONGEST_PARSED_SENTENCE
         ]
         docs = parse_pieces([text[sentences[i][0] : sentences[i][1]] for i in chosen])

@@ -13,6 +13,7 @@ of its clause), the content; the windows keep the content where they measured be
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -427,11 +428,13 @@ def attribute_paraphrases(
 ) -> tuple[Attribution, ...]:
     """The paraphrased attributions of every sentence, quoted speech already taken out."""
     spans = sorted(quoted.quoted)
+    span_starts = [start for start, _ in spans]
     found: list[Attribution] = []
     use_parse = document.parsed and policy != RULES_ONLY
 
     def inside_quote(at: int) -> bool:
-        return any(start <= at < end for start, end in spans if start <= at)
+        index = bisect.bisect_right(span_starts, at) - 1
+        return index >= 0 and spans[index][0] <= at < spans[index][1]
 
     by_sentence: dict[int, list[Cue]] = {}
     for cue in document.cues:
