@@ -21,6 +21,11 @@ from models.base import EntityKind, Verb
 _QUOTE_MARK = re.compile("''|[\"\u201c\u201d]")
 _REPORTS = frozenset({EntityKind.publication.value, EntityKind.work.value})
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|me|us)\b")
+_REPORTERS_OWN = re.compile(
+    r"\b(?:for comment|be reached|be contacted|did not (?:immediately )?respond|declined to|"
+    r"not immediately|contributed (?:to )?(?:this )?report|this report|reporting by)\b",
+    re.IGNORECASE,
+)
 MINIMUM_WORDS = 4
 
 
@@ -66,8 +71,10 @@ def carry_over(document: Document, credits: tuple[Credit, ...]) -> tuple[Credit,
         content_start, content_end = trim_content(text, start, end)
         if word_count(text, content_start, content_end) < MINIMUM_WORDS:
             continue
-        if _FIRST_PERSON.search(text, content_start, content_end):
-            carrier = None  # the writer speaking for themself
+        if _FIRST_PERSON.search(text, content_start, content_end) or _REPORTERS_OWN.search(
+            text, content_start, content_end
+        ):
+            carrier = None  # the writer speaking for themself, or about their own reporting
             continue
         source, speaker = carrier
         attribution: Attribution = replace(

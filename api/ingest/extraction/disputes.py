@@ -31,13 +31,13 @@ _POSSESSIVE = re.compile(
     r"(?P<owner>(?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.\u2019-]*?)['\u2019]s?\b(?!\w)"
 )
 _REFERRING = re.compile(
-    r"^(?:it|this|that|these|those|them|such|the\s+(?:claim|claims|allegation|allegations|"
+    r"^(?:it|this|that|these|those|them|such|(?:the|his|her|their|its)\s+(?:claim|claims|allegation|allegations|"
     r"assertion|assertions|interpretation|interpretations|charge|charges|accusation|"
     r"accusations|idea|notion|suggestion|suggestions|theory|theories|conclusion|conclusions|"
     r"finding|findings|argument|arguments|account|accounts|story|stories|remarks|comments|"
     r"statement|statements|characterization|description|view|views|assessment|estimate|"
     r"figures|numbers|prediction|predictions|forecast|criticism|report|reports|rumors|"
-    r"rumours|speculation))\b",
+    r"rumours|speculation|account|version|story))\b",
     re.IGNORECASE,
 )
 _CLAIM_NOUNS = re.compile(

@@ -33,7 +33,9 @@ _TEMPORAL_AFTER_CUE = re.compile(
     r"April|May|June|July|August|September|October|November|December|yesterday|today|"
     r"tonight|week|month|year|night|morning|afternoon|evening)\b(?:\s+\d{1,2}\b)?"
     r"(?:,?\s+\d{4}\b)?\s*)+"
-    r"(?:\s*(?:in\s+a\s+statement|in\s+an\s+interview|on\s+(?:television|radio)))?,?",
+    r"(?:\s*(?:in\s+a\s+statement|in\s+an\s+interview|on\s+(?:television|radio)))?,?"
+    # "saying this year will meet expectations": there the words are the subject
+    r"(?!\s*(?:will|would|is|was|has|had|could|can|may|might|should|must|\w+s\b|\w+ed\b))",
     re.IGNORECASE,
 )
 _STATEMENT_AFTER_CUE = re.compile(

@@ -100,8 +100,8 @@ def _subject_start(text: str, low: int, cue: Cue) -> int:
 
 def _clause_cut(text: str, low: int, cue: Cue) -> int:
     """Where the previous attribution's words stop, before this cue's clause."""
-    if cue.according:
-        comma = text.rfind(",", low, cue.start)
+    if cue.according or (cue.participle and text[low : cue.start].rstrip().endswith(",")):
+        comma = text.rfind(",", low, cue.start)  # "denied the report, saying ..."
         return comma if comma >= 0 else low
     cut = low
     for match in _CONNECTOR.finditer(text, low, cue.start):
@@ -301,9 +301,8 @@ class _Sentence:
                 subject = self.phrase(max(self.start, clause - 120), relative.start())
             if cue.participle and subject is None:
                 continue  # ", claiming the set": a participle with no one to credit
-            if subject is not None and (
-                word_count(text, content_start, content_end) >= MINIMUM_CONTENT_WORDS
-            ):
+            least = 1 if cue.dispute is not None else MINIMUM_CONTENT_WORDS
+            if subject is not None and word_count(text, content_start, content_end) >= least:
                 if self.add(
                     cue,
                     content_start,
@@ -395,7 +394,7 @@ def _from_parse(document: Document, cue: Cue, taken: list[Attribution]) -> Attri
         return None
     text = document.text
     speech: SpeechKind = "mixed" if _QUOTE_MARK.search(text, *content) else "indirect"
-    sentence = document.sentence_at(cue.start)
+    sentence_start, sentence_end = document.sentence_at(cue.start)
     return Attribution(
         start=content[0],
         end=content[1],
@@ -405,7 +404,7 @@ def _from_parse(document: Document, cue: Cue, taken: list[Attribution]) -> Attri
         speaker=speaker,
         basis="cue",
         reader="parse",
-        frame=(sentence,),
+        frame=((sentence_start, content[0]), (content[1], sentence_end)),
     )
 
 

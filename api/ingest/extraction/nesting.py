@@ -39,8 +39,8 @@ def _unnest(document: Document, resolver: SpeakerResolver, credit: Credit) -> Cr
         for cue in document.cues_in(credit.start, credit.end)
         if cue.end <= credit.end and not cue.noun and not cue.according and cue.dispute is None and not cue.needs_parse and not cue.passive
     ]
-    if not cues or cues[0].forward_only:
-        return credit
+    if not cues or cues[0].forward_only or cues[0].participle:
+        return credit  # ", saying ...": the outer speaker's own words go on
     cue = cues[0]
     if document.parsed and not reads_as_inner_cue(document, cue):
         return credit  # "U.S. companies maintained their pace": a verb of doing

@@ -672,6 +672,15 @@ class SpeakerResolver:
             )
             if earlier is not None:
                 return Speaker(earlier, EntityKind.anonymous.value, "description")
+        if folded in SPOKES_ROLES:
+            # "another Ryan spokesperson": the person or body named with it; "a spokesman
+            # for the company": the body; "a campaign spokeswoman": as written
+            start, end = parse.span(index)
+            named = [n for n in self.names_between(start, end) if n.label in {"PERSON", "ORG"}]
+            if named:
+                return self._named(named[-1])
+            if modified and not parse.kids(index, "prep"):
+                return Speaker(described, EntityKind.anonymous.value, "description")
         if folded in COMPANY_ROLES | BODY_ROLES | SPOKES_ROLES or (
             folded in PERSON_ROLES and folded not in ANONYMOUS_NOUNS
         ):
