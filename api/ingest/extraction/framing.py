@@ -68,8 +68,9 @@ def _affiliate_hops(text: str, at: int, limit: int) -> tuple[int, list[Hop]] | N
     hops = []
     if match.group("network"):
         hops.append(Hop(match.group("network"), Verb.reported, EntityKind.publication))
-    hops.append(Hop(match.group("outlet"), Verb.reported, EntityKind.publication))
-    return match.end(), hops
+    outlet = match.group("outlet").rstrip(".,;:")
+    hops.append(Hop(outlet, Verb.reported, EntityKind.publication))
+    return match.start("outlet") + len(outlet), hops
 
 
 def recipient_end(text: str, at: int, limit: int, names: list[Name]) -> tuple[int, list[Hop]]:

@@ -55,6 +55,9 @@ _ROLE_AFTER = re.compile(
     r"chairman|chairwoman|manager|executive|strategist|pollster|historian)\b",
     re.IGNORECASE,
 )
+_AGENT_END = re.compile(r"[,.;:!?]|\s+(?=to\s+\w)")
+_INFINITIVE = re.compile(r"\s*,?\s*(to\s+\w+)", re.IGNORECASE)
+_OPENING_CONJUNCTION = re.compile(r"\s*(?:(?:but|and|yet|so|however|still),?\s+)?", re.IGNORECASE)
 _RELATIVE_BEFORE = re.compile(r",?\s*\b(?:who|which)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _THAT_AFTER_NOUN = re.compile(r"\s+(?:[a-z]+\s+){0,6}?that\s+")
 _ARTICLE = re.compile(r"\b(?:a|an|the|his|her|their|its|this|these|those)\s", re.IGNORECASE)
@@ -262,7 +265,7 @@ class _Sentence:
                 agent = _AGENT.match(text, cue.end, self.end)
                 if agent is None:
                     continue
-                stop = _SOURCE_PHRASE_END.search(text, agent.end(), self.end)
+                stop = _AGENT_END.search(text, agent.end(), self.end)
                 agent_end = stop.start() if stop else self.end
                 speaker = self.phrase(agent.end(), agent_end)
                 after = agent_end
@@ -282,8 +285,16 @@ class _Sentence:
                     low = content_end
                 continue
             if cue.passive and cue.lemma != "quoted as saying":
-                # "Those interpretations are disputed by X": the words before are the content
-                if self.add(cue, subject_start, cue.start, speaker, frame, widened.end, recipients):
+                # "Those interpretations are disputed by X": the words before are the
+                # content; "Snow is expected by AAA to keep ...": the infinitive after it
+                infinitive = _INFINITIVE.match(text, after, self.end)
+                if infinitive is not None:
+                    start_at, end_at = infinitive.start(1), content_end
+                else:
+                    opening = _OPENING_CONJUNCTION.match(text, subject_start)
+                    start_at = opening.end() if opening else subject_start
+                    end_at = cue.start
+                if self.add(cue, start_at, end_at, speaker, frame, widened.end, recipients):
                     low = max(low, after)
                 continue
             subject = self.phrase(subject_start, speaker_end)

@@ -31,9 +31,11 @@ NOUN_CONTENT = _NAMING | WORK_VERBS | frozenset(
      "contradict", "question", "predict", "forecast", "expect", "estimate"}
 )
 # Cues that state something only with a clause ("vowed that ...", not "vowed to ...").
-_CLAUSE_ONLY = frozenset({"promise", "vow", "assure", "assume", "consider", "calculate"})
+_CLAUSE_ONLY = frozenset(
+    {"promise", "vow", "assure", "assume", "consider", "calculate", "reply", "respond"}
+)
 _PHRASE_CUES = frozenset({"quoted as saying", "made clear", "making clear", "pointed out"})
-_NEVER_CHECKED = frozenset({"say", "tell", "add", "write", "tweet", "post", "reply"})
+_NEVER_CHECKED = frozenset({"say", "tell", "add", "write", "tweet", "post"})
 _NAMING_COMPLEMENTS = ("oprd", "xcomp", "ccomp", "acomp", "attr")
 
 
