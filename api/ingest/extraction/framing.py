@@ -14,10 +14,12 @@ from api.ingest.extraction.results import Hop
 from models.base import EntityKind, Verb
 
 _GENERIC_RECIPIENTS = re.compile(
-    r"\s*(?:(?:the|a|an)\s+)?(?:reporters|journalists|the\s+press|press|parliament|"
-    r"(?:a\s+)?news\s+conference|(?:a\s+)?press\s+conference|(?:a\s+)?briefing|listeners|"
-    r"viewers|supporters|a\s+rally|the\s+nation|a\s+[\w\s]{0,20}?nation|radio|television|"
-    r"him|her|them|us|me|(?:the\s+)?(?:[A-Z][\w-]*\s+)*news\s+agency)\b",
+    r"\s*(?:(?:the|a|an|his|her|their|its)\s+)?(?:reporters|journalists|the\s+press|press|"
+    r"parliament|(?:a\s+)?news\s+conference|(?:a\s+)?press\s+conference|(?:a\s+)?briefing|"
+    r"listeners|viewers|supporters|followers|audience|crowd|a\s+rally|the\s+nation|"
+    r"a\s+[\w\s]{0,20}?nation|radio|television|"
+    r"(?:him|her|them|us|me)(?=\s*(?:that\b|[,:;.\"\u201c]|$))|"
+    r"(?:the\s+)?(?:[A-Z][\w-]*\s+)*news\s+agency)\b",
     re.IGNORECASE,
 )
 _CITING = re.compile(r"\s*,?\s*citing\s+(?P<source>[^,.;]{2,80}?)\s*,", re.IGNORECASE)

@@ -301,6 +301,7 @@ class _Sentence:
             if (
                 re.search(r",\s*$", text[low : cue.start])
                 and not cue.participle
+                and cue.lemma != "tell"  # "..., told The Huffington Post": the recipient
                 and self.named_after(cue)
             ):
                 subject = None  # "..., said Robert Shapiro, a professor": inverted, read below
@@ -348,7 +349,7 @@ def _with_parse(document: Document, found: Attribution, policy: Policy) -> Attri
     if found.reader == "parse":
         return found
     changes: dict[str, object] = {}
-    if policy.parse_speaker and found.speaker is not None and not cue.according:
+    if policy.parse_speaker and found.speaker is not None:
         parsed = speaker_span(document, cue)
         if parsed is not None:
             (start, end), head = parsed

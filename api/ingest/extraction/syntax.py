@@ -140,13 +140,21 @@ def content_span(document: Document, cue: Cue) -> tuple[int, int] | None:
         return parse.span(best)
     if cue.lemma in _NAMING:
         obj = parse.kid(index, "dobj")
+        if obj is None:  # "referred to Mexican immigrants as ...", "compared him to ..."
+            obj = next(
+                (k for k in parse.kids(index, "prep") if tokens[k].text.casefold() == "to"), None
+            )
         named = [kid for kid in parse.kids(index, *_NAMING_COMPLEMENTS) if kid > index]
         as_phrase = [
-            kid for kid in parse.kids(index, "prep") if tokens[kid].text.casefold() == "as"
+            kid
+            for kid in parse.kids(index, "prep")
+            if tokens[kid].text.casefold() in {"as", "to"} and (obj is None or kid > obj)
         ]
         ends = named + as_phrase
         if obj is not None and ends:
-            return tokens[tokens[obj].left].start, tokens[tokens[max(ends)].right].end
+            if tokens[obj].dep == "prep":  # "referred to her as": the content starts at "her"
+                obj = parse.kid(obj, "pobj") or obj
+            return tokens[tokens[obj].left].start, _end_without_clauses(parse, max(ends))
         if obj is not None and cue.lemma == "call" and tokens[obj].left > index:
             # "calls Hansen's arguments 'misguided policy advocacy'": one noun phrase
             return parse.span(obj)
@@ -202,6 +210,17 @@ def dispute_object(document: Document, cue: Cue) -> tuple[int, int] | None:
     if obj is None:
         return None
     return parse.span(obj)
+
+
+def _end_without_clauses(parse: Parse, index: int) -> int:
+    """Where the subtree of `index` ends, before any clause that hangs from it ("as
+    "rapists" while calling to erect a wall": before "while")."""
+    tokens = parse.tokens
+    end = tokens[tokens[index].right].end
+    for inside in range(index, tokens[index].right + 1):
+        if tokens[inside].dep in {"advcl", "relcl"} and inside > index:
+            end = min(end, tokens[tokens[inside].left].start)
+    return end
 
 
 def reads_as_cue(document: Document, cue: Cue) -> bool | None:
