@@ -20,6 +20,7 @@ from models.base import EntityKind, Verb
 
 _QUOTE_MARK = re.compile("''|[\"\u201c\u201d]")
 _REPORTS = frozenset({EntityKind.publication.value, EntityKind.work.value})
+_MEDIA = re.compile(r"\b(?:media|press|reports|newspapers?|outlets?)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|me|us)\b")
 _REPORTERS_OWN = re.compile(
     r"\b(?:for comment|be reached|be contacted|did not (?:immediately )?respond|declined to|"
@@ -31,7 +32,9 @@ MINIMUM_WORDS = 4
 
 def _carrier(credit: Credit) -> Speaker | None:
     """The report that tells this credit's story: its claimant, or the outermost hop."""
-    if credit.speaker is not None and credit.speaker.kind in _REPORTS:
+    if credit.speaker is not None and (
+        credit.speaker.kind in _REPORTS or _MEDIA.search(credit.speaker.name)
+    ):
         return credit.speaker
     for hop in credit.intermediaries:
         if hop.kind in _REPORTS:
@@ -45,7 +48,10 @@ def carry_over(document: Document, credits: tuple[Credit, ...]) -> tuple[Credit,
     by_sentence: dict[int, list[Credit]] = {}
     for credit in credits:
         by_sentence.setdefault(document.sentence_index(credit.start), []).append(credit)
-    cue_sentences = {document.sentence_index(cue.start) for cue in document.cues}
+    # a cue the parse may yet veto ("gave their names") does not end the account
+    cue_sentences = {
+        document.sentence_index(cue.start) for cue in document.cues if not cue.needs_parse
+    }
     carried: list[Credit] = []
     carrier: tuple[Credit, Speaker] | None = None
     paragraph = -1

@@ -144,7 +144,10 @@ def trim_content(text: str, start: int, end: int) -> tuple[int, int]:
     """Without surrounding spaces, a leading "that", or the sentence's closing punctuation."""
     while start < end and text[start] in " \t\n,;:\u2014\u2013":
         start += 1
-    while end > start and text[end - 1] in " \t\n,;:.!?\u2014\u2013":
+    while end > start and (
+        text[end - 1] in " \t\n,;:.!?\u2014\u2013"
+        or (text[end - 1] == ")" and "(" not in text[start:end])  # "(... their account.)"
+    ):
         end -= 1
     return start, end
 
