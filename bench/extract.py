@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -105,7 +106,7 @@ class Document:
 
 
 def _counter() -> dict[str, int]:
-    return {"all": 0, **{speech: 0 for speech in SPEECHES}}
+    return {"all": 0, **dict.fromkeys(SPEECHES, 0)}
 
 
 @dataclass
@@ -367,9 +368,13 @@ def _polnear_references(text: str, standoff: str) -> list[Reference]:
         source = relation.get("Source")
         speaker = " ".join(text[a:b] for a, b in spans[source]) if source else ""
         content = text[start:end].strip()
-        marks = "\"\u201c\u201d"
+        marks = '"\u201c\u201d'
         direct = content[:1] in marks and content.rstrip(" .,")[-1:] in marks
-        speech = "direct" if direct else ("mixed" if re.search('["\u201c\u201d]', content) else "indirect")
+        speech = (
+            "direct"
+            if direct
+            else ("mixed" if re.search('["\u201c\u201d]', content) else "indirect")
+        )
         found.append(Reference(start, end, speaker, frozenset({fold(speaker)}), speech))
     return sorted(found, key=lambda reference: reference.start)
 
@@ -427,7 +432,9 @@ def score(
     for candidate in candidates:
         hits = [ref for ref in document.references if overlaps(candidate, ref)]
         matched = bool(hits)
-        right = matched and any(speaker_right(document, candidate, ref) is not False for ref in hits)
+        right = matched and any(
+            speaker_right(document, candidate, ref) is not False for ref in hits
+        )
         judged.append(Judged(candidate.confidence, matched, right))
         for key in ("all", candidate.speech):
             tally.candidates[key] += 1
@@ -453,9 +460,7 @@ def score(
         for key in ("all", reference.speech):
             tally.found[key] += 1
         tally.carried_found += reference.carried
-        tally.exact_references += any(
-            exact(text, candidate, reference) for candidate in candidates
-        )
+        tally.exact_references += any(exact(text, candidate, reference) for candidate in candidates)
         right = speaker_right(document, best, reference)
         if right is not None:
             tally.speaker_checked += 1
@@ -646,7 +651,7 @@ def write_calibration(steps: list[tuple[float, float]], count: int, note: str) -
 
 def reliability(judged: list[Judged]) -> list[dict[str, Any]]:
     rows = []
-    for low, high in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:], strict=False):
+    for low, high in itertools.pairwise(RELIABILITY_BINS):
         inside = [item for item in judged if low <= item.confidence < high]
         rows.append(
             {
@@ -691,9 +696,7 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
     print("-" * len(header))
     for name, row in rows.items():
         every = row["all"]
-        disputes = (
-            f"{row['disputes_found']}/{row['disputes']}" if row["disputes"] else "  -  "
-        )
+        disputes = f"{row['disputes_found']}/{row['disputes']}" if row["disputes"] else "  -  "
         print(
             f"{name:30} {row['documents']:4d} {row['references']:4d} {row['candidates']:5d}  "
             f"{show(every['precision'])} {show(every['recall'])} {show(every['f1'])} "
@@ -707,7 +710,9 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
         )
 
 
-def print_reliability(rows: list[dict[str, Any]], tier: tuple[float | None, int, float | None]) -> None:
+def print_reliability(
+    rows: list[dict[str, Any]], tier: tuple[float | None, int, float | None]
+) -> None:
     print("\nreliability (dev candidates of the guide's references):")
     print(f"  {'confidence':>12} {'cands':>5} {'mean':>5} {'P':>5} {'P+speaker':>9}")
     for row in rows:
@@ -829,13 +834,17 @@ def main(argv: Iterable[str] | None = None) -> None:
         for key in keys:
             tallies.setdefault(key, Tally()).add(tally)
         misses.setdefault(document.split, []).extend(found)
-    order = sorted(tallies, key=lambda key: (key.split("/")[-1], key.startswith(("all", "reference")), key))
+    order = sorted(
+        tallies, key=lambda key: (key.split("/")[-1], key.startswith(("all", "reference")), key)
+    )
     rows = {key: figures(tallies[key]) for key in order}
 
     speed_figures: dict[str, float] = {}
     long: dict[str, float] = {}
     if not arguments.skip_speed:
-        lee_texts = gensim_data_file("test/test_data/lee_background.cor").read_text(encoding="utf-8")
+        lee_texts = gensim_data_file("test/test_data/lee_background.cor").read_text(
+            encoding="utf-8"
+        )
         speed_texts = [line for line in lee_texts.split("\n") if line.strip()]
         speed_figures = speed(speed_texts, options, arguments.rounds)
         long = {} if arguments.skip_long else long_text_times(speed_texts, options)
@@ -870,7 +879,9 @@ def main(argv: Iterable[str] | None = None) -> None:
             outlets = {
                 name.split("/")[1]: row
                 for name, row in rows.items()
-                if name.startswith("polnear/") and name.endswith(f"/{split}") and name.count("/") == 2
+                if name.startswith("polnear/")
+                and name.endswith(f"/{split}")
+                and name.count("/") == 2
             }
             print_targets(key, rows[key], outlets, speed_figures)
     if arguments.misses:

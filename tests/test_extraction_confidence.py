@@ -19,7 +19,8 @@ def test_the_calibration_is_a_non_decreasing_map_into_zero_one() -> None:
     assert CALIBRATION, "bench/extract.py --calibrate has not been run"
     bounds = [bound for bound, _ in CALIBRATION]
     shares = [share for _, share in CALIBRATION]
-    assert bounds == sorted(bounds) and shares == sorted(shares)
+    assert bounds == sorted(bounds)
+    assert shares == sorted(shares)
     assert all(0.0 < share < 1.0 for share in shares)  # smoothed: never a certainty
     scores = [step / 100 for step in range(101)]
     mapped = [calibrated(score) for score in scores]

@@ -50,7 +50,8 @@ def test_the_document_is_frozen_and_parses_only_the_sentences_that_need_it() -> 
     assert 2 not in document.parses  # no cue: never parsed
     for index, parse in document.parses.items():
         start, end = document.sentences[index]
-        assert start <= parse.start and parse.end <= end
+        assert start <= parse.start
+        assert parse.end <= end
         for token in parse.tokens:
             assert text[token.start : token.end] == token.text
 
@@ -81,7 +82,8 @@ def test_the_direct_stage_leaves_the_speaker_words_for_the_speaker_pass() -> Non
     )
     document = prepare(text, None)
     [found] = attribute_quotes(document).attributions
-    assert found.speech == "direct" and found.basis == "cue"
+    assert found.speech == "direct"
+    assert found.basis == "cue"
     assert found.speaker is not None
     assert text[found.speaker.start : found.speaker.end].strip().startswith("Patrol Chief")
     assert found.speaker.head is not None
@@ -114,9 +116,7 @@ def test_a_network_and_its_affiliate_are_both_hops(told: str, hops: list[str]) -
     text = f"\u201cThe roads are a sheet of ice,\u201d Lt. Mark Ward {told}"
     [candidate] = extract(text).candidates
     assert [hop.name for hop in candidate.attribution] == hops
-    assert [hop.verb for hop in candidate.attribution] == ["reported"] * (len(hops) - 1) + [
-        "told"
-    ]
+    assert [hop.verb for hop in candidate.attribution] == ["reported"] * (len(hops) - 1) + ["told"]
     assert all(hop.kind == "publication" for hop in candidate.attribution[:-1])
 
 
@@ -131,7 +131,9 @@ def test_sentences_after_a_report_is_named_are_carried_to_it() -> None:
     for candidate in carried:
         assert candidate.claimant == "The Wall Street Journal"
         assert candidate.claimant_kind == "publication"
-        named = next(c for c in candidates if c.cue_start == candidate.cue_start and c is not candidate)
+        named = next(
+            c for c in candidates if c.cue_start == candidate.cue_start and c is not candidate
+        )
         assert candidate.confidence < named.confidence  # a carried sentence is a guess
     quote = next(c for c in candidates if c.text == "None of us wanted this war")
     assert quote.claimant == "Albert Sakhibgareev"

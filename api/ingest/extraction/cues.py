@@ -184,8 +184,8 @@ _NOUN_CUE = re.compile(
 FORWARD_ONLY = frozenset({"could mean", "may mean", "might mean"})
 
 _FORMS: dict[str, str] = {}
-for _base, _entry in _ENTRIES.items():
-    for _form in _entry.forms:
+for _base, _known in _ENTRIES.items():
+    for _form in _known.forms:
         _FORMS[_form] = _base
 
 # The Verb each lemma is kept as, for every reader: one table, so the enum and the cues agree.
@@ -333,11 +333,10 @@ def _kept(
         return False
     if bare and folded.endswith("ing") and not _PARTICIPLE_BEFORE.search(before):
         return False
-    if bare and folded == lemma and folded in _NOT_CUES_ALONE:
+    if bare and folded == lemma and folded in _NOT_CUES_ALONE and not _PLURAL_BEFORE.search(before):
         # "state television", "a note", "they say", "I think": the base form alone is a cue
         # only after a plural subject or a modal; the parse decides.
-        if not _PLURAL_BEFORE.search(before):
-            return False
+        return False
     if (
         bare
         and folded == lemma
@@ -363,11 +362,16 @@ def _kept(
         r"\s+(?:the\s+)?(?:difference|time|story|stories|truth)\b", after, re.IGNORECASE
     ):
         return False
-    if word[:1].isupper() and match.start() > start and lemma != "according to" and not headline:
+    if (
+        word[:1].isupper()
+        and match.start() > start
+        and lemma != "according to"
+        and not headline
+        and not re.search(r"[\"\u201d:]\s*$", before)
+    ):
         # a capitalised "Said" or "Report" inside a sentence is a name, except after a
         # quotation that ends a sentence ('..." Said Smith') which the caller sees as a start
-        if not re.search(r"[\"\u201d:]\s*$", before):
-            return False
+        return False
     passive = bool(_BE_IN_AUXILIARY.search(auxiliaries)) and not folded.endswith("ing")
     if passive or (bare and _PASSIVE_BEFORE.search(before) and not folded.endswith("ing")):
         return None

@@ -104,7 +104,7 @@ def _relative(word: str, source: tuple[date, int] | None) -> str | None:
     if word == "last year":
         return f"{day.year - 1:04d}"
     if word.startswith("last ") and word[5:] in _SEASONS:
-        return f"{day.year - (1 if word[5:] != 'winter' or day.month > 3 else 1):04d}"
+        return f"{day.year - 1:04d}"
     if precision < 2:
         return None
     if word in {"this month", "earlier this month"}:

@@ -99,7 +99,10 @@ def _lead_in(document: Document, quote: Quote, used: set[int]) -> tuple[bool, _F
     cues = [
         cue
         for cue in document.cues_in(start, quote.opening)
-        if cue.start not in used and not cue.forward_only and not cue.according and _verb(document, cue)
+        if cue.start not in used
+        and not cue.forward_only
+        and not cue.according
+        and _verb(document, cue)
     ]
     for cue in reversed(cues):
         names = document.names_between(cue.end, quote.opening + 1)

@@ -137,7 +137,9 @@ def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
 
 
 _SIMPLE_LEMMAS = frozenset({"say", "tell", "according to"})
-_PRONOUN_BEFORE = re.compile(r"(?:^|[,\"\u201d]\s*|\b(?:and|but|that)\s+)(?:he|she|they|it)\s+$", re.I)
+_PRONOUN_BEFORE = re.compile(
+    r"(?:^|[,\"\u201d]\s*|\b(?:and|but|that)\s+)(?:he|she|they|it)\s+$", re.I
+)
 _CLAUSE_AFTER = re.compile(
     r"\s*(?:that\s|(?:the|a|an|he|she|it|they|we|his|her|their|its|this|there)\s|[A-Z\"\u201c])"
 )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from api.ingest.extraction.carryover import carry_over
 from api.ingest.extraction.confidence import confidence
-from api.ingest.extraction.dates import claim_date, carry_dates
+from api.ingest.extraction.dates import carry_dates, claim_date
 from api.ingest.extraction.direct import attribute_quotes
 from api.ingest.extraction.disputes import find_disputes
 from api.ingest.extraction.document import Document, prepare
@@ -72,7 +72,10 @@ def _candidate(document: Document, credit: Credit) -> Candidate:
         if name.kind in _MENTION_KINDS
     )
     sentence_start, sentence_end = document.sentence_at(credit.cue.start)
-    around = ((sentence_start, min(credit.start, credit.cue.start)), (credit.end, sentence_end))
+    around: tuple[tuple[int, int], ...] = (
+        (sentence_start, min(credit.start, credit.cue.start)),
+        (credit.end, sentence_end),
+    )
     if credit.start < sentence_start or document.quote_around(credit.cue.start) is not None:
         around = ()
     claimed_on, inferred = claim_date(

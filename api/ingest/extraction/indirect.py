@@ -27,7 +27,7 @@ from api.ingest.extraction.framing import (
     trim_content,
     word_count,
 )
-from api.ingest.extraction.results import SpeechKind
+from api.ingest.extraction.results import Hop, SpeechKind
 from api.ingest.extraction.syntax import (
     WORK_VERBS,
     content_span,
@@ -75,6 +75,8 @@ def _noun_phrase_start(text: str, low: int, noun: int) -> int:
             return low + word.end() + 1
     names = _NAME_RUN.search(text, low, noun)
     return names.start() if names else noun
+
+
 MINIMUM_CONTENT_WORDS = 3
 MINIMUM_NAMING_WORDS = 2  # "called Palin a clown" names and judges in few words
 DATE_REACH_AFTER_CUE = 40  # characters after a closing cue where "on Monday" may stand
@@ -152,7 +154,7 @@ class _Sentence:
         speaker: Phrase | None,
         frame: list[tuple[int, int]],
         cue_end: int | None = None,
-        recipients: tuple = (),
+        recipients: list[Hop] | tuple[Hop, ...] = (),
         cited: tuple[int, int] | None = None,
         basis: str = "cue",
     ) -> bool:
@@ -240,8 +242,13 @@ class _Sentence:
         parsed = content_span(self.document, cue)
         if parsed is not None and parsed[0] >= cue.end:
             content_start, content_end = _trim_marks(text, *parsed)
-        if self.add(cue, content_start, content_end, Phrase(phrase_start, cue.end),
-                    [(phrase_start, cue.end)]):
+        if self.add(
+            cue,
+            content_start,
+            content_end,
+            Phrase(phrase_start, cue.end),
+            [(phrase_start, cue.end)],
+        ):
             return content_end
         return low
 

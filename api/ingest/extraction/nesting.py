@@ -25,6 +25,7 @@ def reads_as_inner_cue(document: Document, cue: Cue) -> bool:
     """An inner cue must read as one where its sentence was parsed."""
     return reads_as_cue(document, cue) is not False
 
+
 _ASIDE = re.compile(r"\b(?:as|I|I've|we|you)\b", re.IGNORECASE)
 INNER_SPEAKER_WORDS = 8  # words from the content's start to the inner cue
 MINIMUM_INNER_WORDS = 3
@@ -37,7 +38,12 @@ def _unnest(document: Document, resolver: SpeakerResolver, credit: Credit) -> Cr
     cues = [
         cue
         for cue in document.cues_in(credit.start, credit.end)
-        if cue.end <= credit.end and not cue.noun and not cue.according and cue.dispute is None and not cue.needs_parse and not cue.passive
+        if cue.end <= credit.end
+        and not cue.noun
+        and not cue.according
+        and cue.dispute is None
+        and not cue.needs_parse
+        and not cue.passive
     ]
     if not cues or cues[0].forward_only or cues[0].participle:
         return credit  # ", saying ...": the outer speaker's own words go on

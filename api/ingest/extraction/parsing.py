@@ -93,7 +93,7 @@ class Parse:
         return self.tokens[left].start, self.tokens[right].end
 
     def ancestors(self, index: int) -> list[int]:
-        found = []
+        found: list[int] = []
         while self.tokens[index].head != index and len(found) < len(self.tokens):
             index = self.tokens[index].head
             found.append(index)

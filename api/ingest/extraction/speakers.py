@@ -62,19 +62,69 @@ _LEADING_FILLER = re.compile(
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|this|that|these|those|its|their|his|her|our)\s+)+", re.IGNORECASE
 )
-PERSON_NOUNS = PERSON_ROLES | _TITLE_WORDS | frozenset(
-    {"host", "lawmaker", "lawmakers", "congressmen", "congresswomen", "legislator",
-     "politician", "politicians", "billionaire", "businessman", "businesswoman", "mogul",
-     "star", "incumbent", "challenger", "frontrunner", "front-runner", "man", "woman",
-     "men", "women", "candidates", "nominees", "senators", "governors", "leaders"}
+PERSON_NOUNS = (
+    PERSON_ROLES
+    | _TITLE_WORDS
+    | frozenset(
+        {
+            "host",
+            "lawmaker",
+            "lawmakers",
+            "congressmen",
+            "congresswomen",
+            "legislator",
+            "politician",
+            "politicians",
+            "billionaire",
+            "businessman",
+            "businesswoman",
+            "mogul",
+            "star",
+            "incumbent",
+            "challenger",
+            "frontrunner",
+            "front-runner",
+            "man",
+            "woman",
+            "men",
+            "women",
+            "candidates",
+            "nominees",
+            "senators",
+            "governors",
+            "leaders",
+        }
+    )
 )
 PUBLICATION_ROLES = frozenset(
-    {"newspaper", "paper", "network", "magazine", "outlet", "station", "broadcaster", "site",
-     "daily", "weekly", "tabloid"}
+    {
+        "newspaper",
+        "paper",
+        "network",
+        "magazine",
+        "outlet",
+        "station",
+        "broadcaster",
+        "site",
+        "daily",
+        "weekly",
+        "tabloid",
+    }
 )
 _GOVERNMENT_HEADS = frozenset(
-    {"government", "department", "ministry", "embassy", "agency", "bureau", "administration",
-     "court", "office", "council", "commission"}
+    {
+        "government",
+        "department",
+        "ministry",
+        "embassy",
+        "agency",
+        "bureau",
+        "administration",
+        "court",
+        "office",
+        "council",
+        "commission",
+    }
 )
 _QUANTIFIERS = re.compile(r"^(?:(?:another|one|each|every)\s+)+(?!of\b)", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"^(?:those|these|the)\s+(?P<noun>\w+)$", re.IGNORECASE)
@@ -257,8 +307,10 @@ class SpeakerResolver:
                 continue
             if label == name.label:
                 best, best_length = other_text, len(other_words)
-            elif label in {"person", "PERSON"} and len(words) == 1 and (
-                guess_label(name.text) == "PERSON" or name.label in {"ORG", "GPE", "NORP"}
+            elif (
+                label in {"person", "PERSON"}
+                and len(words) == 1
+                and (guess_label(name.text) == "PERSON" or name.label in {"ORG", "GPE", "NORP"})
             ):
                 # "Trump" read as an organisation, in a text about Donald Trump
                 best, best_length, kind = other_text, len(other_words), "person"
@@ -338,10 +390,9 @@ class SpeakerResolver:
             if not mentions:
                 continue
             credited = [mention for mention in mentions if mention.credited]
-            if credited and step > 0:
-                chosen = credited[-1]
-            else:
-                chosen = mentions[0]  # the first fitting one of the sentence: its subject, mostly
+            # a speaker credited in an earlier sentence, else the first fitting mention of
+            # the sentence: its subject, mostly
+            chosen = credited[-1] if credited and step > 0 else mentions[0]
             return Speaker(chosen.name, chosen.kind, "pronoun")
         if pronoun in PERSON_PRONOUNS:
             name = self._nearest_before(at, {"PERSON"})
@@ -546,7 +597,7 @@ class SpeakerResolver:
     def _together(self, parse: Parse, members: list[int], phrase: Phrase) -> Speaker | None:
         """ "James E. Clyburn and G. K. Butterfield", "Mike Pence and other senior
         Republicans": several speakers credited at once are one group."""
-        named = []
+        named: list[str] = []
         for member in members:
             speaker = self._token_name(parse, member)
             if speaker is None:
@@ -633,9 +684,9 @@ class SpeakerResolver:
             appositive = self._token_name(parse, kid)
             if appositive is not None:
                 return appositive  # "Brazile's CNN colleague, Jake Tapper,"
-        name = self.document.name_at(token.start, token.end)
+        norp = self.document.name_at(token.start, token.end)
         described = self._description(parse, index)
-        if name is not None and name.label == "NORP":
+        if norp is not None and norp.label == "NORP":
             return Speaker(described, EntityKind.group.value, "description")
         if token.tag in {"NNP", "NNPS"} and not _is_role(token.text):
             return self.resolve(phrase.start, phrase.end)
@@ -676,9 +727,9 @@ class SpeakerResolver:
             # "another Ryan spokesperson": the person or body named with it; "a spokesman
             # for the company": the body; "a campaign spokeswoman": as written
             start, end = parse.span(index)
-            named = [n for n in self.names_between(start, end) if n.label in {"PERSON", "ORG"}]
-            if named:
-                return self._named(named[-1])
+            holders = [n for n in self.names_between(start, end) if n.label in {"PERSON", "ORG"}]
+            if holders:
+                return self._named(holders[-1])
             if modified and not parse.kids(index, "prep"):
                 return Speaker(described, EntityKind.anonymous.value, "description")
         if folded in COMPANY_ROLES | BODY_ROLES | SPOKES_ROLES or (
@@ -688,8 +739,12 @@ class SpeakerResolver:
                 resolved = self.resolve(phrase.start, phrase.end)
                 if resolved is not None:
                     return resolved
-            kind = EntityKind.organization if folded in COMPANY_ROLES else (
-                EntityKind.government_body if folded in _GOVERNMENT_HEADS else EntityKind.group
+            kind = (
+                EntityKind.organization
+                if folded in COMPANY_ROLES
+                else (
+                    EntityKind.government_body if folded in _GOVERNMENT_HEADS else EntityKind.group
+                )
             )
             return Speaker(described, kind.value, "description")
         if token.tag.startswith("NN") or folded in ANONYMOUS_NOUNS:

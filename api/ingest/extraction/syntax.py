@@ -20,15 +20,43 @@ _CLIMB = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 _ATTACHED_AFTER = frozenset({"parataxis", "ccomp", "advcl", "conj"})
 _COMPLEMENTS = ("ccomp",)
 _NAMING = frozenset(
-    {"call", "label", "describe", "dismiss", "blast", "deride", "brand", "refer", "compare",
-     "regard"}
+    {
+        "call",
+        "label",
+        "describe",
+        "dismiss",
+        "blast",
+        "deride",
+        "brand",
+        "refer",
+        "compare",
+        "regard",
+    }
 )
 # Cues whose content may be a noun phrase: names and judgements ("called him a liar"),
 # denials and accusations ("denied any connection", "accused X of Y"), what a work shows.
 WORK_VERBS = frozenset({"find", "show", "give", "highlight"})
-NOUN_CONTENT = _NAMING | WORK_VERBS | frozenset(
-    {"deny", "accuse", "blame", "criticize", "dispute", "reject", "refute", "rebut",
-     "contradict", "question", "predict", "forecast", "expect", "estimate"}
+NOUN_CONTENT = (
+    _NAMING
+    | WORK_VERBS
+    | frozenset(
+        {
+            "deny",
+            "accuse",
+            "blame",
+            "criticize",
+            "dispute",
+            "reject",
+            "refute",
+            "rebut",
+            "contradict",
+            "question",
+            "predict",
+            "forecast",
+            "expect",
+            "estimate",
+        }
+    )
 )
 # Cues that state something only with a clause ("vowed that ...", not "vowed to ...").
 _CLAUSE_ONLY = frozenset(
