@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.ingest.extraction import confidence as confidence_module  # noqa: E402
 from api.ingest.extraction.extractor import RULES, Options, read  # noqa: E402
+from api.ingest.extraction.indirect import Policy  # noqa: E402
 from api.ingest.extraction.results import Candidate, Extraction  # noqa: E402
 
 REFERENCES = ROOT / "bench" / "extraction"
@@ -775,7 +776,13 @@ def main(argv: Iterable[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument("--reader", choices=["parse", "rules"], default="parse")
+    parser.add_argument(
+        "--reader",
+        choices=["parse", "rules", "parse-first", "narrow"],
+        default="parse",
+        help="parse: the parse names speakers and reads what the rules cannot (default); "
+        "rules: no parse; parse-first: the parse's content wherever it gives one",
+    )
     parser.add_argument("--names", choices=["trained", "rules"], default="trained")
     parser.add_argument("--no-carry", action="store_true", help="no carry-over stage")
     parser.add_argument(
@@ -798,6 +805,11 @@ def main(argv: Iterable[str] | None = None) -> None:
     options = Options(trained=arguments.names == "trained", carry=not arguments.no_carry)
     if arguments.reader == "rules":
         options = Options(trained=options.trained, policy=RULES.policy, carry=options.carry)
+    elif arguments.reader in {"parse-first", "narrow"}:
+        content = "first" if arguments.reader == "parse-first" else "narrow"
+        options = Options(
+            trained=options.trained, policy=Policy(parse_content=content), carry=options.carry
+        )
     splits = {"dev", "test"} if arguments.split == "all" else {arguments.split}
     if arguments.calibrate:
         if splits != {"dev"}:

@@ -369,6 +369,17 @@ def _with_parse(document: Document, found: Attribution, policy: Policy) -> Attri
         if content is not None:
             changes["start"], changes["end"] = content
             changes["reader"] = "parse"
+    elif policy.parse_content == "narrow":
+        # the parse's clause where it sits inside the window's words and stops earlier: the
+        # window ran on over a clause of the writer's own
+        content = _parse_content(document, cue)
+        if (
+            content is not None
+            and found.start <= content[0] <= found.start + 12
+            and content[1] < found.end
+            and 2 * (content[1] - content[0]) >= found.end - found.start
+        ):
+            changes["start"], changes["end"] = content
     return replace(found, **changes) if changes else found  # type: ignore[arg-type]
 
 
