@@ -126,6 +126,10 @@ _GOVERNMENT_HEADS = frozenset(
         "commission",
     }
 )
+_CLAUSE_OPENING = re.compile(
+    r"^(?:if|when|while|because|although|though|as|since|after|before|but|and|so)\s+",
+    re.IGNORECASE,
+)
 _QUANTIFIERS = re.compile(r"^(?:(?:another|one|each|every)\s+)+(?!of\b)", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"^(?:those|these|the)\s+(?P<noun>\w+)$", re.IGNORECASE)
 BACK_REFERENCE_REACH = 3000  # characters back to the description "those representatives" repeats
@@ -368,7 +372,25 @@ class SpeakerResolver:
             if name.label in {"NORP", "GPE"}:
                 kind = EntityKind.group.value if name.label == "NORP" else kind
             found.append(_Mention(canonical, kind, name.start, False))
+        people = [
+            name for name in self.document.names_between(start, end) if name.label == "PERSON"
+        ]
+        for first, second in zip(people, people[1:], strict=False):
+            between = self.text[first.end : second.start]
+            if re.fullmatch(
+                r"(?:\s+(?:of|from)\s+[A-Z][\w. ]{0,30})?\s+and\s+(?:\w+\.?\s+)?", between
+            ):
+                # "Representatives James E. Clyburn of South Carolina and G. K. Butterfield":
+                # two people named together, for "both lawmakers" to point at
+                pair = self._joined([self.canonical(first)[0], self.canonical(second)[0]])
+                found.append(_Mention(pair, EntityKind.group.value, first.start, False))
         return sorted(found, key=lambda mention: mention.at)
+
+    def _joined(self, names: list[str]) -> str:
+        """Several people as one group, in the order the text first names them."""
+        order = {name: self.text.find(name.split()[-1]) for name in names}
+        ordered = sorted(names, key=lambda name: (order[name] < 0, order[name]))
+        return ", ".join(ordered[:-1]) + " and " + ordered[-1]
 
     def pronoun(self, pronoun: str, at: int) -> Speaker | None:
         """The nearest fitting antecedent: walking back sentence by sentence from `at`, a
@@ -424,6 +446,10 @@ class SpeakerResolver:
         return None
 
     def _role(self, words: list[str], at: int, description: str) -> Speaker | None:
+        if words and words[-1] in PUBLICATION_ROLES:
+            outlet = self._nearest_publication(at)  # "the daily": the paper named before
+            if outlet is not None:
+                return outlet
         for written in reversed(words):
             word = _role_word(written)
             if word in COMPANY_ROLES:
@@ -605,8 +631,7 @@ class SpeakerResolver:
                 break
             named.append(speaker.name)
         if named:
-            joined = ", ".join(named[:-1]) + " and " + named[-1]
-            return Speaker(joined, EntityKind.group.value, "named")
+            return Speaker(self._joined(named), EntityKind.group.value, "named")
         first, last = parse.tokens[members[0]], parse.tokens[members[-1]]
         start = parse.tokens[first.left].start
         end = parse.tokens[last.right].end
@@ -637,6 +662,7 @@ class SpeakerResolver:
             at = name.end
         pieces.append(self.text[at:end])
         written = "".join(pieces).strip(" ,;:\u2014\u2013-")
+        written = _CLAUSE_OPENING.sub("", written)  # "If Wells Fargo's board ..."
         return _DETERMINERS.sub("", written).strip()
 
     def _description(self, parse: Parse, index: int) -> str:

@@ -92,7 +92,11 @@ def _speaker_token(parse: Parse, index: int, cue: Cue) -> int | None:
         return None if agent is None else parse.kid(agent, "pobj")
     at = index
     for _ in range(3):
-        subject = parse.kid(at, *_SUBJECTS)
+        subjects = parse.kids(at, *_SUBJECTS)
+        # two subjects (a dateline parsed as one, "Washington (AFP) - The Post ... became"):
+        # the one nearest the verb
+        before = [kid for kid in subjects if kid < at]
+        subject = max(before) if before else (min(subjects) if subjects else None)
         if subject is not None:
             word = tokens[subject].text.casefold()
             if word in _RELATIVE and tokens[at].dep == "relcl":
