@@ -22,7 +22,14 @@ from api.ingest.extraction.syntax import speaker_head, verb_is_head
 from models.base import Verb
 
 _LEAD_IN_GAP = re.compile(r"[\s:,\u2014\u2013-]*(?:that\s*)?", re.IGNORECASE)
-_SPEAKER_AFTER_CUE = re.compile(r"[^,.;:!?\"\u201c\u201d]{1,80}")
+# The words after '," said': up to a comma or the sentence's end, stepping over the period
+# of a title or an initial ('," said Mr. Clyburn, the third-ranking House Democrat.')
+_TITLE_PERIOD = "|".join(
+    rf"(?<=\b{title})\." for title in ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt")
+)
+_SPEAKER_AFTER_CUE = re.compile(
+    rf"(?:[^,.;:!?\"\u201c\u201d]|{_TITLE_PERIOD}|(?<=\b[A-Z])\.(?=\s*[A-Z])){{1,80}}"
+)
 _NEXT_MARK = re.compile("''|[\"\u201c\u201d]")
 SHORTEST_UTTERANCE = 3  # words; fewer is a scare quote or a quoted phrase, not speech
 TRAILING_REACH = 100  # characters after a closing mark in which its cue may stand

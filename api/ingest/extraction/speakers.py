@@ -126,6 +126,10 @@ _GOVERNMENT_HEADS = frozenset(
         "commission",
     }
 )
+_LAST_CLAUSE = re.compile(
+    r"\b(?:that|which|who|because|as|when|while|and|but)\s+(?P<subject>he|she|they|it)\s*$",
+    re.IGNORECASE,
+)
 _CLAUSE_OPENING = re.compile(
     r"^(?:if|when|while|because|although|though|as|since|after|before|but|and|so)\s+",
     re.IGNORECASE,
@@ -558,6 +562,10 @@ class SpeakerResolver:
         comma-separated stretch decides, unless it is an appositive role ("Mark Williams,
         the incident controller for the region, says"), which gives way to the person
         named before it."""
+        clause = _LAST_CLAUSE.search(self.text, start, end)
+        if clause is not None:
+            # "a question about the death penalty that she said": the clause's own subject
+            start = clause.start("subject")
         segments = self._segments(start, end)
         last_start, last_end = segments[-1]
         last_words = WORD.findall(self.text[last_start:last_end].casefold())
@@ -575,6 +583,9 @@ class SpeakerResolver:
             people = [name for name in names if name.label == "PERSON"]
             if people or names:
                 return self._named((people or names)[-1])
+            earlier = self._segment(segment_start, segment_end)  # "Trump, 70, told"
+            if earlier is not None and earlier.how in {"named", "partial"}:
+                return earlier
         return None
 
     def resolve_head(self, phrase: Phrase) -> Speaker | None:
