@@ -176,7 +176,9 @@ def test_quotes_that_follow_on_without_a_cue_keep_their_speaker() -> None:
     extraction = extract(text)
     follow_on = credited_to(extraction, "best eleven")
     assert follow_on.claimant == "Shaun Pollock"
-    assert follow_on.confidence < credited_to(extraction, "Boje might").confidence
+    # a quotation that runs on is as often right as the one with the cue (calibrated on the
+    # reference): never more trusted than it
+    assert follow_on.confidence <= credited_to(extraction, "Boje might").confidence
 
 
 def test_unbalanced_quotation_mark_is_reported_and_the_rest_still_read() -> None:
