@@ -4,9 +4,9 @@ development part of the reference; empty means not fitted (the raw score is used
 
 from __future__ import annotations
 
-# Fitted on 280 candidates: span and speaker right, dev documents of the references.
+# Fitted on 279 candidates: span and speaker right, dev documents of the references.
 CALIBRATION: tuple[tuple[float, float], ...] = (
-    (0.7, 0.658),
-    (0.85, 0.871),
+    (0.7, 0.67),
+    (0.85, 0.873),
     (0.95, 0.971),
 )

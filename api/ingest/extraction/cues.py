@@ -348,6 +348,8 @@ def _kept(
         return False  # "added 72 runs": a score
     if lemma == "add" and re.match(r"\s+(?:to|up)\b", after):
         return False  # "adds to the pressure"
+    if lemma == "write" and re.match(r"\s+(?:in|off|down)\b", after):
+        return False  # "would write in Pence": a write-in vote
     if lemma == "accuse" and re.match(r"\s+of\b", after) and not _BY_AFTER.match(after):
         return False  # "militants accused of ...": no accuser named
     if lemma == "call" and (_CALL_NOT_SPEECH.match(after) or _NAME_BEFORE_CALL.search(before)):

@@ -221,8 +221,12 @@ class _Sentence:
         """Whether a name or "the <role>" follows the cue at once ("said Robert Shapiro")."""
         text = self.text
         for name in self.document.names_between(cue.end, min(self.end, cue.end + 60)):
-            if name.label in {"PERSON", "ORG"} and not text[cue.end : name.start].strip():
-                return True
+            if (
+                name.label in {"PERSON", "ORG"}
+                and not text[cue.end : name.start].strip()
+                and re.match(r"\s*(?:[,.;:!?)]|$)", text[name.end : name.end + 2])
+            ):
+                return True  # "said Robert Shapiro, a professor", not "insists Brazile's"
         return bool(_ROLE_AFTER.match(text, cue.end, self.end))
 
     def noun_cue(self, cue: Cue, low: int, following: list[Cue]) -> int:
