@@ -20,6 +20,7 @@ sentence-final "according to X", a cited origin ("citing Legion representatives"
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -379,7 +380,7 @@ class SpeakerResolver:
         people = [
             name for name in self.document.names_between(start, end) if name.label == "PERSON"
         ]
-        for first, second in zip(people, people[1:], strict=False):
+        for first, second in itertools.pairwise(people):
             between = self.text[first.end : second.start]
             if re.fullmatch(
                 r"(?:\s+(?:of|from)\s+[A-Z][\w. ]{0,30})?\s+and\s+(?:\w+\.?\s+)?", between
