@@ -380,15 +380,15 @@ class SpeakerResolver:
         people = [
             name for name in self.document.names_between(start, end) if name.label == "PERSON"
         ]
-        for first, second in itertools.pairwise(people):
-            between = self.text[first.end : second.start]
+        for one, other in itertools.pairwise(people):
+            between = self.text[one.end : other.start]
             if re.fullmatch(
                 r"(?:\s+(?:of|from)\s+[A-Z][\w. ]{0,30})?\s+and\s+(?:\w+\.?\s+)?", between
             ):
                 # "Representatives James E. Clyburn of South Carolina and G. K. Butterfield":
                 # two people named together, for "both lawmakers" to point at
-                pair = self._joined([self.canonical(first)[0], self.canonical(second)[0]])
-                found.append(_Mention(pair, EntityKind.group.value, first.start, False))
+                pair = self._joined([self.canonical(one)[0], self.canonical(other)[0]])
+                found.append(_Mention(pair, EntityKind.group.value, one.start, False))
         return sorted(found, key=lambda mention: mention.at)
 
     def _joined(self, names: list[str]) -> str:
