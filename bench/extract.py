@@ -712,9 +712,9 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
 
 
 def print_reliability(
-    rows: list[dict[str, Any]], tier: tuple[float | None, int, float | None]
+    rows: list[dict[str, Any]], tier: tuple[float | None, int, float | None], split: str
 ) -> None:
-    print("\nreliability (dev candidates of the guide's references):")
+    print(f"\nreliability ({split} candidates of the guide's references):")
     print(f"  {'confidence':>12} {'cands':>5} {'mean':>5} {'P':>5} {'P+speaker':>9}")
     for row in rows:
         print(
@@ -791,7 +791,9 @@ def main(argv: Iterable[str] | None = None) -> None:
         default="dev",
         help="which rows to read and score (test rows are held out: report them once)",
     )
-    parser.add_argument("--misses", action="store_true", help="list misses and false alarms")
+    parser.add_argument(
+        "--misses", action="store_true", help="list misses and false alarms of the splits read"
+    )
     parser.add_argument("--polnear-train", type=int, default=0, metavar="N")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds over the corpus")
     parser.add_argument("--skip-speed", action="store_true", help="no timing at all")
@@ -884,7 +886,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     for split in sorted(splits):
         if judged[split]:
             tables[split] = reliability(judged[split])
-            print_reliability(tables[split], trusted_tier(judged[split]))
+            print_reliability(tables[split], trusted_tier(judged[split]), split)
     for split in sorted(splits):
         key = f"reference/{split}"
         if key in rows:
