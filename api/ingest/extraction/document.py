@@ -21,8 +21,6 @@ from api.ingest.extraction.quotes import Quote, find_quotes
 from api.ingest.extraction.recogniser import find_names, parse_pieces
 from api.ingest.extraction.sentences import split_sentences
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\s*[\"\u201c\u201d]?[A-Z])")
-
 
 @dataclass(frozen=True)
 class Document:

@@ -92,13 +92,6 @@ class Parse:
             return self.tokens[index].start, self.tokens[index].start
         return self.tokens[left].start, self.tokens[right].end
 
-    def ancestors(self, index: int) -> list[int]:
-        found: list[int] = []
-        while self.tokens[index].head != index and len(found) < len(self.tokens):
-            index = self.tokens[index].head
-            found.append(index)
-        return found
-
 
 def from_spacy(doc: Any, offset: int) -> Parse:
     """A Parse of a spaCy Doc made from text that started at `offset` of the whole text."""
