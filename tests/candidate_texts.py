@@ -46,3 +46,11 @@ def by_words(items: list[dict[str, Any]], words: str) -> dict[str, Any]:
     found = [item for item in items if item["quote"]["text"] == words]
     assert len(found) == 1, [item["quote"]["text"] for item in items]
     return found[0]
+
+# The story's dispute: a spokesman sets his account against the harbour master's.
+DISPUTED = """\
+Okafor said on Tuesday that the fire began in a warehouse that Nordvik Lines rents from \
+the city of Elmsford.
+
+Brandt disputed Okafor's account, saying the fire started on a ship moored at the quay.
+"""

@@ -46,6 +46,8 @@ LISTS = {
     "/entities?limit=1": "cursor",
     "/sources?limit=1": "cursor",
     "/candidates?limit=1": "cursor",
+    "/proposals?limit=1": "cursor",
+    "/proposals?limit=1&kind=claim&min_confidence=0.5": "cursor",
     "/changes?limit=1": "since",
 }
 

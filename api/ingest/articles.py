@@ -124,7 +124,7 @@ def ingest_file(store: Store, path: Path, details: Details, slug: str | None = N
             sources.create(work, data)
             created = work.session.execute(select(col(Source.id)).where(col(Source.slug) == slug))
             count = candidates.replace_pending(
-                work, Named(created.scalar_one(), slug), text, found.drafts
+                work, Named(created.scalar_one(), slug), text, found.drafts, found.relations
             )
             work.commit()
     except ProblemError as exc:

@@ -8,7 +8,7 @@ rendered from `ClaimPublic` when it was written (`api.store.documents`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -266,6 +266,15 @@ def claim_row(session: Session, claim_id: str, *, for_update: bool = False) -> C
         statement = statement.with_for_update()
     row: Claim | None = session.execute(statement).scalar_one_or_none()
     return row
+
+
+def claim_row_ids(session: Session, public_ids: Iterable[str]) -> list[int]:
+    """The row ids of the held claims among `public_ids`."""
+    wanted = list(public_ids)
+    if not wanted:
+        return []
+    rows = session.execute(select(col(Claim.id)).where(col(Claim.public_id).in_(wanted)))
+    return [int(claim_id) for claim_id in rows.scalars()]
 
 
 def current_claim(session: Session, row_id: int) -> ClaimPublic:

@@ -56,7 +56,7 @@ def extract_source(
     again. 404 if the text is not held."""
     # Read before the unit's first statement: the write lock is not held while it runs.
     read = queue.read_held(store_of(request), source)
-    count = candidates.replace_pending(work, source, read.text, read.drafts)
+    count = candidates.replace_pending(work, source, read.text, read.drafts, read.relations)
     work.commit()
     response.headers["Location"] = f"/candidates?source={source.slug}"
     return Extracted(source=source.slug, candidates=count)

@@ -62,8 +62,12 @@ def new_slug(name: str) -> str:
     return slugify(name) or "entity-" + hashlib.sha256(name.encode()).hexdigest()[:12]
 
 
-def draft(candidate: ClaimProposal, claim_id: str, publisher: str | None) -> ClaimDraft:
-    """The claim `candidate` stands for, with the source as the chain's first hop."""
+def draft(
+    candidate: ClaimProposal, claim_id: str, publisher: str | None, published: str | None = None
+) -> ClaimDraft:
+    """The claim `candidate` stands for, with the source as the chain's first hop. A claim
+    from a dated source is always dated: the date the words give, else the source's own
+    (`published`), marked inferred."""
     proposal = ClaimDraft(claim={})
     claimant = candidate.claimant
     claimant_slug = None
@@ -99,6 +103,10 @@ def draft(candidate: ClaimProposal, claim_id: str, publisher: str | None) -> Cla
         proposal.claim["claimant"] = claimant_slug
     if candidate.claimed_on is not None:
         proposal.claim["claimed_on"] = candidate.claimed_on
+        proposal.claim["claimed_on_inferred"] = candidate.claimed_on_inferred
+    elif published is not None:
+        proposal.claim["claimed_on"] = published
+        proposal.claim["claimed_on_inferred"] = True
     return _without_unused(proposal)
 
 
