@@ -47,6 +47,7 @@ def by_words(items: list[dict[str, Any]], words: str) -> dict[str, Any]:
     assert len(found) == 1, [item["quote"]["text"] for item in items]
     return found[0]
 
+
 # The story's dispute: a spokesman sets his account against the harbour master's.
 DISPUTED = """\
 Okafor said on Tuesday that the fire began in a warehouse that Nordvik Lines rents from \

@@ -101,7 +101,7 @@ class RelationDraft:
             "type": self.type,
             "from": ends[self.source],
             "to": ends[self.target],
-            "note": f"The text itself sets one against the other: \u201c{words}\u201d."[:1000],
+            "note": f"The text draws it: \u201c{words}\u201d."[:1000],
         }
 
 
