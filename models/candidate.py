@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.base import ClaimStatus, DatePrecision, EntityKind, Slug, Verb
 from models.claim import ClaimUpdate, QuotePublic
-from models.input import InputModel, patch_schema
+from models.input import InputModel, patch_schema, slug_or_object
 from models.matching import Match
 from models.page import ListPage
 
@@ -166,7 +166,7 @@ class AcceptCandidate(ClaimUpdate):
         default=None,
         description="Id of the claim to create; default: the source's slug and the candidate's id.",
     )
-    claimant: Slug | NewClaimant | None = Field(  # type: ignore[assignment]
+    claimant: slug_or_object(Slug, NewClaimant) | None = Field(  # type: ignore[valid-type]
         default=None,
         description="Who the claim is credited to: an entity's slug, or `{name, kind}` for "
         "one named here (found by name or alias, else created with `create_entities`).",

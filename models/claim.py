@@ -188,7 +188,7 @@ class ClaimPublic(BaseModel):
     )
     updated_at: datetime = Field(
         description="When the claim last took a new version (UTC): made, edited, retracted, "
-        "restored, or its standing settled. A renamed entity it shows does not count."
+        "restored, its standing settled, or an entity it shows renamed or re-kinded."
     )
     cluster: ClusterPublic | None = Field(
         default=None,

@@ -126,7 +126,9 @@ def ingest_file(store: Store, path: Path, details: Details, slug: str | None = N
             created = work.session.execute(select(col(Source.id)).where(col(Source.slug) == slug))
             source_id = created.scalar_one()
             after = matching.newest_proposal(work)
-            count = candidates.replace_pending(work, Named(source_id, slug), text, found.drafts)
+            count = candidates.replace_pending(
+                work, Named(source_id, slug), text, found.drafts, found.relations
+            )
             # Has it been said before? Relations from its candidates to the held claims.
             matching.after_extract(work, source_id, after)
             work.commit()

@@ -16,7 +16,7 @@ from api.ingest.extraction.kinds import guess_label, kind_of
 from api.queries import catalog
 from api.queries.names import Named
 from api.store.db import Store
-from api.writes.candidates import Draft
+from api.writes.candidates import Draft, RelationDraft
 from models.base import EntityKind
 
 # Nationalities and other adjectives ("Ukrainian") are named in news but are not the
@@ -31,6 +31,7 @@ class Read:
     text: str
     drafts: list[Draft]
     warnings: tuple[str, ...]
+    relations: tuple[RelationDraft, ...] = ()
 
 
 def read_held(store: Store, source: Named) -> Read:
@@ -46,11 +47,28 @@ def read_held(store: Store, source: Named) -> Read:
 def read_text(text: str, date: str | None) -> Read:
     """Extract from `text`, a source's published on `date` (for "on Monday")."""
     found = extract(text, source_date=date)
-    return Read(text, drafts(found), found.warnings)
+    return Read(text, drafts(found), found.warnings, relation_drafts(found))
 
 
 def drafts(extraction: Extraction) -> list[Draft]:
     return [_draft(candidate) for candidate in extraction.candidates]
+
+
+def relation_drafts(extraction: Extraction) -> tuple[RelationDraft, ...]:
+    """The relations the text draws between its own candidates (a dispute, a denial),
+    each pointing at its two candidates by their place in `drafts(extraction)`."""
+    return tuple(
+        RelationDraft(
+            source=found.source,
+            target=found.target,
+            type=str(found.type),
+            cue=found.cue,
+            cue_start=found.cue_start,
+            cue_end=found.cue_end,
+            confidence=found.confidence,
+        )
+        for found in extraction.relations
+    )
 
 
 def _draft(candidate: Candidate) -> Draft:
@@ -66,12 +84,15 @@ def _draft(candidate: Candidate) -> Draft:
         end=candidate.end,
         text=candidate.text,
         claimant=candidate.claimant,
-        claimant_kind=kind(candidate.claimant) if candidate.claimant else None,
+        claimant_kind=(
+            (candidate.claimant_kind or kind(candidate.claimant)) if candidate.claimant else None
+        ),
         cue=candidate.cue,
         cue_start=candidate.cue_start,
         speech=candidate.speech,
         status=candidate.status,
         claimed_on=candidate.claimed_on,
+        claimed_on_inferred=candidate.claimed_on_inferred,
         attribution=tuple(
             {"name": hop.name, "verb": str(hop.verb), "kind": kind(hop.name)}
             for hop in candidate.attribution

@@ -12,12 +12,14 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep, SourceDep, store_of
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
 from api.ingest import matching as matcher
 from api.ingest import queue
 from api.queries import history, matching
 from api.queries.proposals import candidate_of, proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
 from api.routes.proposals import WRITE_REFUSALS, Reviewed, accepted_batch
+from api.store.columns import ROW_ID
 from api.store.db import Reader
 from api.writes import candidates, proposals
 from models.candidate import (
@@ -32,7 +34,7 @@ from models.history import History
 from models.proposal import AcceptedBatch, ProposalKind
 from models.query import CandidateListParams
 
-router = APIRouter(tags=["candidates"])
+router = APIRouter(tags=["candidates"], route_class=ServiceRoute)
 
 CandidateId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the candidate.", examples=[12])
@@ -57,7 +59,7 @@ def extract_source(
     # Read before the unit's first statement: the write lock is not held while it runs.
     read = queue.read_held(store_of(request), source)
     after = matcher.newest_proposal(work)
-    count = candidates.replace_pending(work, source, read.text, read.drafts)
+    count = candidates.replace_pending(work, source, read.text, read.drafts, read.relations)
     matcher.after_extract(work, source.id, after)
     work.commit()
     response.headers["Location"] = f"/candidates?source={source.slug}"
@@ -79,7 +81,7 @@ def list_candidates(
 ) -> CandidatePage:
     """Candidates in the order they were extracted, optionally of one source and state;
     `state=pending` is the review queue."""
-    after = paging.decode_cursor(params.cursor, (int,))
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
     page = queue_page(session, params, int(after[0]) if after else None, CLAIMS)
     shown = [candidate_of(item) for item in page.items]
     return CandidatePage(

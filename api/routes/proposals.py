@@ -11,10 +11,12 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
 from api.ingest import matching as matcher
 from api.queries import history
 from api.queries.proposals import proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
+from api.store.columns import ROW_ID
 from api.writes import proposals
 from models.candidate import Rejection
 from models.claim import ClaimPublic
@@ -30,7 +32,7 @@ from models.proposal import (
 from models.query import ProposalListParams
 from models.relation import RelationPublic
 
-router = APIRouter(tags=["proposals"])
+router = APIRouter(tags=["proposals"], route_class=ServiceRoute)
 
 ProposalId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the proposal.", examples=[12])
@@ -58,7 +60,7 @@ def list_proposals(
     """The review queue, in the order things were proposed: of one `kind`, in one
     `state`, read from one `source`, about one `claim` or one `entity`. `state=pending`
     is what awaits review."""
-    after = paging.decode_cursor(params.cursor, (int,))
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
     page = queue_page(session, params, int(after[0]) if after else None)
     return ProposalPage(
         items=page.items,

@@ -7,7 +7,8 @@ kept in `claim_document`, written in the same transaction as whatever changed it
 
 - a claim created or edited (`api.writes`, `api.ingest`): that claim;
 - an entity renamed or re-kinded: every claim it figures in (slugs never change, and a
-  source appears in a claim only by its slug, so source edits touch no document);
+  source appears in a claim only by its slug, so source edits touch no document), each
+  at a new version (`api.writes.entities.reshow`);
 - a bulk load: documents are rendered from the input as the rows go in (`api.ingest.bulk`).
 
 `claim_data` is the one place the JSON's shape is built, from plain values; `render`
@@ -226,7 +227,7 @@ def clusters(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, 
 def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """Claims (by row id) as `claim_data`, from the tables: five statements per batch."""
     found: dict[int, dict[str, Any]] = {}
-    for batch in _batches(ids):
+    for batch in batches(ids):
         grouped = clusters(connection, batch)
         entities: dict[int, list[Entry]] = defaultdict(list)
         for claim_id, *entry in connection.execute(_ENTITIES, {"ids": batch}):
@@ -277,6 +278,11 @@ _UPDATE = (
 )
 
 
+def held(connection: Connection, claim_ids: Sequence[int]) -> dict[int, str]:
+    """The stored documents of these claims (at most `BATCH`), by row id."""
+    return {row[0]: row[1] for row in connection.execute(_HELD, {"ids": list(claim_ids)})}
+
+
 def refresh(connection: Connection, claim_ids: Iterable[int]) -> dict[int, str]:
     """Rewrite the documents of these claims from the tables; returns them, by row id.
 
@@ -284,16 +290,16 @@ def refresh(connection: Connection, claim_ids: Iterable[int]) -> dict[int, str]:
     nothing. Ids of claims that no longer exist lose their document.
     """
     written: dict[int, str] = {}
-    for batch in _batches(sorted(set(claim_ids))):
+    for batch in batches(sorted(set(claim_ids))):
         fresh = {claim_id: render(data) for claim_id, data in load(connection, batch).items()}
-        held: dict[int, str] = {row[0]: row[1] for row in connection.execute(_HELD, {"ids": batch})}
+        stored = held(connection, batch)
         stale = [
             {"doc_claim_id": i, "doc_body": body}
             for i, body in fresh.items()
-            if i in held and held[i] != body
+            if i in stored and stored[i] != body
         ]
-        new = [{"claim_id": i, "body": body} for i, body in fresh.items() if i not in held]
-        gone = [i for i in held if i not in fresh]
+        new = [{"claim_id": i, "body": body} for i, body in fresh.items() if i not in stored]
+        gone = [i for i in stored if i not in fresh]
         if stale:
             connection.execute(_UPDATE, stale)
         if new:
@@ -311,11 +317,6 @@ def claims_of(connection: Connection, entity_id: int) -> list[int]:
         select(col(ClaimEntity.claim_id)).where(col(ClaimEntity.entity_id) == entity_id).distinct()
     ).scalars()
     return list(ids)
-
-
-def refresh_entity(connection: Connection, entity_id: int) -> dict[int, str]:
-    """After an entity's name or kind changed: every claim it figures in."""
-    return refresh(connection, claims_of(connection, entity_id))
 
 
 def fill_missing(connection: Connection) -> int:
@@ -344,7 +345,8 @@ def fill_missing(connection: Connection) -> int:
         after = ids[-1]
 
 
-def _batches(ids: Sequence[int] | Iterable[int]) -> Iterator[list[int]]:
+def batches(ids: Sequence[int] | Iterable[int]) -> Iterator[list[int]]:
+    """The ids, `BATCH` at a time."""
     iterator = iter(ids)
     while batch := list(islice(iterator, BATCH)):
         yield batch

@@ -197,7 +197,17 @@ class References:
 
 
 def claim_for_change(session: Session, claim_id: str) -> Claim:
-    """The claim's row, locked for this write; a 404 if there is none."""
+    """The claim's row, locked for this write; a 404 if there is none.
+
+    Locked with every claim a `contradicts` relation links it to, in id order, before
+    anything is read or written: the write may settle their standing too, and two writes
+    around one claim must take the same locks in the same order (`standing.lock`)."""
+    found = session.execute(
+        select(col(Claim.id)).where(col(Claim.public_id) == claim_id)
+    ).scalar_one_or_none()
+    if found is None:
+        raise not_found("claim", claim_id)
+    standing.lock(session, standing.neighbours(session, [int(found)]))
     row = claim_row(session, claim_id, for_update=True)
     if row is None:
         raise not_found("claim", claim_id)

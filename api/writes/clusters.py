@@ -12,6 +12,7 @@ carries their new documents (as a renamed entity's claims do).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -22,7 +23,7 @@ from sqlmodel import col
 from api.store import documents
 from api.writes.unit import UnitOfWork
 from models.base import RelationType
-from models.tables import Claim, ClaimCluster, ClaimDocument, Relation
+from models.tables import Claim, ClaimCluster, Relation
 
 _from = aliased(Claim, name="from_claim")
 _to = aliased(Claim, name="to_claim")
@@ -124,24 +125,25 @@ def regroup(work: UnitOfWork, claim_ids: Iterable[int]) -> set[int]:
         connection.execute(
             insert(table), [{"claim_id": c, "anchor_id": a} for c, a in sorted(wanted.items())]
         )
-    # A cluster's size and first appearance show on every member: rewrite them all, and
-    # let the change feed carry each document that changed (no revision: as a renamed
-    # entity's claims).
+    # A cluster's size and first appearance show on every member: rewrite them all; each
+    # document that changed takes a new version and reaches the change feed (as a
+    # renamed entity's claims do).
     anchors = set(wanted.values()) | set(held.values())
     touched = sorted(c for c in involved if wanted.get(c) in anchors or held.get(c) in anchors)
-    before: dict[int, str] = {
-        int(claim_id): body
-        for claim_id, body in connection.execute(
-            select(_documents.c.claim_id, _documents.c.body).where(
-                _documents.c.claim_id.in_(touched)
-            )
+    for batch in documents.batches(touched):
+        before = documents.held(connection, batch)
+        shown = documents.refresh(connection, batch)
+        # A claim whose first document this is (loaded in this unit) has nothing to reshow.
+        moved = [c for c in sorted(shown) if c in before and before[c] != shown[c]]
+        if not moved:
+            continue
+        work.bump_all(Claim, moved)
+        after = documents.refresh(connection, moved)
+        keys = dict(
+            work.session.execute(
+                select(col(Claim.id), col(Claim.public_id)).where(col(Claim.id).in_(moved))
+            ).all()
         )
-    }
-    after = documents.refresh(connection, touched)
-    work.republished(
-        {claim_id: body for claim_id, body in after.items() if before.get(claim_id) != body}
-    )
+        changes = [(keys[i], json.loads(before[i]), json.loads(after[i])) for i in moved]
+        work.record_all("claim", "reshow", changes, reason="its cluster changed")
     return changed
-
-
-_documents = ClaimDocument.__table__  # type: ignore[attr-defined]

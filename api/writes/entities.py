@@ -1,7 +1,13 @@
-"""Entities: create, edit by merge patch, delete when nothing uses them; each a revision."""
+"""Entities: create, edit by merge patch, delete when nothing uses them; each a revision.
+
+Claims and sources show the names and kinds of the entities they name (a claim its
+claimant and entities, a source its publisher): when those change, so do their
+documents, and `reshow` makes each of them a change of its own.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +20,8 @@ from api.queries.versions import tag_of
 from api.store import documents
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork, sync_fields
-from models.entity import EntityCreate, EntityPublic
+from models.base import EntityKind
+from models.entity import EntityCreate, EntityPublic, EntityRef
 from models.tables import AttributionHop, Claim, ClaimEntity, Entity, EntityName, Source
 
 
@@ -69,20 +76,61 @@ def update(
         return before, tag_of(before, row.version)  # nothing changes: no new version
     version = work.bump(Entity, entity.id, row.version)
     work.session.refresh(row)
-    shown = (row.name, row.kind)
+    was = shown(row)
     sync_fields(row, {"name": data.name, "kind": data.kind.value, "description": data.description})
     write_names(work, row, data, "body")
     work.flush()
-    shown_by: dict[int, str] = {}
-    if (row.name, row.kind) != shown:
-        # Claims show their entities' names and kinds: their documents change too.
-        shown_by = documents.refresh_entity(work.session.connection(), entity.id)
     after = catalog.entity_public(work.session, row)
     work.record(
         "entity", row.slug, "update", before.model_dump(mode="json"), after.model_dump(mode="json")
     )
-    work.republished(shown_by)
+    reshow(work, row, was)
     return after, tag_of(after, version)
+
+
+def shown(row: Entity) -> EntityRef:
+    """An entity as claims and sources show it."""
+    return EntityRef(slug=row.slug, name=row.name, kind=EntityKind(row.kind))
+
+
+def reshow(work: UnitOfWork, row: Entity, was: EntityRef) -> None:
+    """After an entity changed: if it now shows otherwise than `was`, every claim and
+    source that shows it changes too, each at a new version (and `updated_at`), with a
+    `reshow` revision and its new document in the feed; a batch at a time."""
+    now = shown(row)
+    if now == was:
+        return
+    assert row.id is not None
+    what = " and ".join(
+        name for name in ("name", "kind") if getattr(now, name) != getattr(was, name)
+    )
+    reason = f"it shows entity {row.slug!r}, whose {what} changed"
+    connection = work.session.connection()
+    for batch in documents.batches(documents.claims_of(connection, row.id)):
+        before = documents.held(connection, batch)
+        work.bump_all(Claim, batch)
+        after = documents.refresh(connection, batch)
+        keys = dict(
+            work.session.execute(
+                select(col(Claim.id), col(Claim.public_id)).where(col(Claim.id).in_(batch))
+            ).all()
+        )
+        changes = [(keys[i], json.loads(before[i]), json.loads(after[i])) for i in sorted(after)]
+        work.record_all("claim", "reshow", changes, reason=reason)
+    for batch in documents.batches(catalog.published_by(work.session, row.id)):
+        current = catalog.sources_public(work.session, batch)
+        work.bump_all(Source, batch)
+        renewed = catalog.sources_public(work.session, batch)
+        # Before this change, each showed its publisher as it `was`.
+        changes = [
+            (
+                source.slug,
+                source.model_copy(update={"publisher": was}).model_dump(mode="json"),
+                renewed[i].model_dump(mode="json"),
+            )
+            for i, source in sorted(current.items())
+        ]
+        work.record_all("source", "reshow", changes, reason=reason)
 
 
 def delete(work: UnitOfWork, entity: Named, if_match: str | None) -> None:
