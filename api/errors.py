@@ -33,6 +33,7 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("invalid-request", 422, "Invalid request"),
+        Kind("untrusted-host", 400, "Host not served"),
         Kind("invalid-parameter", 422, "Invalid parameter"),
         Kind("invalid-body", 422, "Invalid request body"),
         Kind("missing-entity", 422, "Entity does not exist"),
@@ -47,6 +48,7 @@ KINDS: dict[str, Kind] = {
         Kind("idempotency-key-reused", 422, "Idempotency-Key reused"),
         Kind("unauthorized", 401, "Unauthorized"),
         Kind("forbidden", 403, "Forbidden"),
+        Kind("request-timeout", 408, "Request Timeout"),
         Kind("too-large", 413, "Content Too Large"),
         Kind("unsupported-media-type", 415, "Unsupported Media Type"),
         Kind("store-busy", 503, "Store busy"),
@@ -249,11 +251,54 @@ def too_large(limit: int) -> ProblemError:
     return ProblemError("too-large", f"Request bodies are limited to {limit} bytes.", field="body")
 
 
-def unsupported_media_type(expected: str) -> ProblemError:
+def unsupported_media_type(
+    accepted: Sequence[str], sent: str | None, headers: Mapping[str, str] | None = None
+) -> ProblemError:
+    """A body in a media type the endpoint does not take; `accepted` lists those it does
+    (also as the problem's `accepted` member)."""
+    given = f"Content-Type {sent!r} is" if sent else "A body without a Content-Type is"
+    listed = " or ".join(", ".join(accepted).rsplit(", ", 1))
     return ProblemError(
         "unsupported-media-type",
-        f"Send the body as {expected}.",
+        f"{given} not accepted here; send the body as {listed}.",
         field="Content-Type",
+        headers=headers,
+        extra={"accepted": list(accepted)},
+    )
+
+
+def body_timeout(seconds: float) -> ProblemError:
+    """A request body that did not all arrive in time; the connection is closed."""
+    return ProblemError(
+        "request-timeout",
+        f"The request body did not arrive within {seconds:g} s; nothing was read. "
+        "Send it again, whole.",
+        field="body",
+        headers={"Connection": "close"},
+    )
+
+
+def untrusted_host(host: str) -> ProblemError:
+    """A request naming a host the service does not answer for (its links would lead
+    there); the operator lists the hosts in CLAIMS_TRUSTED_HOSTS or sets CLAIMS_PUBLIC_URL."""
+    shown = host if len(host) <= 100 else host[:100] + "..."
+    return ProblemError(
+        "untrusted-host",
+        f"This service is not served under the host {shown!r}. Use the address it is "
+        "published at; its operator names the hosts it answers for in CLAIMS_TRUSTED_HOSTS, "
+        "or sets CLAIMS_PUBLIC_URL.",
+        field="Host",
+    )
+
+
+def write_refused() -> ProblemError:
+    """The store refused a write on a uniqueness or reference rule that the use case's own
+    checks did not catch in time (another write committed the same id, name or link
+    meanwhile). Never the driver's words: they name tables and constraints."""
+    return ProblemError(
+        "conflict",
+        "Another write stored the same id, name or link at the same moment, so the store "
+        "refused this one; nothing was written. Read the resource again before retrying.",
     )
 
 

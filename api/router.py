@@ -12,6 +12,7 @@ from api.routes import (
     claims,
     entities,
     health,
+    matching,
     proposals,
     relations,
     sources,
@@ -32,6 +33,7 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
 
     router = APIRouter(dependencies=[Depends(bind_request(bound_store, settings))])
     for module in (
+        matching,
         claims,
         relations,
         entities,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from api.queries import claim_list
 from api.queries.claim_list import ClaimFilters
+from api.store import search
 from models.base import ClaimSort
 
 PAGE = 20
@@ -35,6 +36,8 @@ def words(db: sqlite3.Connection, count: int) -> list[tuple[str, int]]:
         "ORDER BY doc",
         (claims * 0.005, claims * 0.02),
     ).fetchall()
+    # Terms that are their own stems, so `q=term` looks for that very term.
+    found = [(term, doc) for term, doc in found if search.terms(term) == [term]]
     step = max(1, len(found) // count)
     return [(str(term), int(doc)) for term, doc in found[::step][:count]]
 

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.base import ClaimStatus, DatePrecision, EntityKind, Slug, Verb
 from models.claim import ClaimUpdate, QuotePublic
-from models.input import InputModel, patch_schema
+from models.input import InputModel, patch_schema, slug_or_object
+from models.matching import Match
 from models.page import ListPage
 
 
@@ -130,6 +131,12 @@ class CandidatePublic(ClaimProposal, _Candidate):
     reviewed_by: str | None = Field(description="Name of the API key that reviewed it.")
     reason: str | None = Field(description="Why it was rejected or superseded.")
     claim: str | None = Field(description="Id of the claim its acceptance created.")
+    matches: list[Match] = Field(
+        default=[],
+        description="Held claims its words match at or above the matcher's `suggest` "
+        "threshold, best first (as `POST /claims:match` answers): has it been said before? "
+        "Read afresh each time; not part of its ETag.",
+    )
 
 
 class CandidatePage(ListPage[CandidatePublic]):
@@ -173,7 +180,7 @@ class AcceptCandidate(ClaimUpdate):
         default=None,
         description="Id of the claim to create; default: the source's slug and the candidate's id.",
     )
-    claimant: Slug | NewClaimant | None = Field(  # type: ignore[assignment]
+    claimant: slug_or_object(Slug, NewClaimant) | None = Field(  # type: ignore[valid-type]
         default=None,
         description="Who the claim is credited to: an entity's slug, or `{name, kind}` for "
         "one named here (found by name or alias, else created with `create_entities`).",
@@ -182,6 +189,12 @@ class AcceptCandidate(ClaimUpdate):
         default=False,
         description="Create the entities the candidate names that do not exist yet (kind "
         "as the extractor read it, slug from the name); without it, such a name is a 422.",
+    )
+    restates: Slug | None = Field(
+        default=None,
+        description="Id of a held claim the new claim restates: the `restates` relation "
+        "is created with the claim, in the same transaction, and the new claim joins that "
+        "claim's cluster.",
     )
 
 

@@ -49,7 +49,7 @@ class ChangePublic(BaseModel):
     id: str = Field(description="The resource's id (claims, relations) or slug.")
     revision: int = Field(
         description="The resource's revision count with this change, as its history numbers "
-        "them; a claim re-shown because an entity it names was renamed keeps its last one."
+        "them: every change is a revision."
     )
     version: int | None = Field(description="The resource's version; null for a deletion.")
     etag: str | None = Field(

@@ -13,7 +13,8 @@ class RevisionPublic(BaseModel):
 
     number: int = Field(description="1 for the creation, then one more per change.")
     action: str = Field(
-        description="create, update, retract or delete; extract (a source read for "
+        description="create, update, retract, restore or delete; reshow (a claim or source "
+        "showing an entity that was renamed or re-kinded); extract (a source read for "
         "candidates), accept or reject (a candidate reviewed)."
     )
     at: datetime = Field(description="When the change was committed (UTC).")

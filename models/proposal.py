@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.base import EntityKind, RelationType, Slug
 from models.candidate import ClaimProposal, ProposalState
@@ -84,6 +84,13 @@ class RelationProposal(BaseModel):
     from_: ProposalEnd = Field(alias="from", description="The claim that bears on the other.")
     to: ProposalEnd = Field(description="The claim it bears on.")
     note: str = Field(max_length=1000, description="Why, in one sentence.")
+    method: str | None = Field(
+        default=None,
+        max_length=40,
+        description="How the matcher found the two alike (exact, near_duplicate, lexical, "
+        "semantic), for a relation it proposed; its score is the proposal's confidence and "
+        "its rule the proposer's.",
+    )
 
 
 class LinkCandidate(BaseModel):
@@ -253,12 +260,22 @@ class ReviewItem(InputModel):
     """One proposal of a batch accept, with the ETag it was last read with."""
 
     id: int = Field(ge=1, le=2**31 - 1, description="Id of the proposal.")
-    etag: str = Field(max_length=200, description="Its ETag, as a GET answered it.")
+    etag: str = Field(
+        max_length=200,
+        description='Its ETag, as a GET answered it: `"1-ab12..."`, or without the quotes.',
+    )
     changes: dict[str, Any] | None = Field(
         default=None,
         description="A JSON Merge Patch of what it creates, as for a single accept "
         '(`{"create_entities": true}`, another `claimant`...); omit to take it as proposed.',
     )
+
+    @field_validator("etag")
+    @classmethod
+    def _quoted(cls, etag: str) -> str:
+        """In a JSON body the header's quotes are optional: `1-ab12` is `"1-ab12"`."""
+        bare = etag.strip()
+        return bare if bare.startswith(('"', "W/")) or not bare else f'"{bare}"'
 
 
 class NewEntity(InputModel):

@@ -79,6 +79,14 @@ class ClaimFilterParams(PageParams):
         "credited to unnamed sources.",
         examples=["anonymous"],
     )
+    cluster: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The claims of this cluster (its id, or the id of any claim in it): "
+        "claims joined by confirmed `restates` relations. 404 for a claim in no cluster.",
+        examples=["many-want-to-join-legion"],
+    )
     source: str | None = Field(
         default=None,
         min_length=1,
@@ -91,8 +99,13 @@ class ClaimFilterParams(PageParams):
     q: str | None = Field(
         default=None,
         max_length=200,
-        description="Words that must all appear in the statement or the quote (any case).",
-        examples=["battalions"],
+        description="Full-text search of the statement and the quote: every word must "
+        'appear (any case, any form: `battalion` finds "battalions", `cafe` finds '
+        '"café"); `OR` between alternatives (binding more loosely than the words around '
+        'it); `"a phrase"` in double quotes; `-word` or `-"a phrase"` to leave out. '
+        "Common words such as `the` are not indexed. A `q` with nothing to find, or with "
+        "an alternative that only leaves out, is a 422.",
+        examples=["battalions", 'legion OR "fully manned" -ukraine'],
     )
     since: str | None = Field(
         default=None,

@@ -64,7 +64,10 @@ class SourcePublic(BaseModel):
     date_precision: DatePrecision | None = Field(description="How much of `date` is known.")
     text_held: bool = Field(description="True when this store holds the full text.")
     text_sha256: str | None = Field(description="SHA-256 of the held text, hex.")
-    updated_at: datetime = Field(description="When the source was made or last edited (UTC).")
+    updated_at: datetime = Field(
+        description="When the source was made or last changed (UTC), its publisher renamed "
+        "or re-kinded included."
+    )
 
 
 def _web_url(value: str) -> str:

@@ -108,6 +108,7 @@ class Highlight:
     start: int
     end: int = -1
     text: str = ""
+    anchor: str | None = None  # its id: the URL fragment that leads to it
 
 
 @dataclass
@@ -141,7 +142,9 @@ class _Reader(HTMLParser):
         elif "data-claim" in attributes:
             assert self.layer is not None, "a highlight outside the article"
             claim = attributes["data-claim"] or ""
-            highlight = Highlight(claim, self.layer, self.lengths[self.layer])
+            highlight = Highlight(
+                claim, self.layer, self.lengths[self.layer], anchor=attributes.get("id")
+            )
             self.page.highlights.append(highlight)
         self.in_data = attributes.get("id") == "claims-data"
         self.stack.append((tag, highlight, int(layer) if layer is not None else None))

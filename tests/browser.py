@@ -1,8 +1,8 @@
 """A real headless Chromium for tests, driven by Playwright, that may only reach loopback.
 
-It is Debian's `chromium` (installed by `.ci/run`), never a browser Playwright downloads.
-A missing browser fails the test that asked for it, saying how to install one: a browser
-test that quietly skips would let a broken page through CI.
+It is Debian's `chromium` (`make test` installs it: .ci/system-packages), never a browser
+Playwright downloads. A missing browser fails the test that asked for it, saying how to
+install one: a browser test that quietly skips would let a broken page through CI.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def chromium() -> str:
     if found is None:
         pytest.fail(
             f"no Chromium at {wanted} or on PATH: the browser tests need Debian's package "
-            "(apt-get install -y --no-install-recommends chromium; .ci/run does it)",
+            "(apt-get install -y --no-install-recommends chromium; make test does it)",
             pytrace=False,
         )
     return found

@@ -101,8 +101,8 @@ def find_pg_bin_dir(override: str | os.PathLike[str] | None = None) -> Path:
             return directory
     raise PgServerError(
         f"PostgreSQL server binaries ({', '.join(_REQUIRED)}) not found: looked on PATH and in "
-        f"{_DEBIAN_ROOT}/*/bin. Install the PostgreSQL server or set {BIN_ENV_VAR} to the "
-        "directory that holds them."
+        f"{_DEBIAN_ROOT}/*/bin. Install the PostgreSQL server (`make test` does, with "
+        f".ci/system-packages) or set {BIN_ENV_VAR} to the directory that holds them."
     )
 
 

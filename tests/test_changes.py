@@ -154,9 +154,9 @@ def test_the_feed_tells_every_change_with_its_tag_and_document(
         ("created", "claim", "feed-claim", 1),
         ("updated", "claim", "feed-claim", 2),
         ("updated", "entity", "feed-probe", 2),
-        ("updated", "claim", "feed-claim", 2),  # it shows the entity's new name
-        ("retracted", "claim", "feed-claim", 3),
-        ("restored", "claim", "feed-claim", 4),
+        ("updated", "claim", "feed-claim", 3),  # it shows the entity's new name
+        ("retracted", "claim", "feed-claim", 4),
+        ("restored", "claim", "feed-claim", 5),
         ("created", "entity", "feed-gone", 1),
         ("deleted", "entity", "feed-gone", 2),
     ]
@@ -493,7 +493,7 @@ def test_the_client_syncs_a_copy_and_resumes_where_it_stopped(
 
         async def resumed() -> list[str]:
             transport = httpx.ASGITransport(app=app)
-            async with AsyncClaimsClient("http://claims.test", transport=transport) as client:
+            async with AsyncClaimsClient("http://testserver", transport=transport) as client:
                 again = client.sync(since=caught_up)
                 kinds = [change.kind.value async for change in again]
                 assert again.cursor == later.cursor

@@ -29,12 +29,26 @@ COLUMNS = [
     "quote_end",
     "claimant_slug",
     "claimant_name",
-    "status",
-    "speech",
-    "claimed_on",
-    "event_date",
+    "claimant_kind",
     "entities",
-    "chain",
+    "attribution",
+    "claimed_on",
+    "claimed_on_inferred",
+    "event_date",
+    "event_date_inferred",
+    "status",
+    "stated_status",
+    "speech",
+    "quantity_value",
+    "quantity_low",
+    "quantity_high",
+    "quantity_unit",
+    "quantity_qualifier",
+    "quantity_text",
+    "retraction_at",
+    "retraction_by",
+    "retraction_reason",
+    "updated_at",
 ]
 # Filters of /claims, each with the query string a page would take.
 FILTERS = [
@@ -134,15 +148,101 @@ def test_a_csv_row_has_the_flat_columns(client: TestClient) -> None:
         "quote_end": str(claim["quote"]["end"]),
         "claimant_slug": "legion-representatives",
         "claimant_name": "Legion representatives",
-        "status": claim["status"],
-        "speech": "direct",
+        "claimant_kind": "group",
+        "entities": "freedom-of-russia-legion:about|legion-representatives:claimant",
+        # The JSON's direction: from the held source out to whoever first said it.
+        "attribution": "legion-article-2022 reported"
+        " <- interfax-ukraine reported in interfax-legion-report"
+        " <- legion-representatives said in legion-press-conference-2022-03-04",
         "claimed_on": "2022-03-04",
+        "claimed_on_inferred": "true",
         "event_date": "",
-        "entities": "freedom-of-russia-legion|legion-representatives",
-        "chain": "legion-representatives said in legion-press-conference-2022-03-04"
-        " -> interfax-ukraine reported in interfax-legion-report"
-        " -> legion-article-2022 reported",
+        "event_date_inferred": "false",
+        "status": claim["status"],
+        "stated_status": "reported",
+        "speech": "direct",
+        "quantity_value": "300.0",
+        "quantity_low": "300.0",
+        "quantity_high": "",
+        "quantity_unit": "applications per day",
+        "quantity_qualifier": "more than",
+        "quantity_text": "more than 300",
+        "retraction_at": "",
+        "retraction_by": "",
+        "retraction_reason": "",
+        "updated_at": claim["updated_at"],
     }
+
+
+def column_of(field: str, value: Any) -> list[str]:
+    """The columns a field of a claim's JSON becomes: itself, or one per part."""
+    if isinstance(value, dict):
+        return [f"{field}_{part}" for part in value]
+    return [field]
+
+
+def test_the_columns_are_the_json_fields_in_order(
+    client: TestClient, writer: dict[str, str]
+) -> None:
+    """Every field of a claim's JSON, in the JSON's order, objects flattened part by part
+    (here a claim with both a quantity and a retraction, so every part shows)."""
+    gone = client.delete(f"/claims/{CLAIM}", headers={**writer, "If-Match": "*"})
+    assert gone.status_code in {200, 204}, gone.text
+    exported = lines(client.get("/claims?format=ndjson&include=retracted"))
+    (claim,) = [c for c in exported if c["id"] == CLAIM]
+    assert claim["quantity"] is not None
+    assert claim["retraction"] is not None
+    assert [c for field, value in claim.items() for c in column_of(field, value)] == COLUMNS
+
+
+# The parts of the objects a claim may hold or not (null), as the JSON names them.
+PARTS = {
+    "quantity": ("value", "low", "high", "unit", "qualifier", "text"),
+    "retraction": ("at", "by", "reason"),
+}
+
+
+def text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def flat(claim: dict[str, Any]) -> dict[str, str]:
+    """What the test expects of a row but its chain: each JSON field as text, objects
+    part by part, entities as `slug:role`."""
+    cells: dict[str, str] = {}
+    for field, value in claim.items():
+        if field == "entities":
+            cells[field] = "|".join(f"{e['slug']}:{e['role']}" for e in value)
+        elif field == "attribution":
+            continue
+        elif isinstance(value, dict) or field in PARTS:
+            parts = PARTS.get(field) or tuple(value)
+            cells.update({f"{field}_{part}": text_of((value or {}).get(part)) for part in parts})
+        else:
+            cells[field] = text_of(value)
+    return cells
+
+
+def test_every_row_holds_its_claims_json(client: TestClient, writer: dict[str, str]) -> None:
+    """Row by row, the CSV says what the JSON says, retracted claims included; the chain
+    runs the way `attribution` does, hop for hop."""
+    gone = client.delete(f"/claims/{CLAIM}?reason=a+test", headers={**writer, "If-Match": "*"})
+    assert gone.status_code in {200, 204}, gone.text
+    claims = lines(client.get("/claims?format=ndjson&include=retracted"))
+    table = rows(client.get("/claims?format=csv&include=retracted"))
+    assert len(table) == len(claims) == FIXTURE_CLAIMS
+    for claim, row in zip(claims, table, strict=True):
+        assert {k: v for k, v in row.items() if k != "attribution"} == flat(claim)
+        hops = row["attribution"].split(" <- ")
+        assert len(hops) == len(claim["attribution"])
+        for hop, shown in zip(claim["attribution"], hops, strict=True):
+            assert shown.startswith(f"{hop['entity'] or hop['source']} {hop['verb']}")
+    (retracted,) = [row for row in table if row["id"] == CLAIM]
+    assert (retracted["retraction_by"], retracted["retraction_reason"]) == ("exporter", "a test")
 
 
 def test_commas_quotes_and_line_breaks_survive_the_csv(

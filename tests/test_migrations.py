@@ -172,9 +172,9 @@ def test_an_upgraded_store_feeds_its_history_and_says_when_things_changed(
 def test_candidates_become_claim_proposals_with_their_ids_and_history(
     empty_store: Store,
 ) -> None:
-    """0009 moves the review queue into `proposal`: ids, states, reviews and revisions
+    """0010 moves the review queue into `proposal`: ids, states, reviews and revisions
     kept, URLs of `/candidates` still answering, and no id ever given twice."""
-    upgrade(empty_store, "0008")
+    upgrade(empty_store, "0009")
     at = datetime(2024, 3, 6, 9, tzinfo=UTC)
     stamp = bindparam("at", type_=UTCDateTime())
     with empty_store.engine.begin() as connection:

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from candidate_texts import FOURTEEN_SHIPS, HARBOUR_FIRE, NEVER_SEEN, SAID_ON_TUESDAY
+from candidate_texts import (
+    DISPUTED,
+    FOURTEEN_SHIPS,
+    HARBOUR_FIRE,
+    NEVER_SEEN,
+    SAID_ON_TUESDAY,
+)
 from fastapi.testclient import TestClient
 from helpers import walk
 from test_changes import pages
@@ -355,3 +361,58 @@ def test_proposing_needs_a_write_key(client: TestClient) -> None:
         },
     }
     assert client.post("/proposals", json=body).status_code == 401
+
+
+def test_a_dispute_the_text_draws_is_a_relation_proposal_between_its_claims(
+    client: TestClient, alice: dict[str, str]
+) -> None:
+    source = {"slug": "dispute", "name": "Dispute", "kind": "article", "text": DISPUTED}
+    source |= {"date": "2024-03-06"}
+    assert client.post("/sources", json=source, headers=alice).status_code == 201
+    assert client.post("/sources/dispute/extract", headers=alice).status_code == 201
+    listed = walk(client, "/proposals?source=dispute&kind=claim")
+    claims = {p["payload"]["quote"]["text"]: p for p in listed}
+    said, disputing = claims[SAID_ON_TUESDAY], claims["Okafor's account"]
+    (relation,) = walk(client, "/proposals?source=dispute&kind=relation")
+    assert relation["payload"]["type"] == "contradicts"
+    assert relation["payload"]["from"] == {"claim": None, "proposal": disputing["id"]}
+    assert relation["payload"]["to"] == {"claim": None, "proposal": said["id"]}
+    (cue,) = relation["evidence"]["spans"]
+    assert DISPUTED[cue["start"] : cue["end"]] == cue["text"] == "disputed"
+    assert relation["proposed_by"] == {"agent": "extractor", "rule": "dispute-cue", "version": None}
+    tag = read(client, relation["id"])[1]
+
+    # Read again, the text draws the same dispute: the proposal stays as it was.
+    assert client.post("/sources/dispute/extract", headers=alice).status_code == 201
+    assert read(client, relation["id"]) == (relation, tag)
+
+    # One batch: both claims (names created, the denial restated) and then the relation.
+    statement = "Daniel Brandt disputed Maria Okafor's account of where the fire began."
+    batch = [
+        {"id": said["id"], "etag": read(client, said["id"])[1]},
+        {"id": disputing["id"], "etag": read(client, disputing["id"])[1]},
+        {"id": relation["id"], "etag": tag},
+    ]
+    batch[0]["changes"] = {"create_entities": True}
+    batch[1]["changes"] = {"create_entities": True, "statement": statement}
+    done = client.post("/proposals:accept", json=batch, headers=alice)
+    assert done.status_code == 201, done.text
+    made = {item["proposal"]: item for item in done.json()["items"]}
+    for item in made.values():  # each as the batch left it, ready for an edit
+        assert client.get(item["href"]).headers["etag"] == item["etag"]
+    created = client.get(made[relation["id"]]["href"]).json()
+    said_claim = client.get(made[said["id"]]["href"]).json()
+    assert (created["type"], created["to"]) == ("contradicts", said_claim["id"])
+    assert created["from"] == client.get(made[disputing["id"]]["href"]).json()["id"]
+    disputes = client.get(f"/claims/{said_claim['id']}/relations").json()["items"]
+    assert [r["id"] for r in disputes] == [created["id"]]
+    assert read(client, relation["id"])[0]["result"] == created["id"]
+    # A dated source dates every claim; this one said when ("on Tuesday"), the other not.
+    assert (said_claim["claimed_on"], said_claim["claimed_on_inferred"]) == ("2024-03-05", False)
+    denial = client.get(made[disputing["id"]]["href"]).json()
+    assert (denial["claimed_on"], denial["claimed_on_inferred"]) == ("2024-03-06", True)
+
+    # Decided once, the dispute is not queued again.
+    assert client.post("/sources/dispute/extract", headers=alice).status_code == 201
+    pending = walk(client, "/proposals?source=dispute&kind=relation&state=pending")
+    assert pending == []

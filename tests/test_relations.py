@@ -162,6 +162,54 @@ def test_a_contradiction_disputes_both_claims_until_it_is_withdrawn(
     standing(client)
 
 
+def last_reason(client: TestClient, claim_id: str) -> tuple[str, str | None]:
+    last = client.get(f"/claims/{claim_id}/history").json()["items"][-1]
+    return last["action"], last["reason"]
+
+
+def test_a_revision_of_standing_names_what_changed_it(
+    client: TestClient, writer: dict[str, str]
+) -> None:
+    """A claim that becomes disputed (or stops being) was not edited: its revision says
+    which relation, or which claim, changed its standing, and why the writer did it."""
+    made = client.post(
+        "/relations?reason=the+article+sets+them+apart",
+        json={"type": "contradicts", "from": SECRECY, "to": STATED_GOALS, "note": "Not both."},
+        headers=writer,
+    )
+    assert made.status_code == 201, made.text
+    rel = made.json()["id"]
+    for claim_id in (SECRECY, STATED_GOALS):
+        assert last_reason(client, claim_id) == (
+            "update",
+            f"standing changed by relation {rel} (contradicts): the article sets them apart",
+        )
+    url = f"/relations/{rel}"
+    softer = client.patch(
+        url, json={"type": "undermines"}, headers={**writer, "If-Match": made.headers["etag"]}
+    )
+    assert softer.status_code == 200, softer.text
+    assert last_reason(client, SECRECY) == (
+        "update",
+        f"standing changed by relation {rel} (undermines)",
+    )
+    harder = client.patch(
+        url, json={"type": "contradicts"}, headers={**writer, "If-Match": softer.headers["etag"]}
+    )
+    gone = client.delete(url, headers={**writer, "If-Match": harder.headers["etag"]})
+    assert gone.status_code == 200, gone.text
+    assert last_reason(client, STATED_GOALS) == (
+        "update",
+        f"standing changed by relation {rel} (contradicts, retracted)",
+    )
+    # A claim's own change settles the claims it contradicts, and they say so.
+    for claim_id in (OVER_1000, BATTALIONS):
+        tag = client.get(f"/claims/{claim_id}").headers["etag"]
+        assert client.delete(f"/claims/{claim_id}", headers={**writer, "If-Match": tag}).is_success
+    assert client.get(f"/claims/{FEW_HUNDRED}").json()["status"] == "reported"
+    assert last_reason(client, FEW_HUNDRED) == ("update", f"standing changed by claim {BATTALIONS}")
+
+
 def test_one_claimant_does_not_dispute_itself(client: TestClient, writer: dict[str, str]) -> None:
     made = link(client, writer, **{"from": VESTS, "to": WENT_INTO_HIDING})
     assert made.status_code == 201

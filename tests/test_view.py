@@ -136,6 +136,39 @@ def test_every_claim_is_one_highlight_at_its_offsets_even_when_quotes_overlap(
     assert sorted(page.layers) == [0, 1, 2]
 
 
+def test_each_highlight_can_be_linked_to(client: TestClient, writer: dict[str, str]) -> None:
+    """Its id is its URL fragment, `#claim-<id>`: one per claim, crossing quotes too."""
+    add_overlapping_claims(client, writer)
+    page = read_page(client.get(VIEW).text)
+    anchors = [h.anchor for h in page.highlights]
+    assert anchors == [f"claim-{h.claim}" for h in page.highlights]
+    assert len(set(anchors)) == len(anchors) == len(page.data["claims"])
+
+
+def options(html: str, name: str) -> dict[str, str]:
+    """A filter's choices: value -> label."""
+    select = re.search(rf'<select id="filter-{name}" name="{name}">(.*?)</select>', html, re.S)
+    assert select is not None, name
+    return dict(re.findall(r'<option value="([^"]*)">([^<]*)</option>', select[1]))
+
+
+def test_the_filters_count_claims(client: TestClient) -> None:
+    """ "All entities (39)" is every claim, as "All claimants" is; each entity's count is
+    the claims that involve it, whatever its roles there."""
+    html = client.get(VIEW).text
+    claims = read_page(html).data["claims"]
+    for name, everyone in (("claimant", "All claimants"), ("entity", "All entities")):
+        assert options(html, name)[""] == f"{everyone} ({len(claims)})"
+    involving = sum(1 for c in claims if any(e["slug"] == "ukraine" for e in c["entities"]))
+    assert options(html, "entity")["ukraine"] == f"Ukraine ({involving})"
+    legion = sum(
+        1 for c in claims if any(e["slug"] == "freedom-of-russia-legion" for e in c["entities"])
+    )
+    assert options(html, "entity")["freedom-of-russia-legion"] == (
+        f"Freedom of Russia Legion ({legion})"
+    )
+
+
 def test_a_retracted_claim_leaves_the_page(client: TestClient, writer: dict[str, str]) -> None:
     add_overlapping_claims(client, writer)
     html = client.get(VIEW).text

@@ -275,3 +275,69 @@ def test_a_claims_relations_show_and_lead_to_the_other_claim(
     assert page.evaluate("document.activeElement.getAttribute('data-claim')") == other
     assert statement in page.evaluate(DETAILS)
     assert chromium.refused == []
+
+
+AT_HIGHLIGHT = """(id) => {
+  const mark = document.getElementById("claim-" + id);
+  const box = mark.getBoundingClientRect();
+  return {
+    top: box.top, bottom: box.bottom, height: innerHeight, scrolled: scrollY,
+    target: mark.matches(":target"), active: mark.classList.contains("active"),
+    focused: document.activeElement === mark, off: mark.classList.contains("off"),
+    outline: getComputedStyle(mark).outlineStyle,
+  };
+}"""
+
+
+def test_a_highlight_has_a_link_that_leads_back_to_it(
+    server: LiveServer, http: httpx.Client, chromium: Browser
+) -> None:
+    """A highlight's URL (`#claim-<id>`) opens the page scrolled to it, marked, its claim
+    shown; its details give that link and copy it; a filter that hid it gives way."""
+    claims = live(http, ARTICLE)
+    last = max(claims, key=lambda c: claims[c]["quote"]["start"])  # far below the fold
+    view = f"{server.base_url}/sources/{ARTICLE}/view"
+    page = chromium.context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    assert page.goto(f"{view}#claim-{last}") is not None
+
+    state = page.evaluate(AT_HIGHLIGHT, last)
+    assert state["scrolled"] > 0
+    assert 0 <= state["top"] < state["bottom"] <= state["height"], state
+    assert state["target"]
+    assert state["active"]
+    assert state["focused"]
+    assert state["outline"] == "solid"
+    assert claims[last]["statement"] in page.evaluate(DETAILS)
+    keep(page, "article-linked-highlight.png")
+
+    here = page.locator("#details-body a.permalink")
+    assert here.get_attribute("href") == f"#claim-{last}"
+    assert here.text_content() == "Link to this highlight"
+    chromium.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy = page.locator("#details-body button.copy")
+    assert copy.text_content() == "Copy link"
+    copy.click()
+    page.wait_for_function(
+        "document.querySelector('#details-body .copy').textContent !== 'Copy link'"
+    )
+    assert copy.text_content() == "Link copied"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{view}#claim-{last}"
+
+    # Another highlight's link, followed while the claimant filter hides it.
+    page.get_by_label("Claimant").select_option("moscow-times")
+    assert page.evaluate(AT_HIGHLIGHT, ARESTOVYCH)["off"]
+    page.evaluate("(id) => { location.hash = 'claim-' + id; }", ARESTOVYCH)
+    page.wait_for_function(
+        "(id) => document.getElementById('details-body').dataset.claim === id", arg=ARESTOVYCH
+    )
+    state = page.evaluate(AT_HIGHLIGHT, ARESTOVYCH)
+    assert not state["off"]
+    assert state["target"]
+    assert state["focused"]
+    assert 0 <= state["top"] < state["bottom"] <= state["height"], state
+    assert page.get_by_label("Claimant").input_value() == ""
+    assert claims[ARESTOVYCH]["statement"] in page.evaluate(DETAILS)
+    assert problems == []
+    assert chromium.refused == []

@@ -279,6 +279,28 @@ def test_entities_and_sources_are_written_and_guarded(
     ] == ["create"]
 
 
+def test_a_source_that_draws_a_relation_is_not_deleted(
+    client: TestClient, writer: dict[str, str], admin: dict[str, str]
+) -> None:
+    """A 409 that says why, in the catalogue's words, not the store's foreign key."""
+    made = client.post(
+        "/sources", json={"slug": "drawer", "name": "Drawer", "kind": "article"}, headers=writer
+    )
+    assert made.status_code == 201
+    relation = client.get("/relations?limit=1").json()["items"][0]["id"]
+    moved = client.patch(
+        f"/relations/{relation}",
+        json={"asserted_by": {"source": "drawer"}},
+        headers=writer | ANY | {"Content-Type": "application/merge-patch+json"},
+    )
+    assert moved.status_code == 200, moved.text
+    refused = client.delete("/sources/drawer", headers=admin | ANY)
+    assert refused.status_code == 409
+    assert "still draws 1 relation(s)" in refused.json()["detail"]
+    assert "FOREIGN" not in refused.text.upper()
+    assert client.get("/sources/drawer").status_code == 200
+
+
 def test_a_batch_is_all_or_nothing_and_replayable(
     client: TestClient, writer: dict[str, str]
 ) -> None:

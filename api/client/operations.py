@@ -40,6 +40,7 @@ from models.base import EntityKind, RelationType, SourceKind
 from models.candidate import CandidateState, ProposalState
 from models.change import ChangePage
 from models.history import RelationRetraction
+from models.matching import Matches, MatchQuery, Thresholds, ThresholdsUpdate
 from models.proposal import (
     AcceptedBatch,
     ProposalKind,
@@ -111,6 +112,37 @@ class Operations:
     def get_claim_with_etag(self, claim_id: str) -> Call[Tagged[ClaimPublic]]:
         """The claim and its ETag, to pass as `if_match=` to an edit."""
         return get(tagged(ClaimPublic), "claims", claim_id)
+
+    @Operation
+    def similar_claims(
+        self,
+        claim_id: str,
+        *,
+        limit: int | None = None,
+        min_score: float | None = None,
+        include_retracted: bool | None = None,
+    ) -> Call[Matches]:
+        """The held claims that match a claim, best first (never the claim itself)."""
+        params = {"limit": limit, "min_score": min_score, "include_retracted": include_retracted}
+        shown = {k: v for k, v in params.items() if v is not None}
+        return get(model(Matches), "claims", claim_id, "similar", params=shown)
+
+    @Operation
+    def match_claims(self, query: MatchQuery | Json) -> Call[Matches]:
+        """Has this been said before? The held claims that match a statement."""
+        return Call("POST", "/claims:match", model(Matches), {}, json=body(query))
+
+    @Operation
+    def get_thresholds_with_etag(self) -> Call[Tagged[Thresholds]]:
+        """The matcher's thresholds and their ETag, for `set_thresholds`."""
+        return get(tagged(Thresholds), "matching", "thresholds")
+
+    @Operation
+    def set_thresholds(
+        self, changes: ThresholdsUpdate | Json, *, if_match: str, reason: str | None = None
+    ) -> Call[Thresholds]:
+        """Change when the matcher proposes (`suggest`) and links at once (`link`)."""
+        return update(Thresholds, ("matching", "thresholds"), changes, if_match, reason)
 
     @Operation
     def create_claim(

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.errors import ProblemError
-from api.store.db import StoreBusyError
+from api.store.db import Collision, StoreBusyError, collision
 from models.problem import PROBLEM_MEDIA_TYPE, FieldError, Problem
 
 logger = logging.getLogger("api")
@@ -90,7 +90,9 @@ async def _on_not_modified(_request: Request, exc: Exception) -> Response:
 def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     found = []
     for error in exc.errors():
-        loc = [str(part) for part in error.get("loc", ())]
+        # Blank parts name the branch of a union picked by the value's shape, not a field
+        # (`models.input.slug_or_object`).
+        loc = [str(part) for part in error.get("loc", ()) if str(part).strip()]
         location = loc[0] if loc else "request"
         # Body fields read `body.quote.text`; parameters are named as sent (`limit`).
         field = ".".join(loc if location == "body" else loc[1:]) or location
@@ -211,7 +213,7 @@ async def _on_integrity(_request: Request, exc: Exception) -> JSONResponse:
     """A uniqueness or reference race that a use case's checks could not see (another
     writer committed the same id in between): the store refused it, so nothing changed."""
     assert isinstance(exc, IntegrityError)
-    return render(errors.conflict(f"The store refused the change: {exc.orig}"))
+    return render(errors.write_refused())
 
 
 def _is_lock_timeout(exc: OperationalError) -> bool:
@@ -229,6 +231,10 @@ async def _on_operational(request: Request, exc: Exception) -> JSONResponse:
         return render(
             errors.store_busy("another process kept the store's write lock past the write timeout")
         )
+    if collision(exc) is Collision.contended:
+        # A write is run again where it loses (`api.http.routing`); anything else the
+        # database aborts for a deadlock is as safe to send again.
+        return render(errors.store_busy("it collided with other writes to the same records"))
     return _internal_error(request, exc)
 
 

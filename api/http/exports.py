@@ -22,7 +22,9 @@ from fastapi.responses import StreamingResponse
 from api.errors import invalid_parameter
 from api.http.negotiation import CSV, JSON_LD, NDJSON
 
-# The CSV's columns, in order.
+# The CSV's columns: every field of a claim's JSON (`models.claim.ClaimPublic`), in its
+# order, nested objects flattened into `<field>_<part>` columns. Nulls are empty cells,
+# booleans `true` or `false` as in the JSON.
 CSV_COLUMNS = (
     "id",
     "statement",
@@ -32,18 +34,35 @@ CSV_COLUMNS = (
     "quote_end",
     "claimant_slug",
     "claimant_name",
-    "status",
-    "speech",
-    "claimed_on",
-    "event_date",
+    "claimant_kind",
     "entities",
-    "chain",
+    "attribution",
+    "claimed_on",
+    "claimed_on_inferred",
+    "event_date",
+    "event_date_inferred",
+    "status",
+    "stated_status",
+    "speech",
+    "quantity_value",
+    "quantity_low",
+    "quantity_high",
+    "quantity_unit",
+    "quantity_qualifier",
+    "quantity_text",
+    "retraction_at",
+    "retraction_by",
+    "retraction_reason",
+    "updated_at",
 )
-# Between the entity slugs of the `entities` column (a slug never holds one); each entity
-# once, whatever its roles (the NDJSON export has them).
+# The `entities` column: `slug:role` for each of the claim's entities, in the JSON's order,
+# joined by `|` (neither is ever part of a slug or a role).
 ENTITY_SEPARATOR = "|"
-# Between the hops of the `chain` column, from the claimant to the held source.
-HOP_SEPARATOR = " -> "
+# Between the hops of the `attribution` column, which lists them in the JSON's order: from
+# the held source out to whoever first said it, each hop passing on what the next said.
+HOP_SEPARATOR = " <- "
+_QUANTITY = ("value", "low", "high", "unit", "qualifier", "text")
+_RETRACTION = ("at", "by", "reason")
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 
@@ -64,36 +83,55 @@ def refuse_paging(request: Request) -> None:
             raise invalid_parameter(name, _PAGE_ONLY[name])
 
 
-def chain(claim: dict[str, Any]) -> str:
-    """The attribution chain as one line, in the direction the claim travelled: from the
-    claimant to the held source (`attribution` lists it the other way)."""
+def attribution(claim: dict[str, Any]) -> str:
+    """The attribution chain as one line, hop by hop in the JSON's order: who passed the
+    claim on, how, and in which source where that is not who."""
     hops = []
-    for hop in reversed(claim["attribution"]):
+    for hop in claim["attribution"]:
         who = hop["entity"] or hop["source"]
         where = f" in {hop['source']}" if hop["source"] and hop["source"] != who else ""
         hops.append(f"{who} {hop['verb']}{where}")
     return HOP_SEPARATOR.join(hops)
 
 
+def _cell(value: Any) -> Any:
+    """A JSON value as a CSV cell: null empty, booleans as the JSON spells them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def csv_row(claim: dict[str, Any]) -> list[Any]:
     """A claim (its `ClaimPublic` JSON, parsed) as one CSV row of `CSV_COLUMNS`."""
-    quote = claim["quote"]
-    return [
+    quote, claimant = claim["quote"], claim["claimant"]
+    quantity = claim["quantity"] or {}
+    retraction = claim["retraction"] or {}
+    row = [
         claim["id"],
         claim["statement"],
         quote["text"],
         quote["source"],
         quote["start"],
         quote["end"],
-        claim["claimant"]["slug"],
-        claim["claimant"]["name"],
+        claimant["slug"],
+        claimant["name"],
+        claimant["kind"],
+        ENTITY_SEPARATOR.join(f"{e['slug']}:{e['role']}" for e in claim["entities"]),
+        attribution(claim),
+        claim["claimed_on"],
+        claim["claimed_on_inferred"],
+        claim["event_date"],
+        claim["event_date_inferred"],
         claim["status"],
+        claim["stated_status"],
         claim["speech"],
-        claim["claimed_on"] or "",
-        claim["event_date"] or "",
-        ENTITY_SEPARATOR.join(dict.fromkeys(entity["slug"] for entity in claim["entities"])),
-        chain(claim),
+        *(quantity.get(part) for part in _QUANTITY),
+        *(retraction.get(part) for part in _RETRACTION),
+        claim["updated_at"],
     ]
+    return [_cell(value) for value in row]
 
 
 def csv_chunks(batches: Iterable[list[str]]) -> Iterator[bytes]:

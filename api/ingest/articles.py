@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from api.errors import ProblemError
+from api.ingest import matching
 from api.ingest.queue import read_text
 from api.queries import catalog
 from api.queries.names import Named
@@ -123,9 +124,18 @@ def ingest_file(store: Store, path: Path, details: Details, slug: str | None = N
         with unit_of_work(store, INGEST) as work:
             sources.create(work, data)
             created = work.session.execute(select(col(Source.id)).where(col(Source.slug) == slug))
+            source_id = created.scalar_one()
+            after = matching.newest_proposal(work)
             count = candidates.replace_pending(
-                work, Named(created.scalar_one(), slug), text, found.drafts, found.chains
+                work,
+                Named(source_id, slug),
+                text,
+                found.drafts,
+                found.relations,
+                chains=found.chains,
             )
+            # Has it been said before? Relations from its candidates to the held claims.
+            matching.after_extract(work, source_id, after)
             work.commit()
     except ProblemError as exc:
         return Outcome(path, slug, warnings=found.warnings, skipped=exc.problem.detail)

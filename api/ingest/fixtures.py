@@ -27,7 +27,7 @@ from api.queries.resolution import role_title
 from api.store import documents, entity_keys, relation_entities
 from api.store.db import Store
 from api.store.migrate import ensure_current
-from api.writes import quotes, relations, standing
+from api.writes import clusters, entities, quotes, relations, standing
 from api.writes.claims import claim_values, sync_claim_links
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork, sync_fields
@@ -438,9 +438,9 @@ class _Load:
             self.work = UnitOfWork(
                 session, LOADER, "claims load --force" if self.force else "claims load"
             )
-            entity_ids, renamed = self._entities()
+            entity_ids = self._entities()
             source_ids = self._sources(entity_ids)
-            self._claims(entity_ids, source_ids, renamed)
+            self._claims(entity_ids, source_ids)
         return self.report
 
     @property
@@ -448,12 +448,17 @@ class _Load:
         return self.work.session
 
     def _kept(self, resource: str, keys: list[str]) -> set[str]:
-        """Keys whose last change came through the API, which this load leaves alone."""
+        """Keys whose last change came through the API, which this load leaves alone. A
+        document re-shown because an entity it shows changed (`reshow`) was not edited."""
         if self.force or not keys:
             return set()
         last = (
             select(func.max(col(Revision.id)))
-            .where(col(Revision.resource) == resource, col(Revision.resource_key).in_(keys))
+            .where(
+                col(Revision.resource) == resource,
+                col(Revision.resource_key).in_(keys),
+                col(Revision.action) != "reshow",
+            )
             .group_by(col(Revision.resource_key))
         )
         rows = self.session.execute(
@@ -489,7 +494,7 @@ class _Load:
         self.report.count(resource, "created" if before is None else "updated")
         self.work.record(resource, key, "create" if before is None else "update", before, after)
 
-    def _entities(self) -> tuple[dict[str, int], set[int]]:
+    def _entities(self) -> dict[str, int]:
         slugs = [e.slug for e in self.fixtures.entities]
         rows = {
             row.slug: row
@@ -498,13 +503,13 @@ class _Load:
             ).scalars()
         }
         kept = self._kept("entity", slugs)
-        renamed: set[int] = set()
         for fixture in self.fixtures.entities:
             row = rows.get(fixture.slug)
             if row is not None and fixture.slug in kept:
                 self.report.count("entity", "kept")
                 continue
             before = _shown(catalog.entity_public(self.session, row)) if row else None
+            was = entities.shown(row) if row else None
             if row is None:
                 row = rows[fixture.slug] = Entity(**_entity_values(fixture))
                 self.session.add(row)
@@ -518,11 +523,11 @@ class _Load:
             _sync_identity(self.session, row, fixture)
             self.work.flush()
             after = _shown(catalog.entity_public(self.session, row))
-            if before and (before["name"], before["kind"]) != (after["name"], after["kind"]):
-                assert row.id is not None
-                renamed.add(row.id)  # every claim it figures in shows its name and kind
             self._outcome("entity", fixture.slug, row, before, after)
-        return {slug: row.id for slug, row in rows.items() if row.id is not None}, renamed
+            if was is not None:
+                # The claims and sources that show it, whatever this load does to them.
+                entities.reshow(self.work, row, was)
+        return {slug: row.id for slug, row in rows.items() if row.id is not None}
 
     def _sources(self, entity_ids: dict[str, int]) -> dict[str, int]:
         slugs = [s.slug for s in self.fixtures.sources]
@@ -561,9 +566,7 @@ class _Load:
             self._outcome("source", fixture.slug, row, before, after)
         return {slug: row.id for slug, row in rows.items() if row.id is not None}
 
-    def _claims(
-        self, entity_ids: dict[str, int], source_ids: dict[str, int], renamed: set[int]
-    ) -> None:
+    def _claims(self, entity_ids: dict[str, int], source_ids: dict[str, int]) -> None:
         ids = [c.id for c in self.fixtures.claims]
         rows = {
             row.public_id: row
@@ -599,15 +602,11 @@ class _Load:
         # below says so for a fixture claim, a revision of its own for any other.
         recorded = {row.id for row in written if row.id is not None}
         relation_entities.refresh(connection, recorded | linked)
+        clusters.regroup(self.work, recorded | linked)
         standing.settle(
             self.work, standing.neighbours(self.session, recorded | linked), recorded=recorded
         )
-        touched = set(recorded)
-        for entity_id in renamed:
-            touched.update(documents.claims_of(connection, entity_id))
-        shown_after = documents.refresh(connection, touched)
-        # Claims that only show a renamed entity: no revision, but new documents to feed.
-        self.work.republished({i: shown_after[i] for i in touched - recorded if i in shown_after})
+        shown_after = documents.refresh(connection, recorded)
         for row in written:
             assert row.id is not None
             before = shown_before.get(row.id)

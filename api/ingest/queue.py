@@ -20,7 +20,7 @@ from api.queries.mentions import Chain, Form, Mention, chains
 from api.queries.names import Named
 from api.store.db import Store
 from api.store.entity_keys import name_key
-from api.writes.candidates import Draft
+from api.writes.candidates import Draft, RelationDraft
 from models.base import EntityKind, normalize_name
 
 # Nationalities and other adjectives ("Ukrainian") are named in news but are not the
@@ -36,6 +36,7 @@ class Read:
     drafts: list[Draft]
     warnings: tuple[str, ...]
     chains: tuple[Chain, ...] = ()  # the text's chains of mentions the drafts name
+    relations: tuple[RelationDraft, ...] = ()
 
 
 def read_held(store: Store, source: Named) -> Read:
@@ -54,11 +55,28 @@ def read_text(text: str, date: str | None) -> Read:
     found = extract(text, source_date=date)
     plain = drafts(found)
     named, used = _chained(text, plain)
-    return Read(text, named, found.warnings, used)
+    return Read(text, named, found.warnings, chains=used, relations=relation_drafts(found))
 
 
 def drafts(extraction: Extraction) -> list[Draft]:
     return [_draft(candidate) for candidate in extraction.candidates]
+
+
+def relation_drafts(extraction: Extraction) -> tuple[RelationDraft, ...]:
+    """The relations the text draws between its own candidates (a dispute, a denial),
+    each pointing at its two candidates by their place in `drafts(extraction)`."""
+    return tuple(
+        RelationDraft(
+            source=found.source,
+            target=found.target,
+            type=str(found.type),
+            cue=found.cue,
+            cue_start=found.cue_start,
+            cue_end=found.cue_end,
+            confidence=found.confidence,
+        )
+        for found in extraction.relations
+    )
 
 
 def _chained(text: str, plain: Sequence[Draft]) -> tuple[list[Draft], tuple[Chain, ...]]:
@@ -158,12 +176,15 @@ def _draft(candidate: Candidate) -> Draft:
         end=candidate.end,
         text=candidate.text,
         claimant=candidate.claimant,
-        claimant_kind=kind(candidate.claimant) if candidate.claimant else None,
+        claimant_kind=(
+            (candidate.claimant_kind or kind(candidate.claimant)) if candidate.claimant else None
+        ),
         cue=candidate.cue,
         cue_start=candidate.cue_start,
         speech=candidate.speech,
         status=candidate.status,
         claimed_on=candidate.claimed_on,
+        claimed_on_inferred=candidate.claimed_on_inferred,
         attribution=tuple(
             {"name": hop.name, "verb": str(hop.verb), "kind": kind(hop.name)}
             for hop in candidate.attribution

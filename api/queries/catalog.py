@@ -67,7 +67,7 @@ def list_entities(
         statement = statement.where(col(Entity.updated_at) >= updated_since)
     if kind is not None:
         statement = statement.where(col(Entity.kind) == kind.value)
-    for word in search.terms(words):
+    for word in search.words(words):
         statement = statement.where(
             or_(
                 col(Entity.description).icontains(word, autoescape=True),
@@ -208,6 +208,20 @@ def entity_row(session: Session, entity_id: int, *, for_update: bool = False) ->
 def source_public(session: Session, source_id: int) -> SourcePublic:
     row = session.execute(_source_select().where(col(Source.id) == source_id)).one()
     return _source_public(row[0], row[1])
+
+
+def sources_public(session: Session, source_ids: Sequence[int]) -> dict[int, SourcePublic]:
+    """Several sources as readers get them, by row id, in one statement."""
+    rows = session.execute(_source_select().where(col(Source.id).in_(list(source_ids)))).all()
+    return {row[0].id: _source_public(row[0], row[1]) for row in rows}
+
+
+def published_by(session: Session, entity_id: int) -> list[int]:
+    """Row ids of the sources an entity publishes: those whose documents show it."""
+    ids = session.execute(
+        select(col(Source.id)).where(col(Source.publisher_id) == entity_id).order_by(col(Source.id))
+    ).scalars()
+    return list(ids)
 
 
 def source_version(session: Session, source_id: int) -> int:

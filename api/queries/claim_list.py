@@ -26,18 +26,19 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from api.store import search
+from api.store import query_syntax, search
+from api.store.columns import DAY, RANK, ROW_ID, KeyKind
 from api.store.db import Sql, for_driver
 from models.base import ClaimSort, Facet, Role
 
-# The types of a cursor's sort key in each order (the claim id always last).
-KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
-    None: (int,),
-    ClaimSort.claimed_on: (int, int),
-    ClaimSort.claimed_on_desc: (int, int),
-    ClaimSort.event_date: (int, int),
-    ClaimSort.event_date_desc: (int, int),
-    ClaimSort.relevance: (float, int),
+# The kinds of a cursor's sort key in each order (the claim id always last).
+KEY_KINDS: dict[ClaimSort | None, tuple[KeyKind, ...]] = {
+    None: (ROW_ID,),
+    ClaimSort.claimed_on: (DAY, ROW_ID),
+    ClaimSort.claimed_on_desc: (DAY, ROW_ID),
+    ClaimSort.event_date: (DAY, ROW_ID),
+    ClaimSort.event_date_desc: (DAY, ROW_ID),
+    ClaimSort.relevance: (RANK, ROW_ID),
 }
 
 
@@ -81,6 +82,7 @@ class ClaimFilters:
     quantity_max: float | None = None
     updated_since: datetime | None = None
     include_retracted: bool = False
+    cluster_anchor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class _Shape:
     updated_since: bool
     retracted: bool
     sort: ClaimSort | None
+    cluster: bool = False
     windowed: bool = False  # relevance ranks only the newest matches (`page`)
 
 
@@ -132,7 +135,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         claimant_kind=filters.claimant_kind is not None,
         sources=filters.source_ids is not None,
         status=filters.status is not None,
-        words=bool(search.words_of(filters.words)),
+        words=query_syntax.parsed(filters.words) is not None,
         since=filters.since is not None,
         until=filters.until is not None,
         event_since=filters.event_since is not None,
@@ -143,6 +146,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         updated_since=filters.updated_since is not None,
         retracted=filters.include_retracted,
         sort=sort,
+        cluster=filters.cluster_anchor is not None,
     )
 
 
@@ -162,9 +166,9 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
         params["source_ids"] = json.dumps(ids) if dialect == "sqlite" else ids
     if filters.status is not None:
         params["status"] = filters.status
-    words = search.words_of(filters.words)
-    if words:
-        params["fts"] = search.query_text(dialect, words)
+    query = query_syntax.parsed(filters.words)
+    if query is not None:
+        params["fts"] = query.text(dialect)
     # Dates are ISO text in SQLite's columns and DATE in PostgreSQL's.
     for name in ("since", "until", "event_since", "event_until"):
         day: date | None = getattr(filters, name)
@@ -176,6 +180,8 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
             params[name] = getattr(filters, name)
     if filters.updated_since is not None:
         params["updated_since"] = moment_param(filters.updated_since, dialect)
+    if filters.cluster_anchor is not None:
+        params["cluster_anchor"] = filters.cluster_anchor
     return params
 
 
@@ -199,6 +205,8 @@ _LIVE = "{id} NOT IN (SELECT id FROM claim WHERE retracted_at IS NOT NULL)"
 # Claims changed since a moment: a range of `ix_claim_updated_at_id` (which holds the
 # ids), so a sync that asks for the few recent changes never reads the others.
 _UPDATED = "{id} IN (SELECT id FROM claim WHERE updated_at >= :updated_since)"
+# A cluster's claims: the few rows of `ix_claim_cluster_anchor_id` that name its anchor.
+_CLUSTER = "{id} IN (SELECT claim_id FROM claim_cluster WHERE anchor_id = :cluster_anchor)"
 
 
 def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str], bool]:
@@ -208,6 +216,8 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
     needs_row = False
     if shape.updated_since:
         where.append(_UPDATED.format(id=claim_id))
+    if shape.cluster:
+        where.append(_CLUSTER.format(id=claim_id))
     if shape.entity and driven_by != "entity":
         role = " AND ce.role = :role" if shape.role else ""
         where.append(_linked("claim_entity ce", claim_id, f"ce.entity_id = :entity_id{role}"))
@@ -378,11 +388,11 @@ def rank_floor(filters: ClaimFilters, *, dialect: str, rank_window: int) -> Sql 
     """The statement that finds where the relevance window starts: the oldest of the
     `rank_window` newest matches of the words (`search.window_bound`); None when there
     is nothing to bound (no words, or a window of 0: rank every match)."""
-    words = search.words_of(filters.words)
-    if not words or rank_window <= 0:
+    query = query_syntax.parsed(filters.words)
+    if query is None or rank_window <= 0:
         return None
     text = for_driver(dialect, search.window_bound(dialect))
-    return Sql(text, {"fts": search.query_text(dialect, words), "rank_window": rank_window - 1})
+    return Sql(text, {"fts": query.text(dialect), "rank_window": rank_window - 1})
 
 
 @lru_cache(maxsize=256)

@@ -12,11 +12,15 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep, SourceDep, store_of
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
+from api.ingest import matching as matcher
 from api.ingest import queue
-from api.queries import history
+from api.queries import history, matching
 from api.queries.proposals import candidate_of, proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
 from api.routes.proposals import WRITE_REFUSALS, Reviewed, accepted_batch
+from api.store.columns import ROW_ID
+from api.store.db import Reader
 from api.writes import candidates, proposals
 from models.candidate import (
     AcceptCandidate,
@@ -30,7 +34,7 @@ from models.history import History
 from models.proposal import AcceptedBatch, ProposalKind
 from models.query import CandidateListParams
 
-router = APIRouter(tags=["candidates"])
+router = APIRouter(tags=["candidates"], route_class=ServiceRoute)
 
 CandidateId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the candidate.", examples=[12])
@@ -54,7 +58,11 @@ def extract_source(
     again. 404 if the text is not held."""
     # Read before the unit's first statement: the write lock is not held while it runs.
     read = queue.read_held(store_of(request), source)
-    count = candidates.replace_pending(work, source, read.text, read.drafts, read.chains)
+    after = matcher.newest_proposal(work)
+    count = candidates.replace_pending(
+        work, source, read.text, read.drafts, read.relations, chains=read.chains
+    )
+    matcher.after_extract(work, source.id, after)
     work.commit()
     response.headers["Location"] = f"/candidates?source={source.slug}"
     return Extracted(source=source.slug, candidates=count)
@@ -75,10 +83,11 @@ def list_candidates(
 ) -> CandidatePage:
     """Candidates in the order they were extracted, optionally of one source and state;
     `state=pending` is the review queue."""
-    after = paging.decode_cursor(params.cursor, (int,))
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
     page = queue_page(session, params, int(after[0]) if after else None, CLAIMS)
+    shown = [candidate_of(item) for item in page.items]
     return CandidatePage(
-        items=[candidate_of(item) for item in page.items],
+        items=matching.with_matches(Reader.of(session), shown),
         next=paging.next_link(request, response.headers, page.next_after, settings.public_url),
     )
 
@@ -90,13 +99,18 @@ def list_candidates(
     responses=problem_responses(404, 422),
 )
 def get_candidate(
-    request: Request, response: Response, session: SessionDep, candidate_id: CandidateId
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    candidate_id: CandidateId,
 ) -> CandidatePublic:
-    """One candidate with its evidence and review; its ETag guards accepting and rejecting."""
+    """One candidate with its evidence, its review and, while it is pending, the held
+    claims its words match (`matches`); its ETag guards accepting and rejecting."""
     row = proposal_row(session, candidate_id, kind=CLAIMS)
     public = candidate_of(proposal_public(session, row))
     tag_response(request, response, tag_of(public, row.version))
-    return public
+    [shown] = matching.with_matches(Reader.of(session), [public])
+    return shown
 
 
 @router.get(
@@ -129,10 +143,13 @@ def accept_candidate(
     """Create the claim the candidate proposes and mark it accepted, in one transaction.
     The optional body is a JSON Merge Patch of that claim (statement, claimant, status,
     id, entities...). Names no entity has yet are a 422 naming them, unless
-    `"create_entities": true`. Needs `If-Match` with the candidate's ETag; a candidate
-    reviewed already is a 409."""
+    `"create_entities": true`. `"restates": "claim-id"` also creates the `restates`
+    relation to that held claim, in the same transaction. The matcher then proposes
+    relations from the new claim to the claims it matches (docs/matching.md). Needs
+    `If-Match` with the candidate's ETag; a candidate reviewed already is a 409."""
     patch = changes.model_dump(mode="json", exclude_unset=True) if changes else {}
     done = proposals.accept(work, candidate_id, patch, if_match, view=candidate_of, kind=CLAIMS)
+    [done] = matcher.accepted(work, [done])
     work.commit()
     response.headers["ETag"] = done.etag
     response.headers["Location"] = done.location
@@ -152,6 +169,7 @@ def accept_candidates(work: WriteWork, items: Reviewed) -> AcceptedBatch:
     carries the ETag it was read with; one stale entry (or any other refusal, such as a
     name no entity has) refuses the whole batch, with a problem naming the entry."""
     done = proposals.accept_many(work, items, view=candidate_of, kind=CLAIMS)
+    done = matcher.accepted(work, done)
     work.commit()
     return accepted_batch(done)
 

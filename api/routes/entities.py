@@ -22,12 +22,14 @@ from api.http.deps import (
 )
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import catalog, history, names, relations
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
 from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
 from api.routes.relations import after_id, answer_page
+from api.store.columns import DAY, ROW_ID
 from api.store.db import Reader, Store
 from api.writes import entities
 from models.entity import EntityCreate, EntityMerge, EntityPublic, EntityUpdate
@@ -36,7 +38,7 @@ from models.page import ClaimPage, EntityPage
 from models.query import ClaimFilterParams, EntityListParams, PageParams
 from models.relation import DisputePage, TimelinePage
 
-router = APIRouter(tags=["entities"])
+router = APIRouter(tags=["entities"], route_class=ServiceRoute)
 
 
 @router.get(
@@ -213,7 +215,7 @@ async def entity_timeline(request: Request, slug: EntitySlug) -> Response:
 
 
 def _timeline(store: Store, slug: str, params: PageParams) -> relations.Page:
-    after = paging.decode_cursor(params.cursor, (int, int))
+    after = paging.decode_cursor(params.cursor, (DAY, ROW_ID))
     with store.reader() as reader:
         entity = names.entity_or_404(reader, slug)
         return relations.timeline(reader, entity.id, params.limit, after)

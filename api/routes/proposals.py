@@ -11,9 +11,12 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
+from api.ingest import matching as matcher
 from api.queries import history
 from api.queries.proposals import proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
+from api.store.columns import ROW_ID
 from api.writes import proposals
 from models.candidate import Rejection
 from models.claim import ClaimPublic
@@ -30,7 +33,7 @@ from models.proposal import (
 from models.query import ProposalListParams
 from models.relation import RelationPublic
 
-router = APIRouter(tags=["proposals"])
+router = APIRouter(tags=["proposals"], route_class=ServiceRoute)
 
 ProposalId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the proposal.", examples=[12])
@@ -58,7 +61,7 @@ def list_proposals(
     """The review queue, in the order things were proposed: of one `kind`, in one
     `state`, read from one `source`, about one `claim` or one `entity`. `state=pending`
     is what awaits review."""
-    after = paging.decode_cursor(params.cursor, (int,))
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
     page = queue_page(session, params, int(after[0]) if after else None)
     return ProposalPage(
         items=page.items,
@@ -141,6 +144,7 @@ def accept_proposal(
     is the entity kept). Needs `If-Match` with the proposal's ETag; a proposal reviewed
     already is a 409."""
     done = proposals.accept(work, proposal_id, dict(changes or {}), if_match)
+    [done] = matcher.accepted(work, [done])
     work.commit()
     response.headers["ETag"] = done.etag
     response.headers["Location"] = done.location
@@ -178,7 +182,7 @@ def accept_proposals(work: WriteWork, items: Reviewed) -> AcceptedBatch:
     """Accept every proposal listed, each as proposed, in one transaction. Each entry
     carries the ETag it was read with; one stale entry (or any other refusal) refuses the
     whole batch, with a problem naming the entry."""
-    done = proposals.accept_many(work, items)
+    done = matcher.accepted(work, proposals.accept_many(work, items))
     work.commit()
     return accepted_batch(done)
 

@@ -7,7 +7,8 @@ kept in `claim_document`, written in the same transaction as whatever changed it
 
 - a claim created or edited (`api.writes`, `api.ingest`): that claim;
 - an entity renamed or re-kinded: every claim it figures in (slugs never change, and a
-  source appears in a claim only by its slug, so source edits touch no document);
+  source appears in a claim only by its slug, so source edits touch no document), each
+  at a new version (`api.writes.entities.reshow`);
 - a bulk load: documents are rendered from the input as the rows go in (`api.ingest.bulk`).
 
 `claim_data` is the one place the JSON's shape is built, from plain values; `render`
@@ -29,7 +30,15 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from models.base import Role
-from models.tables import AttributionHop, Claim, ClaimDocument, ClaimEntity, Entity, Source
+from models.tables import (
+    AttributionHop,
+    Claim,
+    ClaimCluster,
+    ClaimDocument,
+    ClaimEntity,
+    Entity,
+    Source,
+)
 
 BATCH = 500
 _ROLE_ORDER = {Role.about.value: 0, Role.claimant.value: 1, Role.mentioned.value: 2}
@@ -80,6 +89,7 @@ def claim_data(
     quantity: Quantity | None,
     updated_at: datetime,
     retraction: tuple[datetime, str | None, str | None] | None = None,
+    cluster: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A claim as plain data in the `ClaimPublic` shape, entities in their canonical order
     (about, claimant, mentioned; then by slug)."""
@@ -104,6 +114,7 @@ def claim_data(
         if retraction is not None
         else None,
         "updated_at": updated_at,
+        "cluster": cluster,
     }
 
 
@@ -179,10 +190,45 @@ _HOPS = (
 )
 
 
+_ANCHORS = select(col(ClaimCluster.claim_id), col(ClaimCluster.anchor_id)).where(
+    col(ClaimCluster.claim_id).in_(_ids)
+)
+_MEMBERS = (
+    select(
+        col(ClaimCluster.anchor_id),
+        col(Claim.id),
+        col(Claim.public_id),
+        col(Claim.claimed_key),
+    )
+    .join(Claim, col(Claim.id) == col(ClaimCluster.claim_id))
+    .where(col(ClaimCluster.anchor_id).in_(_ids))
+)
+
+
+def clusters(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The `cluster` of each of these claims (by row id) that is in one: its id (its
+    oldest claim's), its size and its first appearance (the claim made earliest, undated
+    ones last, then the one held first). Two statements; cost grows with the clusters."""
+    anchors = {int(c): int(a) for c, a in connection.execute(_ANCHORS, {"ids": list(ids)})}
+    if not anchors:
+        return {}
+    members: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    rows = connection.execute(_MEMBERS, {"ids": sorted(set(anchors.values()))})
+    for anchor, claim_id, public_id, claimed_key in rows:
+        members[int(anchor)].append((int(claim_id or 0), public_id, int(claimed_key)))
+    shown: dict[int, dict[str, Any]] = {}
+    for anchor, held in members.items():
+        names = {claim_id: public_id for claim_id, public_id, _ in held}
+        first = min(held, key=lambda m: (m[2] == 0, m[2], m[0]))
+        shown[anchor] = {"id": names[anchor], "size": len(held), "first": first[1]}
+    return {claim_id: shown[anchor] for claim_id, anchor in anchors.items() if anchor in shown}
+
+
 def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Claims (by row id) as `claim_data`, from the tables: three statements per batch."""
+    """Claims (by row id) as `claim_data`, from the tables: five statements per batch."""
     found: dict[int, dict[str, Any]] = {}
-    for batch in _batches(ids):
+    for batch in batches(ids):
+        grouped = clusters(connection, batch)
         entities: dict[int, list[Entry]] = defaultdict(list)
         for claim_id, *entry in connection.execute(_ENTITIES, {"ids": batch}):
             entities[claim_id].append(tuple(entry))  # type: ignore[arg-type]
@@ -216,6 +262,7 @@ def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]
                 retraction=(row.retracted_at, row.retracted_by, row.retraction_reason)
                 if row.retracted_at is not None
                 else None,
+                cluster=grouped.get(row.id),
             )
     return found
 
@@ -231,6 +278,11 @@ _UPDATE = (
 )
 
 
+def held(connection: Connection, claim_ids: Sequence[int]) -> dict[int, str]:
+    """The stored documents of these claims (at most `BATCH`), by row id."""
+    return {row[0]: row[1] for row in connection.execute(_HELD, {"ids": list(claim_ids)})}
+
+
 def refresh(connection: Connection, claim_ids: Iterable[int]) -> dict[int, str]:
     """Rewrite the documents of these claims from the tables; returns them, by row id.
 
@@ -238,16 +290,16 @@ def refresh(connection: Connection, claim_ids: Iterable[int]) -> dict[int, str]:
     nothing. Ids of claims that no longer exist lose their document.
     """
     written: dict[int, str] = {}
-    for batch in _batches(sorted(set(claim_ids))):
+    for batch in batches(sorted(set(claim_ids))):
         fresh = {claim_id: render(data) for claim_id, data in load(connection, batch).items()}
-        held: dict[int, str] = {row[0]: row[1] for row in connection.execute(_HELD, {"ids": batch})}
+        stored = held(connection, batch)
         stale = [
             {"doc_claim_id": i, "doc_body": body}
             for i, body in fresh.items()
-            if i in held and held[i] != body
+            if i in stored and stored[i] != body
         ]
-        new = [{"claim_id": i, "body": body} for i, body in fresh.items() if i not in held]
-        gone = [i for i in held if i not in fresh]
+        new = [{"claim_id": i, "body": body} for i, body in fresh.items() if i not in stored]
+        gone = [i for i in stored if i not in fresh]
         if stale:
             connection.execute(_UPDATE, stale)
         if new:
@@ -265,11 +317,6 @@ def claims_of(connection: Connection, entity_id: int) -> list[int]:
         select(col(ClaimEntity.claim_id)).where(col(ClaimEntity.entity_id) == entity_id).distinct()
     ).scalars()
     return list(ids)
-
-
-def refresh_entity(connection: Connection, entity_id: int) -> dict[int, str]:
-    """After an entity's name or kind changed: every claim it figures in."""
-    return refresh(connection, claims_of(connection, entity_id))
 
 
 def fill_missing(connection: Connection) -> int:
@@ -298,7 +345,8 @@ def fill_missing(connection: Connection) -> int:
         after = ids[-1]
 
 
-def _batches(ids: Sequence[int] | Iterable[int]) -> Iterator[list[int]]:
+def batches(ids: Sequence[int] | Iterable[int]) -> Iterator[list[int]]:
+    """The ids, `BATCH` at a time."""
     iterator = iter(ids)
     while batch := list(islice(iterator, BATCH)):
         yield batch

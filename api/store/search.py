@@ -1,24 +1,39 @@
-"""Full-text search over claims, one interface above two engines.
+"""Full-text search over claims: one rule for what words mean, two engines that apply it.
 
-SQLite: an FTS5 index over `claim.search_text` (the statement and the quote, numbers also
-written plain), kept in sync by triggers. PostgreSQL: a generated tsvector column over the
-same text, with a GIN index. Both stem English words, so `q=battalion` finds "battalions";
-every word of `q` must match.
+What a word means is decided here, in Python, once for both engines (`terms`): a text is
+folded to lower case without accents ("Café" is "cafe", `folded`), cut into words
+(letters and digits; anything else separates them, so "co-founder" is two words and
+"Kyiv's" is "kyiv" and "s"), the English stop words PostgreSQL leaves out are dropped,
+and what remains is reduced to its stem by the Snowball English stemmer ("battalions"
+and "battalion" are both "battalion"). Numbers grouped with separators are also indexed
+written plain, so `q=1000` finds "1,000".
+
+Each claim's statement and quote are stored as those terms, space-separated, in
+`claim.search_text` (`indexed_text`), and each engine only splits that text at the
+spaces: SQLite with an FTS5 index whose `ascii` tokenizer does nothing else (kept in
+sync by triggers), PostgreSQL with a generated `to_tsvector('simple', ...)` column and
+a GIN index. A term that is not ASCII (a Cyrillic or Greek word) is written as `xu` and
+the hex digits of its UTF-8, so neither engine's tokenizer, nor PostgreSQL's locale, can
+cut it differently (an ASCII word spelt the same way, "xu" and hex digits, would match it:
+none is known to be written). A query is turned into the same terms (`api.store.query_syntax`)
+and sent as an FTS5 expression or a `tsquery` of those terms, so a query finds the same
+claims on both engines.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
 
+import Stemmer
 from sqlalchemy import Connection
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-# Both engines index `claim.search_text` (`indexed_text`): the statement and the quote.
+# Both engines index `claim.search_text` (`indexed_text`): the terms of the statement and
+# the quote. Nothing but the spaces between terms separates them.
 SQLITE_DDL = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS claim_fts USING fts5(
-        search_text, content='claim', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2')""",
+        search_text, content='claim', content_rowid='id', tokenize='ascii')""",
     """CREATE TRIGGER IF NOT EXISTS claim_fts_insert AFTER INSERT ON claim BEGIN
         INSERT INTO claim_fts(rowid, search_text) VALUES (new.id, new.search_text);
     END""",
@@ -36,7 +51,7 @@ SQLITE_TRIGGERS = ("claim_fts_insert", "claim_fts_delete", "claim_fts_update")
 
 POSTGRES_DDL = [
     """ALTER TABLE claim ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (
-        to_tsvector('english', search_text)) STORED""",
+        to_tsvector('simple', search_text)) STORED""",
     "CREATE INDEX IF NOT EXISTS ix_claim_search ON claim USING gin (search)",
 ]
 
@@ -48,27 +63,30 @@ _SEPARATOR = re.compile(r"[,\u00a0\u202f ]")
 # lookbehind at every position costs about four times as much.
 _MAYBE_GROUPED = re.compile(r"\d[,\u00a0\u202f ]\d{3}")
 
-
-def plain_numbers(text: str) -> str:
-    """Every grouped number written plain: "more than 1,000" reads "more than 1000"."""
-    if not _MAYBE_GROUPED.search(text):
-        return text
-    return _GROUPED.sub(lambda match: _SEPARATOR.sub("", match.group(0)), text)
-
-
-def indexed_text(statement: str, quote: str) -> str:
-    """What the full-text index holds for a claim: its statement and quote, and, where
-    they group a number's digits, that number written plain too, so `q=1000` finds
-    "1,000" (FTS5 and PostgreSQL both split a grouped number at its separators)."""
-    text = f"{statement}\n{quote}"
-    plain = plain_numbers(text)
-    return text if plain == text else f"{text}\n{plain}"
-
+# A word: letters and digits (an underscore or a combining mark separates).
+_WORD = re.compile(r"[^\W_]+")
+# Accents, and the other marks a word is read the same without: the combining marks of
+# Latin, Greek and Cyrillic (and the general blocks), Hebrew points, Arabic vowel marks.
+_MARKS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+# Letters that keep no accent to drop but have a plain Latin spelling.
+_PLAIN = {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ħ": "h"} | {
+    "\u0131": "i"  # dotless i
+}
+_PLAIN_LETTERS = re.compile(f"[{''.join(_PLAIN)}]")
+# The longest term indexed: a longer word is indexed, and looked for, by its first part
+# (PostgreSQL refuses lexemes over 2,047 bytes).
+MAX_TERM = 200
+# The most terms one claim indexes: PostgreSQL counts positions only up to 16,383.
+MAX_TERMS = 16_000
+# Marks a term that is not ASCII, written in hex (see the module's docstring).
+ENCODED = "xu"
 
 # The English stop words PostgreSQL's `english` configuration leaves out of its index
-# (Snowball's list, as PostgreSQL ships it). FTS5 indexes every word, so `q` drops these on
-# both engines: `q=the` is "no words to search for" everywhere, not a match on one engine
-# and nothing on the other.
+# (Snowball's list, as PostgreSQL ships it). Neither engine indexes them, and `q` drops
+# them: `q=the` is "no words to search for" on both.
 STOP_WORDS = frozenset(
     """
     i me my myself we our ours ourselves you your yours yourself yourselves he him his
@@ -82,16 +100,72 @@ STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905  (a word list reads better as text)
 )
 
+# A Snowball stemmer must not be shared between threads: one per thread. What it
+# makes of a word is remembered (a plain dict: the same answer whichever thread adds it).
+_local = threading.local()
+_known: dict[str, str] = {}
+_KNOWN_MAX = 200_000
+
+
+def plain_numbers(text: str) -> str:
+    """Every grouped number written plain: "more than 1,000" reads "more than 1000"."""
+    if not _MAYBE_GROUPED.search(text):
+        return text
+    return _GROUPED.sub(lambda match: _SEPARATOR.sub("", match.group(0)), text)
+
+
+def folded(text: str) -> str:
+    """A text in lower case, without accents or other marks ("Café" reads "cafe",
+    "Київ" reads "киів"), with compatibility forms made plain ("ﬁ" reads "fi", "²" "2")."""
+    if text.isascii():
+        return text.lower()
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", text).casefold())
+    return _PLAIN_LETTERS.sub(lambda letter: _PLAIN[letter.group(0)], text)
+
+
+def _term(word: str) -> str:
+    """A folded word as the index holds it: its stem, its encoded form if it is not
+    ASCII, or "" for a stop word."""
+    if word in STOP_WORDS:
+        term = ""
+    elif word.isascii():
+        stemmer = getattr(_local, "stemmer", None)
+        if stemmer is None:
+            stemmer = _local.stemmer = Stemmer.Stemmer("english")
+        term = str(stemmer.stemWord(word))[:MAX_TERM]
+    else:
+        term = (ENCODED + word.encode().hex())[:MAX_TERM]
+    if len(_known) >= _KNOWN_MAX:
+        _known.clear()
+    _known[word] = term
+    return term
+
 
 def terms(text: str | None) -> list[str]:
-    """Every word of a text, as written."""
-    return list(_WORD.findall(text or ""))
+    """The terms of a text, in order: what the index holds and what a query looks for."""
+    words = _WORD.findall(folded(text or ""))
+    found = list(map(_known.get, words))
+    if None in found:
+        found = [
+            _term(word) if term is None else term for word, term in zip(words, found, strict=True)
+        ]
+    return [term for term in found if term]
 
 
-def words_of(text: str | None) -> list[str]:
-    """The words of a `q` parameter the full-text index can find: numbers written plain,
-    less the stop words."""
-    return [word for word in terms(plain_numbers(text or "")) if word.casefold() not in STOP_WORDS]
+def words(text: str | None) -> list[str]:
+    """Every word of a text, as written (for the entity name search, which is no
+    full-text search)."""
+    return _WORD.findall(text or "")
+
+
+def indexed_text(statement: str, quote: str) -> str:
+    """What the full-text index holds for a claim: the terms of its statement and quote,
+    and, where they group a number's digits, of that text with the numbers written plain
+    too, so `q=1000` finds "1,000"."""
+    text = f"{statement}\n{quote}"
+    plain = plain_numbers(text)
+    found = terms(text) if plain == text else terms(text) + terms(plain)
+    return " ".join(found[:MAX_TERMS])
 
 
 def install(connection: Connection) -> None:
@@ -115,18 +189,11 @@ def resume(connection: Connection) -> None:
         install(connection)
 
 
-# --- matching, as SQL text for `api.queries.claim_list` -------------------------------------------
-# Each engine's statements take the words as one parameter, `:fts` (see `query_text`).
+# --- matching, as SQL text for `api.queries.claim_list` -------------------------------
+# Each engine's statements take the query as one parameter, `:fts`: an FTS5 expression
+# or the text of a `tsquery`, written from the query's terms (`api.store.query_syntax`).
 
-_PG_QUERY = "plainto_tsquery('english', :fts)"
-
-
-def query_text(dialect: str, words: list[str]) -> str:
-    """The `:fts` parameter: FTS5 wants each word quoted (so `AND` is a word, not an
-    operator); PostgreSQL's plainto_tsquery takes plain text."""
-    if dialect == "sqlite":
-        return " ".join(f'"{word}"' for word in words)
-    return " ".join(words)
+_PG_QUERY = "CAST(:fts AS tsquery)"
 
 
 def driving(dialect: str) -> tuple[str, str, str, bool]:
@@ -185,3 +252,38 @@ def condition(dialect: str, claim_id: str) -> tuple[str, bool]:
     if dialect == "sqlite":
         return f"{claim_id} IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts)", False
     return f"claim.search @@ {_PG_QUERY}", True
+
+
+# --- matching: the claims that share the most words with a text (`api.queries.matching`) ---
+
+
+def any_word(dialect: str, words: list[str]) -> str:
+    """The `:fts` parameter that a claim holding any of `words` matches."""
+    if dialect == "sqlite":
+        return " OR ".join(f'"{word}"' for word in words)
+    return " | ".join(words)  # words are \w+ runs: nothing to_tsquery reads as an operator
+
+
+def nearest(dialect: str, conditions: str, reads_row: bool) -> str:
+    """At most `:k` claims matching `:fts` (`any_word`), best ranked first (bm25 on
+    SQLite, ts_rank_cd on PostgreSQL), narrowed by `conditions` (on `{id}`, the claim's
+    id, and on `claim` where `reads_row`: SQLite then joins each match's claim row, which
+    on a large store costs more than the ranking)."""
+    if dialect == "sqlite":
+        if not reads_row:
+            found = conditions.format(id="claim_fts.rowid")
+            return (
+                f"SELECT claim_fts.rowid FROM claim_fts WHERE claim_fts MATCH :fts{found} "
+                "ORDER BY claim_fts.rank LIMIT :k"
+            )
+        found = conditions.format(id="claim.id")
+        return (
+            "SELECT claim.id FROM claim_fts JOIN claim ON claim.id = claim_fts.rowid "
+            f"WHERE claim_fts MATCH :fts{found} ORDER BY claim_fts.rank LIMIT :k"
+        )
+    query = "to_tsquery('english', :fts)"
+    found = conditions.format(id="claim.id")
+    return (
+        f"SELECT claim.id FROM claim WHERE claim.search @@ {query}{found} "
+        f"ORDER BY ts_rank_cd(claim.search, {query}) DESC LIMIT :k"
+    )

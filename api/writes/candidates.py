@@ -9,7 +9,7 @@ so a claim never exists without its accepted proposal, nor the reverse.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,19 +18,21 @@ from sqlmodel import col
 
 from api.errors import conflict, invalid_body, missing_entities, not_found, text_not_held
 from api.queries import catalog, names
+from api.queries.claims import claim_row, claim_row_ids
 from api.queries.mentions import Chain
-from api.queries.proposals import proposal_public, written
+from api.queries.proposals import proposal_public, proposal_row, written
 from api.queries.resolution import Outcome, resolve, resolve_written
-from api.writes import claims, entities, links, quotes, review
+from api.writes import claims, entities, links, quotes, relations, review
 from api.writes.drafting import ClaimDraft, Missing, draft, new_slug, referenced, statement
 from api.writes.patch import merge_patch, validated
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork
-from models.base import EntityKind
+from models.base import EntityKind, RelationType
 from models.candidate import ClaimProposal, NewClaimant, ProposalState
 from models.claim import ClaimCreate, ClaimPublic
 from models.entity import EntityCreate
 from models.proposal import ClaimProposalPublic, ProposalKind
+from models.relation import RelationCreate
 from models.tables import Claim, Proposal, Source
 
 # Who stores what extraction found.
@@ -85,19 +87,52 @@ class Draft:
         return found + [str(item["name"]) for item in (*self.attribution, *self.entities)]
 
 
+@dataclass(frozen=True)
+class RelationDraft:
+    """A relation the text draws between two of its drafts (indexes into the drafts
+    handed over with it): `source` bears on `target` as `type` says, by the words at
+    `cue_start:cue_end`."""
+
+    source: int
+    target: int
+    type: str
+    cue: str
+    cue_start: int
+    cue_end: int
+    confidence: float
+
+    def spans(self, text: str) -> tuple[dict[str, Any], ...]:
+        words = text[self.cue_start : self.cue_end]
+        return ({"start": self.cue_start, "end": self.cue_end, "text": words, "role": "cue"},)
+
+    def payload(self, ends: Mapping[int, dict[str, Any]], text: str) -> dict[str, Any]:
+        words = " ".join(text[self.cue_start : self.cue_end].split())
+        return {
+            "type": self.type,
+            "from": ends[self.source],
+            "to": ends[self.target],
+            "note": f"The text draws it: \u201c{words}\u201d."[:1000],
+        }
+
+
+# The rule an extracted relation is proposed by.
+DISPUTE_RULE = "dispute-cue"
+
+
 def replace_pending(
     work: UnitOfWork,
     source: names.Named,
     text: str,
     drafts: Sequence[Draft],
+    relations: Sequence[RelationDraft] = (),
     chains: Sequence[Chain] = (),
 ) -> int:
-    """Make the source's pending claim proposals what `drafts` (read from `text`) say:
-    a draft already pending stays as it is, one no longer found is superseded, a new one
-    is queued; words accepted or rejected once are not queued again. Each of `chains`
-    (the text's chains of mentions that the drafts name) whose entity the resolver cannot
-    decide alone is queued as an `entity_link` proposal, once per source. How many claim
-    proposals are pending now."""
+    """Make the source's pending extracted proposals what `drafts` and `relations` (read
+    from `text`) say: a proposal already pending stays as it is, one no longer found is
+    superseded, a new one is queued; words accepted or rejected once are not queued
+    again. Each of `chains` (the text's chains of mentions that the drafts name) whose
+    entity the resolver cannot decide alone is queued as an `entity_link` proposal, once
+    per source. How many claim proposals are pending now."""
     row = work.session.get(Source, source.id, with_for_update=True)
     if row is None:  # deleted since its name was resolved
         raise not_found("source", source.slug)
@@ -105,39 +140,36 @@ def replace_pending(
         raise text_not_held(row.slug)
     if row.text_sha256 != text_digest(text):
         raise conflict(f"The held text of {row.slug!r} changed while it was read; extract again.")
-    queued = work.session.execute(
-        select(Proposal).where(
-            col(Proposal.source_id) == source.id,
-            col(Proposal.kind) == ProposalKind.claim.value,
-            col(Proposal.state).in_([ProposalState.pending.value, *_DECIDED]),
-        )
-    ).scalars()
-    decided: set[tuple[int, int]] = set()
+    queued = _extracted(work, source.id, ProposalKind.claim)
+    decided: dict[tuple[int, int], Proposal] = {}
     waiting: dict[str, Proposal] = {}
     for proposal in queued:
         quote = proposal.spans[0]
         if proposal.state == ProposalState.pending.value:
             waiting[_identity(proposal.spans, proposal.payload)] = proposal
         else:
-            decided.add((quote["start"], quote["end"]))
-    fresh, kept = [], []
-    for item in drafts:
-        if (item.start, item.end) in decided or not _verified(text, item):
+            decided[(quote["start"], quote["end"])] = proposal
+    ends: dict[int, dict[str, Any]] = {}  # draft index -> its end in a relation's payload
+    fresh: list[tuple[int, Draft]] = []
+    kept = 0
+    for n, item in enumerate(drafts):
+        done = decided.get((item.start, item.end))
+        if done is not None:
+            if done.state == ProposalState.accepted.value and done.result is not None:
+                ends[n] = {"claim": done.result}
+            continue
+        if not _verified(text, item):
             continue
         same = waiting.pop(_identity(list(item.spans()), item.payload()), None)
         if same is not None:
-            kept.append(same)
+            kept += 1
+            ends[n] = {"proposal": same.id}
         else:
-            fresh.append(item)
-    gone = sorted(waiting.values(), key=lambda proposal: proposal.id or 0)
-    for stale in gone:
-        before = proposal_public(work.session, stale)
-        review.decide(
-            work, stale, before, ProposalState.superseded, reason="not found by a later extraction"
-        )
+            fresh.append((n, item))
+    gone = _supersede(work, waiting.values())
     resolved = resolve_written(
         work.reader,
-        [(source.id, row.date, [w for item in fresh for w in written(item.payload())])],
+        [(source.id, row.date, [w for _, item in fresh for w in written(item.payload())])],
     )
 
     def held(item: Draft) -> frozenset[int]:
@@ -148,7 +180,7 @@ def replace_pending(
             and found.outcome in (Outcome.held, Outcome.anonymous)
         )
 
-    review.store(
+    stored = review.store(
         work,
         [
             review.Proposed(
@@ -160,21 +192,91 @@ def replace_pending(
                 spans=item.spans(),
                 entities=held(item),
             )
-            for item in fresh
+            for _, item in fresh
         ],
     )
+    for (n, _), stored_row in zip(fresh, stored, strict=True):
+        ends[n] = {"proposal": stored_row.id}
+    _replace_relations(work, source.id, text, relations, ends)
     if chains:
         # After the claims, whose ids then follow each other as they are found.
         links.queue(work, source.id, resolve(work.reader, chains, source_id=source.id, on=row.date))
-    count = len(kept) + len(fresh)
+    count = kept + len(fresh)
     work.record(
         "source",
         row.slug,
         "extract",
-        {"pending_candidates": len(kept) + len(gone)},
+        {"pending_candidates": kept + gone},
         {"pending_candidates": count},
     )
     return count
+
+
+def _extracted(work: UnitOfWork, source_id: int, kind: ProposalKind) -> list[Proposal]:
+    """The source's proposals of `kind` the extractor made, pending or decided."""
+    return list(
+        work.session.execute(
+            select(Proposal).where(
+                col(Proposal.source_id) == source_id,
+                col(Proposal.kind) == kind.value,
+                col(Proposal.agent) == EXTRACTOR,
+                col(Proposal.state).in_([ProposalState.pending.value, *_DECIDED]),
+            )
+        ).scalars()
+    )
+
+
+def _supersede(work: UnitOfWork, stale: Iterable[Proposal]) -> int:
+    """Mark pending proposals a later extraction no longer finds; how many."""
+    gone = sorted(stale, key=lambda proposal: proposal.id or 0)
+    for proposal in gone:
+        before = proposal_public(work.session, proposal)
+        reason = "not found by a later extraction"
+        review.decide(work, proposal, before, ProposalState.superseded, reason=reason)
+    return len(gone)
+
+
+def _replace_relations(
+    work: UnitOfWork,
+    source_id: int,
+    text: str,
+    relations: Sequence[RelationDraft],
+    ends: Mapping[int, dict[str, Any]],
+) -> None:
+    """Queue the relations the text draws between proposals (or claims accepted from
+    them), the same way: identical pending ones stay, stale ones are superseded, a cue
+    decided once is not queued again."""
+    waiting: dict[str, Proposal] = {}
+    decided: set[tuple[int, int]] = set()
+    for proposal in _extracted(work, source_id, ProposalKind.relation):
+        if proposal.state == ProposalState.pending.value:
+            waiting[_identity(proposal.spans, proposal.payload)] = proposal
+        else:
+            decided.add((proposal.spans[0]["start"], proposal.spans[0]["end"]))
+    fresh: list[review.Proposed] = []
+    for found in relations:
+        if found.source not in ends or found.target not in ends:
+            continue  # an end was rejected, or its words are not the text's
+        if (found.cue_start, found.cue_end) in decided:
+            continue
+        payload, spans = found.payload(ends, text), found.spans(text)
+        if waiting.pop(_identity(list(spans), payload), None) is not None:
+            continue
+        claims = [end["claim"] for end in (payload["from"], payload["to"]) if "claim" in end]
+        fresh.append(
+            review.Proposed(
+                kind=ProposalKind.relation,
+                payload=payload,
+                confidence=found.confidence,
+                agent=EXTRACTOR,
+                rule=DISPUTE_RULE,
+                source_id=source_id,
+                spans=spans,
+                claims=frozenset(claim_row_ids(work.session, claims)),
+            )
+        )
+    _supersede(work, waiting.values())
+    review.store(work, fresh)
 
 
 _DECIDED = (ProposalState.accepted.value, ProposalState.rejected.value)
@@ -203,9 +305,13 @@ def accept(
     """Create the claim a pending claim proposal drafts, as `changes` (a merge patch of
     its create shape) amend it, and mark the proposal accepted; the claim and its tag."""
     create_entities = bool(changes.pop("create_entities", False))
+    restates = changes.pop("restates", None)
+    if restates is not None:
+        _restatable(work, restates)
     assert proposal.source_id is not None
-    publisher = catalog.source_public(work.session, proposal.source_id).publisher
-    drafted = draft(before.payload, default_id(before), publisher.slug if publisher else None)
+    held = catalog.source_public(work.session, proposal.source_id)
+    publisher = held.publisher.slug if held.publisher else None
+    drafted = draft(before.payload, default_id(before), publisher, held.date)
     if isinstance(changes.get("claimant"), dict):
         changes["claimant"] = _named_claimant(work, drafted, changes["claimant"])
     data = _claim(work, before.payload, drafted, changes)
@@ -246,7 +352,49 @@ def accept(
     ).scalar_one()
     review.decide(work, proposal, before, ProposalState.accepted, result=claim.id)
     review.about(work, [(proposal, [claim_row_id], [])])
+    _carry_over(work, before.id, claim_row_id, claim.id, restates)
     return claim, tag
+
+
+def _restatable(work: UnitOfWork, claim_id: Any) -> None:
+    """The claim an accept says the new claim restates must stand."""
+    held = claim_row(work.session, str(claim_id)) if isinstance(claim_id, str) else None
+    if held is None:
+        raise invalid_body("body.restates", f"no claim {claim_id!r}")
+    if held.retracted_at is not None:
+        raise invalid_body("body.restates", f"claim {claim_id!r} is retracted; restore it first")
+
+
+def _carry_over(
+    work: UnitOfWork, proposal_id: int, claim_row_id: int, claim_id: str, restates: str | None
+) -> None:
+    """A claim proposal became a claim: the relations proposed from it are now about the
+    claim too; with `restates`, that relation is created in this same unit, and a
+    pending proposal of it is marked accepted."""
+    created = None
+    if restates is not None:
+        data = {
+            "type": RelationType.restates.value,
+            "from": claim_id,
+            "to": restates,
+            "note": f"Accepted from candidate {proposal_id} as a restatement of {restates}.",
+        }
+        created, _ = relations.create(work, RelationCreate.model_validate(data))
+    rows = work.reader.rows(
+        work.reader.sql(
+            "SELECT id, payload FROM proposal WHERE kind = 'relation' AND state = 'pending'"
+        )
+    )
+    for row_id, payload in rows:
+        data = json.loads(payload) if isinstance(payload, str) else payload
+        if (data.get("from") or {}).get("proposal") != proposal_id:
+            continue
+        row = proposal_row(work.session, int(row_id), for_update=True)
+        review.about(work, [(row, [claim_row_id], [])])
+        same = (data.get("to") or {}).get("claim") == restates
+        if created is not None and same and data.get("type") == RelationType.restates.value:
+            shown = proposal_public(work.session, row)
+            review.decide(work, row, shown, ProposalState.accepted, result=created.id)
 
 
 def _named_claimant(work: UnitOfWork, drafted: ClaimDraft, named: dict[str, Any]) -> str:

@@ -22,8 +22,16 @@ from models.candidate import CandidateSpeech, ClaimProposal
 MAX_STATEMENT = 1000
 MAX_ENTITIES = 100
 MAX_HOPS = 20
-# The verb a default statement uses for each verb of the claimant's hop.
-_SAYING = {Verb.claimed: "claimed", Verb.suggested: "suggested", Verb.reported: "reported"}
+# The claimant's verbs a default statement keeps as written ("<claimant> denied: ...");
+# the others ("told", "called", "gave") read as "said" before the words.
+_SAYING = frozenset(
+    {Verb.stated, Verb.reported, Verb.said, Verb.claimed, Verb.suggested, Verb.wrote}
+    | {Verb.tweeted, Verb.posted, Verb.added, Verb.noted, Verb.announced, Verb.declared}
+    | {Verb.explained, Verb.confirmed, Verb.revealed, Verb.argued, Verb.insisted}
+    | {Verb.acknowledged, Verb.conceded, Verb.admitted, Verb.warned, Verb.predicted}
+    | {Verb.alleged, Verb.testified, Verb.replied, Verb.asserted, Verb.concluded}
+    | {Verb.denied, Verb.disputed, Verb.countered, Verb.clarified, Verb.reiterated}
+)
 _ENDS_A_SENTENCE = re.compile(r"[.!?\u2026\"\u201d]$")
 
 
@@ -91,7 +99,6 @@ class ClaimDraft:
                 spellings.append(name)
         return slug
 
-
     def _made_already(self, full: str, kind: EntityKind | None) -> str | None:
         """The slug of a name this claim creates already that is the same name ("Donald
         Trump" and "Donald J. Trump" in one claim make one entity, not two)."""
@@ -132,8 +139,12 @@ def anonymous_slug(source_slug: str, description: str) -> str:
     return f"{words}-of-{source_slug[:60].strip('-')}-{digest[:6]}"
 
 
-def draft(candidate: ClaimProposal, claim_id: str, publisher: str | None) -> ClaimDraft:
-    """The claim `candidate` stands for, with the source as the chain's first hop."""
+def draft(
+    candidate: ClaimProposal, claim_id: str, publisher: str | None, published: str | None = None
+) -> ClaimDraft:
+    """The claim `candidate` stands for, with the source as the chain's first hop. A claim
+    from a dated source is always dated: the date the words give, else the source's own
+    (`published`), marked inferred."""
     proposal = ClaimDraft(claim={}, source=candidate.quote.source)
     claimant = candidate.claimant
     claimant_slug = None
@@ -183,6 +194,10 @@ def draft(candidate: ClaimProposal, claim_id: str, publisher: str | None) -> Cla
         proposal.claim["claimant"] = claimant_slug
     if candidate.claimed_on is not None:
         proposal.claim["claimed_on"] = candidate.claimed_on
+        proposal.claim["claimed_on_inferred"] = candidate.claimed_on_inferred
+    elif published is not None:
+        proposal.claim["claimed_on"] = published
+        proposal.claim["claimed_on_inferred"] = True
     return _without_unused(proposal)
 
 
@@ -213,7 +228,7 @@ def statement(candidate: ClaimProposal, claimant: str) -> str:
             if hop.name == candidate.claimant.name:
                 verb = hop.verb
                 break
-    opening = f"{claimant} {_SAYING.get(verb, 'said')}: "
+    opening = f"{claimant} {verb.value if verb in _SAYING else 'said'}: "
     room = MAX_STATEMENT - len(opening) - 3
     words = " ".join(candidate.quote.text.split())
     if len(words) > room:

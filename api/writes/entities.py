@@ -1,6 +1,10 @@
 """Entities: create, edit by merge patch, delete when nothing uses them, merge one into
 another and undo a merge; each a revision.
 
+Claims and sources show the names and kinds of the entities they name (a claim its
+claimant and entities, a source its publisher): when those change, so do their
+documents, and `reshow` makes each of them a change of its own.
+
 What resolution applies also lands here, written the same way: an unnamed source's
 entity (`create_anonymous`), a new entity for a name nothing held fits (`create_named`),
 the spellings of a text added to the entity they were resolved to (`add_aliases`), and
@@ -27,9 +31,10 @@ from api.store import documents, entity_keys, relation_entities
 from api.writes import review, standing
 from api.writes.drafting import anonymous_slug, new_slug
 from api.writes.patch import patched
+from api.writes.reshow import claims as reshow_claims
 from api.writes.unit import UnitOfWork, sync_fields
 from models.base import EntityKind, normalize_name
-from models.entity import EntityCreate, EntityPublic, EntityRole, wikidata_id
+from models.entity import EntityCreate, EntityPublic, EntityRef, EntityRole, wikidata_id
 from models.proposal import ProposalKind
 from models.tables import (
     AttributionHop,
@@ -195,22 +200,52 @@ def update(
         raise invalid_body("body.kind", "an unnamed source stays `anonymous`")
     version = work.bump(Entity, entity.id, row.version)
     work.session.refresh(row)
-    shown = (row.name, row.kind)
+    was = shown(row)
     sync_fields(row, {"name": data.name, "kind": data.kind.value, "description": data.description})
     write_names(work, row, data, "body")
     write_identifiers(work, row, data.same_as, "body")
     write_roles(work, row, data.roles)
     work.flush()
-    shown_by: dict[int, str] = {}
-    if (row.name, row.kind) != shown:
-        # Claims show their entities' names and kinds: their documents change too.
-        shown_by = documents.refresh_entity(work.session.connection(), entity.id)
     after = catalog.entity_public(work.session, row)
     work.record(
         "entity", row.slug, "update", before.model_dump(mode="json"), after.model_dump(mode="json")
     )
-    work.republished(shown_by)
+    reshow(work, row, was)
     return after, tag_of(after, version)
+
+
+def shown(row: Entity) -> EntityRef:
+    """An entity as claims and sources show it."""
+    return EntityRef(slug=row.slug, name=row.name, kind=EntityKind(row.kind))
+
+
+def reshow(work: UnitOfWork, row: Entity, was: EntityRef) -> None:
+    """After an entity changed: if it now shows otherwise than `was`, every claim and
+    source that shows it changes too, each at a new version (and `updated_at`), with a
+    `reshow` revision and its new document in the feed; a batch at a time."""
+    now = shown(row)
+    if now == was:
+        return
+    assert row.id is not None
+    what = " and ".join(
+        name for name in ("name", "kind") if getattr(now, name) != getattr(was, name)
+    )
+    reason = f"it shows entity {row.slug!r}, whose {what} changed"
+    reshow_claims(work, documents.claims_of(work.session.connection(), row.id), reason)
+    for batch in documents.batches(catalog.published_by(work.session, row.id)):
+        current = catalog.sources_public(work.session, batch)
+        work.bump_all(Source, batch)
+        renewed = catalog.sources_public(work.session, batch)
+        # Before this change, each showed its publisher as it `was`.
+        changes = [
+            (
+                source.slug,
+                source.model_copy(update={"publisher": was}).model_dump(mode="json"),
+                renewed[i].model_dump(mode="json"),
+            )
+            for i, source in sorted(current.items())
+        ]
+        work.record_all("source", "reshow", changes, reason=reason)
 
 
 def delete(work: UnitOfWork, entity: Named, if_match: str | None) -> None:
@@ -738,8 +773,6 @@ def _republish(work: UnitOfWork, claims: Sequence[int]) -> None:
     dispute each other)."""
     if not claims:
         return
-    connection = work.session.connection()
-    shown = documents.refresh(connection, claims)
-    relation_entities.refresh(connection, claims)
-    work.republished(shown)
+    reshow_claims(work, claims, "it shows an entity merged into another, or restored")
+    relation_entities.refresh(work.session.connection(), claims)
     standing.settle(work, standing.neighbours(work.session, claims))

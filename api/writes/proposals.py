@@ -7,17 +7,15 @@ relation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import select
-from sqlmodel import col
 
 from api.errors import ProblemError, conflict, invalid_body
 from api.queries import names
 from api.queries.catalog import get_source_text
-from api.queries.claims import claim_row
+from api.queries.claims import claim_row, claim_row_ids
 from api.queries.proposals import proposal_public, proposal_row
 from api.queries.versions import tag_of
 from api.writes import candidates, entities, links, quotes, relations, review
@@ -38,7 +36,7 @@ from models.proposal import (
     ReviewItem,
 )
 from models.relation import RelationCreate, RelationPublic
-from models.tables import Claim
+from models.tables import Proposal
 
 
 @dataclass(frozen=True)
@@ -74,22 +72,9 @@ def accept(
 ) -> Accepted:
     """Create what a pending proposal proposes, amended by `changes` (a merge patch of
     its create shape), and mark it accepted."""
-    if not isinstance(changes.get("create_entities", False), bool):
-        raise invalid_body("body.create_entities", "must be true or false")
-    row, before = review.pending(work, proposal_id, if_match, view, kind)
-    created: ClaimPublic | RelationPublic | EntityPublic
-    if isinstance(before, ClaimProposalPublic):
-        created, tag = candidates.accept(work, row, before, changes)
-    elif isinstance(before, EntityLinkProposalPublic):
-        created, tag = links.accept(work, row, before, changes)
-    elif isinstance(before, EntityMergeProposalPublic):
-        created, tag = _accept_merge(work, row, before, changes)
-    else:
-        assert isinstance(before, RelationProposalPublic)
-        created, tag = _accept_relation(work, before, changes)
-        review.decide(work, row, before, ProposalState.accepted, result=created.id)
-        review.about(work, [(row, _claim_ids(work, [created.from_, created.to]), [])])
-    return Accepted(proposal_id, ProposalKind(before.kind), created, tag)
+    _check_changes(changes)
+    row, _ = review.pending(work, proposal_id, if_match, view, kind)
+    return _accept(work, row, changes)
 
 
 def _accept_merge(
@@ -120,20 +105,56 @@ def accept_many(
     kind: ProposalKind | None = None,
 ) -> list[Accepted]:
     """Accept every proposal listed, each as proposed, in this one unit: a stale ETag,
-    or any other refusal, refuses the whole batch, naming the entry."""
+    or any other refusal, refuses the whole batch, naming the entry. Every ETag is
+    checked before anything is accepted: accepting one proposal can change how a later
+    one reads (an entity it names now exists), and the reviewer read them all before."""
     seen: set[int] = set()
     for n, item in enumerate(items):
         if item.id in seen:
             raise invalid_body(f"body.{n}.id", f"proposal {item.id} is listed twice")
         seen.add(item.id)
-    done = []
+    rows = []
     for n, item in enumerate(items):
-        try:
-            changes = dict(item.changes or {})
-            done.append(accept(work, item.id, changes, item.etag, view=view, kind=kind))
-        except ProblemError as exc:
-            raise exc.naming(f"body.{n}", f"proposal {item.id}") from None
+        with _naming(n, item):
+            _check_changes(item.changes or {})
+            rows.append(review.pending(work, item.id, item.etag, view, kind)[0])
+    done = []
+    for n, (item, row) in enumerate(zip(items, rows, strict=True)):
+        with _naming(n, item):
+            done.append(_accept(work, row, dict(item.changes or {})))
     return done
+
+
+@contextmanager
+def _naming(n: int, item: ReviewItem) -> Iterator[None]:
+    """A refusal of one entry of a batch names the entry."""
+    try:
+        yield
+    except ProblemError as exc:
+        raise exc.naming(f"body.{n}", f"proposal {item.id}") from None
+
+
+def _check_changes(changes: dict[str, Any]) -> None:
+    if not isinstance(changes.get("create_entities", False), bool):
+        raise invalid_body("body.create_entities", "must be true or false")
+
+
+def _accept(work: UnitOfWork, row: Proposal, changes: dict[str, Any]) -> Accepted:
+    """Accept a pending proposal, locked and checked, through its kind's use case."""
+    before = proposal_public(work.session, row)
+    created: ClaimPublic | RelationPublic | EntityPublic
+    if isinstance(before, ClaimProposalPublic):
+        created, tag = candidates.accept(work, row, before, changes)
+    elif isinstance(before, EntityLinkProposalPublic):
+        created, tag = links.accept(work, row, before, changes)
+    elif isinstance(before, EntityMergeProposalPublic):
+        created, tag = _accept_merge(work, row, before, changes)
+    else:
+        assert isinstance(before, RelationProposalPublic)
+        created, tag = _accept_relation(work, before, changes)
+        review.decide(work, row, before, ProposalState.accepted, result=created.id)
+        review.about(work, [(row, claim_row_ids(work.session, [created.from_, created.to]), [])])
+    return Accepted(before.id, ProposalKind(before.kind), created, tag)
 
 
 def reject(
@@ -217,8 +238,17 @@ def _checked_spans(work: UnitOfWork, source_id: int, data: ProposeRelation) -> l
 
 
 def _end_claim(work: UnitOfWork, end: ProposalEnd, field: str) -> str:
-    """The held claim an end names: its own, or the one its claim proposal became."""
+    """The held claim an end names: its own, or the one its claim proposal became; a
+    409 when that claim is gone or retracted since it was proposed (a race with an edit,
+    not a bad request)."""
     if end.claim is not None:
+        held = claim_row(work.session, end.claim)
+        if held is None or held.retracted_at is not None:
+            state = "deleted" if held is None else "retracted"
+            raise conflict(
+                f"{field}: claim {end.claim!r} was {state} after this was proposed; restore "
+                "it, or reject the proposal."
+            )
         return end.claim
     assert end.proposal is not None
     row = proposal_row(work.session, end.proposal, kind=ProposalKind.claim)
@@ -243,10 +273,3 @@ def _accept_relation(
     if before.evidence.source is not None:
         data["asserted_by"] = {"source": before.evidence.source}
     return relations.create(work, validated(RelationCreate, merge_patch(data, changes)))
-
-
-def _claim_ids(work: UnitOfWork, public_ids: Sequence[str]) -> list[int]:
-    rows = work.session.execute(
-        select(col(Claim.id)).where(col(Claim.public_id).in_(list(public_ids)))
-    )
-    return [int(claim_id) for claim_id in rows.scalars()]

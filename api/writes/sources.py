@@ -15,7 +15,7 @@ from api.queries.versions import tag_of
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork, sync_fields
 from models.source import SourceCreate, SourcePublic
-from models.tables import AttributionHop, Claim, Entity, Source, SourceText
+from models.tables import AttributionHop, Claim, Entity, Relation, Source, SourceText
 
 
 def _values(work: UnitOfWork, data: SourceCreate, field: str) -> dict[str, Any]:
@@ -115,6 +115,14 @@ def delete(work: UnitOfWork, source: Named, if_match: str | None) -> None:
         raise conflict(
             f"Source {row.slug!r} has {unnamed} unnamed sources of its own (entities of kind "
             "anonymous); nothing was deleted."
+        )
+    drawn = work.session.execute(
+        select(func.count()).select_from(Relation).where(col(Relation.source_id) == source.id)
+    ).scalar_one()
+    if drawn:
+        raise conflict(
+            f"Source {row.slug!r} still draws {drawn} relation(s) between claims (retracted "
+            "ones too); change their `asserted_by` first. Nothing was deleted."
         )
     work.record("source", row.slug, "delete", public.model_dump(mode="json"), None)
     held = work.session.get(SourceText, source.id)

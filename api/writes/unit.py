@@ -7,13 +7,16 @@ could not see, caught at a flush or at the commit, is a 409, never a 500.
 
 The revision writer also writes the change feed (`/changes`): each change to a claim,
 entity, source or relation gets a `change` row, and the rows get their feed positions
-just before the commit, in commit order (`_publish`, docs/changes.md).
+just before the commit, in commit order (`_publish`, docs/changes.md). A document that
+changes because something it shows changed (a claim or source showing a renamed entity)
+is a change like any other: a new version, `updated_at`, a `reshow` revision and a feed
+entry (`bump_all`, `record_all`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +26,7 @@ from sqlalchemy import Connection, bindparam, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
-from api.errors import conflict, precondition_failed, precondition_required
+from api.errors import precondition_failed, precondition_required, write_refused
 from api.queries.versions import matches
 from api.store.db import Reader, Store
 from models.base import Principal
@@ -45,6 +48,8 @@ KINDS = {
     "restore": "restored",
     "delete": "deleted",
     "merge": "merged",
+    # A document that changed because something it shows did (an entity renamed).
+    "reshow": "updated",
 }
 # The PostgreSQL advisory lock that hands out feed positions in commit order.
 FEED_LOCK = 0x636C61696D73  # "claims"
@@ -81,14 +86,14 @@ class UnitOfWork:
         try:
             self.session.flush()
         except IntegrityError as exc:
-            raise _refused(exc) from None
+            raise write_refused() from exc
 
     def commit(self) -> None:
         try:
             self.session.commit()
         except IntegrityError as exc:
             self.session.rollback()
-            raise _refused(exc) from None
+            raise write_refused() from exc
 
     def guard(self, if_match: str | None, current: str) -> None:
         """Go on only if `If-Match` names the current version (or is `*`): every change
@@ -111,6 +116,18 @@ class UnitOfWork:
             raise precondition_failed()
         return version + 1
 
+    def bump_all(self, model: Any, row_ids: Sequence[int]) -> None:
+        """The next version of each of these rows, and its `updated_at`, whatever version
+        it is at: for documents that change because something they show did (no one sent
+        an `If-Match` for them). A few hundred rows at most: callers batch them
+        (`api.store.documents.batches`), as a statement takes so many parameters."""
+        if row_ids:
+            self.session.execute(
+                update(model)
+                .where(model.id.in_(list(row_ids)))
+                .values(version=model.version + 1, updated_at=utc_now())
+            )
+
     def record(
         self,
         resource: str,
@@ -126,88 +143,71 @@ class UnitOfWork:
         `updated_at`: the revision has its own time). `reason`, when the change carries
         its own (a rejection's), stands for the unit's. Changes to what the feed follows
         also go to the feed (`_feed`)."""
-        self.session.add(
-            Revision(
-                resource=resource,
-                resource_key=key,
-                action=action,
-                at=datetime.now(UTC),
-                actor=actor or self.who.name,
-                reason=reason or self.reason,
-                changes=json.loads(revision_changes(before, after)),
-            )
-        )
-        if resource in FED and action in KINDS:
-            self._feed(resource, key, KINDS[action], after)
+        self.record_all(resource, action, [(key, before, after)], actor=actor, reason=reason)
 
-    def _feed(self, resource: str, key: str, kind: str, after: Mapping[str, Any] | None) -> None:
-        """The change as `/changes` shows it: the revision's number, the version and the
-        document a GET would now send (none for a deletion). Its feed position is given
-        at the commit (`_publish`)."""
-        model, key_column = FED[resource]
-        number = self.session.execute(
-            select(func.count())
-            .select_from(Revision)
-            .where(col(Revision.resource) == resource, col(Revision.resource_key) == key)
-        ).scalar_one()
-        version = None
-        if kind != "deleted":
-            version = self.session.execute(
-                select(model.version).where(key_column == key)
-            ).scalar_one()
-        document = pydantic_core.to_json(after).decode() if after is not None else None
-        self._add_change(resource, key, kind, number, version, document)
-
-    def _add_change(
+    def record_all(
         self,
         resource: str,
-        key: str,
-        kind: str,
-        number: int,
-        version: int | None,
-        document: str | None,
+        action: str,
+        changes: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
     ) -> None:
-        self.session.add(
-            Change(
-                resource=resource,
-                resource_key=key,
-                kind=kind,
-                revision=number,
-                version=version,
-                at=datetime.now(UTC),
-                document=document,
+        """`record` for several resources of one kind changed the same way, each as
+        (key, before, after), with the same few statements however many there are (a few
+        hundred at most, as `bump_all` takes them)."""
+        at = datetime.now(UTC)
+        for key, before, after in changes:
+            self.session.add(
+                Revision(
+                    resource=resource,
+                    resource_key=key,
+                    action=action,
+                    at=at,
+                    actor=actor or self.who.name,
+                    reason=reason or self.reason,
+                    changes=json.loads(revision_changes(before, after)),
+                )
             )
-        )
-        self._fed = True
+        if resource in FED and action in KINDS:
+            self._feed(resource, KINDS[action], [(key, after) for key, _, after in changes])
 
-    def republished(self, claims: Mapping[int, str]) -> None:
-        """Claims whose documents changed with no change of their own (an entity they
-        show was renamed): the feed carries their new documents, at their versions."""
-        if not claims:
+    def _feed(
+        self, resource: str, kind: str, changes: Sequence[tuple[str, Mapping[str, Any] | None]]
+    ) -> None:
+        """The changes as `/changes` shows them: each one's revision number, the version
+        and the document a GET would now send (none for a deletion). Their feed positions
+        are given at the commit (`_publish`)."""
+        if not changes:
             return
-        ids = list(claims)
-        rows = self.session.execute(
-            select(col(Claim.id), col(Claim.public_id), col(Claim.version)).where(
-                col(Claim.id).in_(ids)
-            )
-        ).all()
-        keys = [row.public_id for row in rows]
+        model, key_column = FED[resource]
+        keys = [key for key, _ in changes]
+        # The revisions just added are flushed by these reads (autoflush): they count.
         numbers = dict(
             self.session.execute(
                 select(col(Revision.resource_key), func.count())
-                .where(col(Revision.resource) == "claim", col(Revision.resource_key).in_(keys))
+                .where(col(Revision.resource) == resource, col(Revision.resource_key).in_(keys))
                 .group_by(col(Revision.resource_key))
             ).all()
         )
-        for row in sorted(rows, key=lambda r: r.id):
-            self._add_change(
-                "claim",
-                row.public_id,
-                "updated",
-                numbers.get(row.public_id, 0),
-                row.version,
-                claims[row.id],
+        versions: dict[str, int] = {}
+        if kind != "deleted":
+            statement = select(key_column, model.version).where(key_column.in_(keys))
+            versions = dict(self.session.execute(statement).all())
+        for key, after in changes:
+            self.session.add(
+                Change(
+                    resource=resource,
+                    resource_key=key,
+                    kind=kind,
+                    revision=numbers[key],
+                    version=versions[key] if kind != "deleted" else None,
+                    at=datetime.now(UTC),
+                    document=pydantic_core.to_json(after).decode() if after is not None else None,
+                )
             )
+        self._fed = True
 
     def _publish(self, session: Session) -> None:
         """Give this unit's changes their feed positions, last thing before the commit,
@@ -275,7 +275,3 @@ def sync_fields(row: SQLModel, values: Mapping[str, Any]) -> bool:
             setattr(row, name, value)
             changed = True
     return changed
-
-
-def _refused(exc: IntegrityError) -> Exception:
-    return conflict(f"The store refused the change: {exc.orig}")

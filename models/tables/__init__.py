@@ -24,6 +24,7 @@ from models.tables.entity import (  # noqa: E402
     EntityRoleRow,
 )
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
+from models.tables.matching import ClaimCluster, MatchSetting  # noqa: E402
 from models.tables.proposal import Proposal, ProposalClaim, ProposalEntity  # noqa: E402
 from models.tables.relation import Relation, RelationEntity  # noqa: E402
 from models.tables.revision import ApiKey, IdempotentAnswer, Revision  # noqa: E402
@@ -36,6 +37,7 @@ __all__ = [
     "AttributionHop",
     "Change",
     "Claim",
+    "ClaimCluster",
     "ClaimDocument",
     "ClaimEntity",
     "Entity",
@@ -45,6 +47,7 @@ __all__ = [
     "EntityName",
     "EntityRoleRow",
     "IdempotentAnswer",
+    "MatchSetting",
     "Proposal",
     "ProposalClaim",
     "ProposalEntity",

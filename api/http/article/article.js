@@ -1,5 +1,7 @@
 // The annotated article: details of the highlighted claim on hover, click or focus;
 // Escape closes them; the filters hide the highlights of other claimants or entities.
+// Each highlight's id is its URL fragment (#claim-<id>): opening one scrolls to it and
+// shows its claim, and the details give the link to copy.
 // All text goes in through textContent: nothing from the data is parsed as HTML.
 (function () {
   "use strict";
@@ -14,6 +16,7 @@
   var counter = document.getElementById("filter-count");
   var active = null;
   var returning = false;
+  var ANCHOR = "claim-";
 
   function el(tag, text, className) {
     var node = document.createElement(tag);
@@ -118,12 +121,33 @@
     );
     var more = el("p");
     more.appendChild(link("../../claims/" + encodeURIComponent(claim.id), "This claim as JSON"));
+    more.appendChild(document.createTextNode(" \u00b7 "));
+    var here = link("#" + encodeURIComponent(ANCHOR + claim.id), "Link to this highlight");
+    here.className = "permalink";
+    more.appendChild(here);
+    more.appendChild(document.createTextNode(" "));
+    var copy = el("button", "Copy link", "copy");
+    copy.type = "button";
+    copy.addEventListener("click", function () { copyLink(here.href, copy); });
+    more.appendChild(copy);
     parts.push(more);
     var close = el("button", "Close (Escape)");
     close.type = "button";
     close.addEventListener("click", function () { hide(true); });
     parts.push(close);
     return parts;
+  }
+
+  function copyLink(url, button) {
+    function said(text) { button.textContent = text; }
+    if (!navigator.clipboard || !navigator.clipboard.writeText) {
+      said("Copying is blocked here: use the link");
+      return;
+    }
+    navigator.clipboard.writeText(url).then(
+      function () { said("Link copied"); },
+      function () { said("Copying is blocked here: use the link"); }
+    );
   }
 
   function show(mark) {
@@ -201,8 +225,32 @@
     if (active && active.classList.contains("off")) hide(false);
   }
 
+  // The highlight a URL fragment names: in view, focused and its claim shown, with the
+  // filters cleared if they hid it.
+  function followFragment() {
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return;
+    }
+    if (id.indexOf(ANCHOR) !== 0) return;
+    var mark = document.getElementById(id);
+    if (!mark || !mark.hasAttribute("data-claim")) return;
+    if (mark.classList.contains("off")) {
+      claimantFilter.value = "";
+      entityFilter.value = "";
+      applyFilters();
+    }
+    mark.scrollIntoView({ block: "center" });
+    mark.focus({ preventScroll: true });
+    show(mark);
+  }
+
   claimantFilter.addEventListener("change", applyFilters);
   entityFilter.addEventListener("change", applyFilters);
+  window.addEventListener("hashchange", followFragment);
   panel.classList.add("empty");
   applyFilters();
+  followFragment();
 })();

@@ -21,6 +21,7 @@ from api.http.article.markup import attribute, script_json, text
 from api.queries.article import HeldArticle
 
 PALETTE = 12  # claimant colours k0..k11 in article.css; more claimants reuse them
+ANCHOR = "claim-"  # a highlight's id, and so its URL fragment: `#claim-<claim id>`
 
 
 @cache
@@ -83,14 +84,15 @@ def _header(article: HeldArticle, heading: str, count: int) -> str:
         f'(<a href="../{slug}/text">plain text</a>, '
         f'<a href="../{slug}/claims">claims as JSON</a>). '
         "Hover or focus a highlight (Tab) to read its claim, Enter to move into it; "
-        "Escape closes it.</p>\n"
+        "Escape closes it. Each claim's details link to its highlight.</p>\n"
         "</header>\n"
     )
 
 
-def _options(label: str, counts: Counter[str], names: Mapping[str, str]) -> str:
+def _options(label: str, total: int, counts: Counter[str], names: Mapping[str, str]) -> str:
+    """The choices of a filter: everyone (`total` claims), then each name with the number
+    of claims it would show."""
     ordered = sorted(counts, key=lambda slug: (names[slug].casefold(), slug))
-    total = sum(counts.values())
     return "".join(
         [f'<option value="">{text(label)} ({total})</option>']
         + [
@@ -118,10 +120,10 @@ def _filters(claims: Sequence[dict[str, Any]], colours: Mapping[str, int]) -> st
         '<form class="filters" aria-label="Filter the highlights">\n'
         '<label for="filter-claimant">Claimant</label>\n'
         '<select id="filter-claimant" name="claimant">'
-        f"{_options('All claimants', by_claimant, names)}</select>\n"
+        f"{_options('All claimants', len(claims), by_claimant, names)}</select>\n"
         '<label for="filter-entity">Entity</label>\n'
         '<select id="filter-entity" name="entity">'
-        f"{_options('All entities', by_entity, names)}</select>\n"
+        f"{_options('All entities', len(claims), by_entity, names)}</select>\n"
         '<output id="filter-count" for="filter-claimant filter-entity" aria-live="polite">'
         "</output>\n</form>\n"
         f'<details class="legend" open><summary>Colours: one per claimant</summary>'
@@ -140,7 +142,8 @@ def _layers(held: str, claims: Sequence[dict[str, Any]], colours: Mapping[str, i
     def opening(span: Span) -> str:
         claim = claims[span.index]
         colour = colours[claim["claimant"]["slug"]]
-        return f'<mark class="k{colour}" data-claim="{attribute(claim["id"])}" tabindex="0">'
+        ident = attribute(claim["id"])
+        return f'<mark id="{ANCHOR}{ident}" class="k{colour}" data-claim="{ident}" tabindex="0">'
 
     def overlay_text(chunk: str, depth: int) -> str:
         # The copy's words outside highlights are there for the layout only.

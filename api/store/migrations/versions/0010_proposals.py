@@ -8,8 +8,8 @@ Candidates keep their ids (their URLs stay valid), their revisions become the pr
 candidates' was, so no id is ever given twice. A migrated candidate names no entities in
 `proposal_entity` (its names are resolved when read, as before).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
@@ -113,10 +113,12 @@ def upgrade() -> None:
             "(SELECT 1 FROM sqlite_sequence WHERE name = 'proposal')"
         )
     else:
+        # The next id follows the last one the candidates' sequence gave (none yet: 1).
         op.execute(
             "SELECT setval(pg_get_serial_sequence('proposal', 'id'), GREATEST("
             "(SELECT last_value FROM candidate_id_seq), "
-            "(SELECT COALESCE(max(id), 1) FROM proposal)))"
+            "(SELECT COALESCE(max(id), 1) FROM proposal)), "
+            "(SELECT is_called FROM candidate_id_seq) OR EXISTS (SELECT 1 FROM proposal))"
         )
     op.drop_table("candidate")
     # A text ingested again under another file name is found by its digest.
