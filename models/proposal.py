@@ -273,9 +273,10 @@ class ReviewItem(InputModel):
     @field_validator("etag")
     @classmethod
     def _quoted(cls, etag: str) -> str:
-        """In a JSON body the header's quotes are optional: `1-ab12` is `"1-ab12"`."""
+        """In a JSON body the header's quotes are optional: `1-ab12` is `"1-ab12"` (and
+        `*`, any version, stays itself)."""
         bare = etag.strip()
-        return bare if bare.startswith(('"', "W/")) or not bare else f'"{bare}"'
+        return bare if bare.startswith(('"', "W/")) or bare in ("", "*") else f'"{bare}"'
 
 
 class NewEntity(InputModel):

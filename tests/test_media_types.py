@@ -61,7 +61,7 @@ def test_every_patch_takes_merge_patches_and_refuses_json_patch(
     client: TestClient, admin: dict[str, str]
 ) -> None:
     patches = [(m, p) for m, p, _ in body_operations(client) if m == "PATCH"]
-    assert len(patches) == 4  # claims, entities, sources, relations
+    assert len(patches) == 5  # claims, entities, sources, relations, matcher thresholds
     document = b'[{"op": "replace", "path": "/note", "value": "Changed."}]'
     for method, path in patches:
         before = client.get(path).json()

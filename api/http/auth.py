@@ -78,12 +78,18 @@ def _work(scope: Scope) -> Any:
     ) -> Iterator[UnitOfWork]:
         # Sync, so the write session lives in the thread pool with the route's work.
         with store_of(request).write_session() as session:
-            yield UnitOfWork(session, who, reason)
+            work = UnitOfWork(session, who, reason)
+            request.state.unit = work  # committed by the route class once the route returns
+            yield work
+            if not work.committed:  # a write route outside the route class: never silent
+                raise RuntimeError(f"{request.url.path}: a write ran outside ServiceRoute")
 
     return Depends(open_unit)
 
 
 Writer = Annotated[Principal, require(Scope.write)]
-# A write's unit of work, for a key with the write (or admin) scope; the route commits it.
+# A write's unit of work, for a key with the write (or admin) scope. The route never
+# commits it: `api.http.routing.ServiceRoute` does once the route returns, and sets the
+# `ETag` and `Location` the route's use case answered with (`UnitOfWork.answer`).
 WriteWork = Annotated[UnitOfWork, _work(Scope.write)]
 AdminWork = Annotated[UnitOfWork, _work(Scope.admin)]

@@ -2,13 +2,18 @@
 the database aborts it for colliding with another.
 
 Each module of `api.routes` builds its router with `route_class=ServiceRoute`, so these
-two rules hold for every endpoint from one place:
+rules hold for every endpoint from one place:
 
 - **Body media types.** A route that takes a body accepts the media types it declares
   (JSON; for a merge patch also `application/merge-patch+json`; for the NDJSON batch,
   its line formats). A body sent as anything else (`application/json-patch+json`,
   `text/plain`, or no `Content-Type` at all) is a 415 naming the types accepted, before
   anything tries to read it as what it is not.
+- **Writes commit here.** A write's route runs its use case on the unit of work its
+  dependency opened and returns; the unit is committed here, after the route returned
+  and before anything is sent, and the answer gets the `ETag` and `Location` the use
+  case answered with (`UnitOfWork.answer`). No route commits, and a route that raises
+  leaves nothing written.
 - **Writes that lose a race.** On PostgreSQL, transactions overlap: one that deadlocks
   with another is aborted by the database, and one whose uniqueness or reference check
   another commit made stale fails at its insert. Nothing of it was written, so the route
@@ -31,9 +36,11 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import store_busy, unsupported_media_type
 from api.store.db import Collision, collision
+from api.writes.unit import Answer, UnitOfWork
 
 # Runs of a write in one request, the first included; between runs a random pause of up
 # to BACKOFF * 2**run seconds lets the writes it collided with finish.
@@ -144,11 +151,25 @@ async def _attempt(handler: Handler, request: Request) -> Response:
     closed (its transaction rolled back, its locks released) before the next run."""
     scope = request.scope
     outer = scope.get("fastapi_inner_astack"), scope.get("fastapi_function_astack")
+    request.state.unit = None
     try:
         async with AsyncExitStack() as request_stack:
             scope["fastapi_inner_astack"] = request_stack
             async with AsyncExitStack() as function_stack:
                 scope["fastapi_function_astack"] = function_stack
-                return await handler(request)
+                response = await handler(request)
+                unit: UnitOfWork | None = request.state.unit
+                if unit is not None:
+                    await run_in_threadpool(unit.commit)
+                    _answer(response, unit.answered)
+                return response
     finally:
         scope["fastapi_inner_astack"], scope["fastapi_function_astack"] = outer
+
+
+def _answer(response: Response, answered: Answer) -> None:
+    """The headers of a committed write: the ETag and location its use case gave."""
+    if answered.etag is not None:
+        response.headers["ETag"] = answered.etag
+    if answered.location is not None:
+        response.headers["Location"] = answered.location

@@ -49,9 +49,7 @@ CLAIMS = ProposalKind.claim
     response_model=Extracted,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-def extract_source(
-    request: Request, response: Response, source: SourceDep, work: WriteWork
-) -> Extracted:
+def extract_source(request: Request, source: SourceDep, work: WriteWork) -> Extracted:
     """Read the source's held text for attributed statements and queue them for review.
     Running it again keeps what is still found as it was, supersedes pending candidates
     no longer found and queues new ones; words accepted or rejected once are not queued
@@ -63,8 +61,7 @@ def extract_source(
         work, source, read.text, read.drafts, read.relations, chains=read.chains
     )
     matcher.after_extract(work, source.id, after)
-    work.commit()
-    response.headers["Location"] = f"/candidates?source={source.slug}"
+    work.answer(location=f"/candidates?source={source.slug}")
     return Extracted(source=source.slug, candidates=count)
 
 
@@ -134,7 +131,6 @@ def candidate_history(session: SessionDep, candidate_id: CandidateId) -> History
     responses=problem_responses(*WRITE_REFUSALS),
 )
 def accept_candidate(
-    response: Response,
     work: WriteWork,
     candidate_id: CandidateId,
     if_match: IfMatch,
@@ -150,9 +146,7 @@ def accept_candidate(
     patch = changes.model_dump(mode="json", exclude_unset=True) if changes else {}
     done = proposals.accept(work, candidate_id, patch, if_match, view=candidate_of, kind=CLAIMS)
     [done] = matcher.accepted(work, [done])
-    work.commit()
-    response.headers["ETag"] = done.etag
-    response.headers["Location"] = done.location
+    work.answer(done.etag, done.location)
     assert isinstance(done.created, ClaimPublic)
     return done.created
 
@@ -170,7 +164,6 @@ def accept_candidates(work: WriteWork, items: Reviewed) -> AcceptedBatch:
     name no entity has) refuses the whole batch, with a problem naming the entry."""
     done = proposals.accept_many(work, items, view=candidate_of, kind=CLAIMS)
     done = matcher.accepted(work, done)
-    work.commit()
     return accepted_batch(done)
 
 
@@ -181,7 +174,6 @@ def accept_candidates(work: WriteWork, items: Reviewed) -> AcceptedBatch:
     responses=problem_responses(*WRITE_REFUSALS),
 )
 def reject_candidate(
-    response: Response,
     work: WriteWork,
     candidate_id: CandidateId,
     if_match: IfMatch,
@@ -192,7 +184,6 @@ def reject_candidate(
     public, etag = proposals.reject(
         work, candidate_id, body.reason, if_match, view=candidate_of, kind=CLAIMS
     )
-    work.commit()
-    response.headers["ETag"] = etag
+    work.answer(etag)
     assert isinstance(public, CandidatePublic)
     return public

@@ -207,14 +207,11 @@ def _retraction_json(body: str) -> str:
     response_model=ClaimPublic,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
 )
-def restore_claim(
-    response: Response, work: WriteWork, claim_id: ClaimId, if_match: IfMatch
-) -> ClaimPublic:
+def restore_claim(work: WriteWork, claim_id: ClaimId, if_match: IfMatch) -> ClaimPublic:
     """Undo a retraction: the claim is listed and served again, as it was. Needs
     `If-Match` with the ETag its 410 answer carries; recorded as a `restore` revision."""
     claim, etag = claims.restore(work, claim_id, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
+    work.answer(etag)
     return claim
 
 
@@ -317,7 +314,6 @@ def _create_batch(work: UnitOfWork, body: bytes, key: str | None) -> batch.Batch
         answer = batch.create_claims(work, body, key)
         if not answer.replayed and answer.status == 201:
             matcher.after_create(work, json.loads(answer.body)["created"])
-        work.commit()
     except (ProblemError, IntegrityError) as refused:
         conflicted = isinstance(refused, IntegrityError) or refused.kind.name == "conflict"
         if key is None or not conflicted:

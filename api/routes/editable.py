@@ -52,25 +52,19 @@ def add_edits(router: APIRouter, spec: Editable[C, P]) -> None:
     """POST `collection`; PATCH and DELETE `item`."""
     article = "an" if spec.noun[0] in "aeiou" else "a"
 
-    def create(response: Response, work: WriteWork, data: Any) -> Any:
+    def create(work: WriteWork, data: Any) -> Any:
         public, etag = spec.create(work, data)
-        work.commit()
-        response.headers["ETag"] = etag
-        response.headers["Location"] = f"{spec.collection}/{spec.key(public)}"
+        work.answer(etag, f"{spec.collection}/{spec.key(public)}")
         return public
 
-    def update(
-        response: Response, work: WriteWork, target: Any, patch: Any, if_match: IfMatch
-    ) -> Any:
+    def update(work: WriteWork, target: Any, patch: Any, if_match: IfMatch) -> Any:
         changes = patch.model_dump(mode="json", exclude_unset=True)
         public, etag = spec.update(work, target, changes, if_match)
-        work.commit()
-        response.headers["ETag"] = etag
+        work.answer(etag)
         return public
 
     def delete(work: Any, target: Any, if_match: IfMatch) -> Any:
         record = spec.delete(work, target, if_match)
-        work.commit()
         return record if record is not None else Response(status_code=204)
 
     retracts = spec.retraction_model is not None

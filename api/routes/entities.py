@@ -131,7 +131,6 @@ def entity_history(
     responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 503),
 )
 def merge_entity(
-    response: Response,
     work: WriteWork,
     entity: EntityDep,
     body: EntityMerge,
@@ -145,9 +144,7 @@ def merge_entity(
     both histories record the merge and the change feed carries it (the merged entity
     as `merged`). `POST /entities/{slug}/restore` undoes it. Answers the entity kept."""
     kept, etag = entities.merge(work, entity, body.into, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
-    response.headers["Location"] = f"/entities/{kept.slug}"
+    work.answer(etag, f"/entities/{kept.slug}")
     return kept
 
 
@@ -158,7 +155,6 @@ def merge_entity(
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
 )
 def restore_entity(
-    response: Response,
     work: WriteWork,
     slug: EntitySlug,
     if_match: IfMatch,
@@ -168,8 +164,7 @@ def restore_entity(
     either slug answers with). What the kept entity gained since stays with it."""
     entity = names.merged_entity_or_404(work.reader, slug)
     restored, etag = entities.restore(work, entity, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
+    work.answer(etag)
     return restored
 
 

@@ -3,14 +3,17 @@ thresholds the matcher proposes and links by."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, Response
 
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import IfMatch, read, store_of
+from api.http.deps import MERGE_PATCH, IfMatch, read, store_of
 from api.http.errors import problem_responses
 from api.http.negotiation import JSON
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import matching
 from api.queries.versions import tag_of
 from api.routes.claims import ClaimId
@@ -18,7 +21,7 @@ from api.store.db import Store
 from api.writes.matching import set_thresholds
 from models.matching import Matches, MatchQuery, SimilarParams, Thresholds, ThresholdsUpdate
 
-router = APIRouter(tags=["matching"])
+router = APIRouter(tags=["matching"], route_class=ServiceRoute)
 
 
 @router.get(
@@ -82,11 +85,12 @@ def _thresholds(store: Store) -> tuple[Thresholds, int]:
     responses=problem_responses(401, 403, 409, 412, 422, 428, 503),
 )
 def change_thresholds(
-    response: Response, work: WriteWork, body: ThresholdsUpdate, if_match: IfMatch
+    work: WriteWork,
+    body: Annotated[ThresholdsUpdate, Body(media_type=MERGE_PATCH)],
+    if_match: IfMatch,
 ) -> Thresholds:
     """Set `suggest`, `link` or `link_across_claimants` (what is left out stays). A
     `suggest` above `link` is a 422. Needs `If-Match` with the ETag a GET gave."""
     current, etag = set_thresholds(work, body, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
+    work.answer(etag)
     return current

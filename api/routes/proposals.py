@@ -105,13 +105,11 @@ def proposal_history(session: SessionDep, proposal_id: ProposalId) -> History:
     response_model=ProposalPublic,
     responses=problem_responses(401, 403, 413, 422, 503),
 )
-def propose(response: Response, work: WriteWork, body: ProposeRelation) -> Any:
+def propose(work: WriteWork, body: ProposeRelation) -> Any:
     """Queue a relation between two claims for someone to review: each end a held claim
     or a claim proposal. Nothing is linked until it is accepted."""
     public, etag = proposals.propose_relation(work, body)
-    work.commit()
-    response.headers["ETag"] = etag
-    response.headers["Location"] = f"/proposals/{public.id}"
+    work.answer(etag, f"/proposals/{public.id}")
     return public
 
 
@@ -123,7 +121,6 @@ def propose(response: Response, work: WriteWork, body: ProposeRelation) -> Any:
     responses=problem_responses(*WRITE_REFUSALS),
 )
 def accept_proposal(
-    response: Response,
     work: WriteWork,
     proposal_id: ProposalId,
     if_match: IfMatch,
@@ -145,9 +142,7 @@ def accept_proposal(
     already is a 409."""
     done = proposals.accept(work, proposal_id, dict(changes or {}), if_match)
     [done] = matcher.accepted(work, [done])
-    work.commit()
-    response.headers["ETag"] = done.etag
-    response.headers["Location"] = done.location
+    work.answer(done.etag, done.location)
     return done.created
 
 
@@ -158,7 +153,6 @@ def accept_proposal(
     responses=problem_responses(*WRITE_REFUSALS),
 )
 def reject_proposal(
-    response: Response,
     work: WriteWork,
     proposal_id: ProposalId,
     if_match: IfMatch,
@@ -166,8 +160,7 @@ def reject_proposal(
 ) -> Any:
     """Turn the proposal down, saying why; needs `If-Match` with its ETag."""
     public, etag = proposals.reject(work, proposal_id, body.reason, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
+    work.answer(etag)
     return public
 
 
@@ -183,7 +176,6 @@ def accept_proposals(work: WriteWork, items: Reviewed) -> AcceptedBatch:
     carries the ETag it was read with; one stale entry (or any other refusal) refuses the
     whole batch, with a problem naming the entry."""
     done = matcher.accepted(work, proposals.accept_many(work, items))
-    work.commit()
     return accepted_batch(done)
 
 

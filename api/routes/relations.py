@@ -186,14 +186,11 @@ def relation_history(session: SessionDep, relation_id: RelationId) -> History:
     response_model=RelationPublic,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
 )
-def restore_relation(
-    response: Response, work: WriteWork, relation_id: RelationId, if_match: IfMatch
-) -> RelationPublic:
+def restore_relation(work: WriteWork, relation_id: RelationId, if_match: IfMatch) -> RelationPublic:
     """Undo a retraction (both claims must stand). Needs `If-Match` with the ETag its 410
     answer carries; recorded as a `restore` revision."""
     relation, etag = relation_writes.restore(work, relation_id, if_match)
-    work.commit()
-    response.headers["ETag"] = etag
+    work.answer(etag)
     return relation
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,13 +62,25 @@ _PLACE = (
 )
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a write's answer carries besides its body, once committed: the ETag of the
+    resource it made or changed, and where that resource lives when it is new."""
+
+    etag: str | None = None
+    location: str | None = None
+
+
 class UnitOfWork:
-    """One write: its session, who makes it and why."""
+    """One write: its session, who makes it and why. Use cases never commit it: whoever
+    opened it does (for HTTP, `api.http.routing.ServiceRoute`, once the route returns)."""
 
     def __init__(self, session: Session, who: Principal, reason: str | None = None) -> None:
         self.session = session
         self.who = who
         self.reason = reason
+        self.answered = Answer()
+        self.committed = False
         self._reader: Reader | None = None
         self._fed = False
         event.listen(session, "before_commit", self._publish)
@@ -78,6 +91,11 @@ class UnitOfWork:
         if self._reader is None:
             self._reader = Reader.of(self.session)
         return self._reader
+
+    def answer(self, etag: str | None = None, location: str | None = None) -> None:
+        """Note the ETag (and, for something new, the location) the write answers with;
+        the opener sets them once the unit is committed."""
+        self.answered = Answer(etag, location)
 
     def add(self, row: SQLModel) -> None:
         self.session.add(row)
@@ -91,6 +109,7 @@ class UnitOfWork:
     def commit(self) -> None:
         try:
             self.session.commit()
+            self.committed = True
         except IntegrityError as exc:
             self.session.rollback()
             raise write_refused() from exc
