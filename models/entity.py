@@ -69,7 +69,7 @@ class EntityRef(BaseModel):
     kind: EntityKind
 
 
-class EntityRole(BaseModel):
+class EntityRole(InputModel):
     """An office or role the entity held ("FBI director"), and when, as far as known: a
     mention of the role in a text of that date resolves to the holder."""
 

@@ -49,6 +49,9 @@ COLUMNS = [
     "retraction_by",
     "retraction_reason",
     "updated_at",
+    "cluster_id",
+    "cluster_size",
+    "cluster_first",
 ]
 # Filters of /claims, each with the query string a page would take.
 FILTERS = [
@@ -171,13 +174,17 @@ def test_a_csv_row_has_the_flat_columns(client: TestClient) -> None:
         "retraction_by": "",
         "retraction_reason": "",
         "updated_at": claim["updated_at"],
+        "cluster_id": "",
+        "cluster_size": "",
+        "cluster_first": "",
     }
 
 
 def column_of(field: str, value: Any) -> list[str]:
-    """The columns a field of a claim's JSON becomes: itself, or one per part."""
-    if isinstance(value, dict):
-        return [f"{field}_{part}" for part in value]
+    """The columns a field of a claim's JSON becomes: itself, or one per part (of an
+    object, or of one that this claim leaves null)."""
+    if isinstance(value, dict) or field in PARTS:
+        return [f"{field}_{part}" for part in (value or PARTS[field])]
     return [field]
 
 
@@ -185,7 +192,8 @@ def test_the_columns_are_the_json_fields_in_order(
     client: TestClient, writer: dict[str, str]
 ) -> None:
     """Every field of a claim's JSON, in the JSON's order, objects flattened part by part
-    (here a claim with both a quantity and a retraction, so every part shows)."""
+    (here a claim with both a quantity and a retraction, so every part shows; it is in no
+    cluster, whose parts are named all the same)."""
     gone = client.delete(f"/claims/{CLAIM}", headers={**writer, "If-Match": "*"})
     assert gone.status_code in {200, 204}, gone.text
     exported = lines(client.get("/claims?format=ndjson&include=retracted"))
@@ -199,6 +207,7 @@ def test_the_columns_are_the_json_fields_in_order(
 PARTS = {
     "quantity": ("value", "low", "high", "unit", "qualifier", "text"),
     "retraction": ("at", "by", "reason"),
+    "cluster": ("id", "size", "first"),
 }
 
 

@@ -125,6 +125,10 @@ BODY_WRITES: dict[tuple[str, str], tuple[str, bytes]] = {
         JSON,
         b'[{"id": 6, "etag": "*", "changes": {"create_entities": true}}]',
     ),
+    ("POST", "/claims:match"): (JSON, b'{"text": "The legion has a few hundred members."}'),
+    ("PATCH", "/matching/thresholds"): (MERGE_PATCH, b'{"suggest": 0.6}'),
+    # Last: the entity the others use is merged away.
+    ("POST", "/entities/{slug}/merge"): (JSON, b'{"into": "international-legion"}'),
 }
 # Writes that read no body.
 DELETES = [
@@ -135,6 +139,7 @@ DELETES = [
     ("DELETE", "/relations/{relation_id}"),
     ("POST", "/relations/{relation_id}/restore"),
     ("POST", "/sources/{slug}/extract"),
+    ("POST", "/entities/{slug}/restore"),
 ]
 WRITES = list(BODY_WRITES) + DELETES
 # The reads that take query parameters (writes take only a free-text `reason`).
@@ -204,8 +209,9 @@ def concrete(template: str, wire: str | None = None) -> str:
         # reject, so the control requests of both can land.
         filler = "2" if template.endswith("/reject") else "1"
     elif "{proposal_id}" in template:
-        # Two more of them, for the same requests through the whole queue's paths.
-        filler = "4" if template.endswith("/reject") else "3"
+        # Two more of them, for the same requests through the whole queue's paths (not 3,
+        # whose embassy waits for a person to say which entity it is).
+        filler = "7" if template.endswith("/reject") else "4"
     else:
         filler = ENTITY if template.startswith("/entities") else SOURCE
     return (

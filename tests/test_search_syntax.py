@@ -20,11 +20,12 @@ from fastapi.testclient import TestClient
 from helpers import walk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from api import Settings, Store, create_app
 from api.ingest.fixtures import VerifiedFixtures, load
 from api.store import search
-from api.store.migrate import current, upgrade
+from api.store.migrate import current, head, upgrade
 from api.writes.keys import create_key
 from models.base import Scope
 
@@ -429,7 +430,10 @@ def test_an_upgraded_store_is_searched_by_the_same_rule(
         for statement in _INDEXED_AS_0008["sqlite" if sqlite else "postgresql"]:
             connection.exec_driver_sql(statement)
     assert current(empty_store) == "0008"
-    upgrade(empty_store)
+    upgrade(empty_store, "0009")
+    # Only the search index was made old: the later revisions' tables are there already.
+    with empty_store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head()})
     client = TestClient(create_app(Settings(database_url="sqlite://"), store=empty_store))
     claims = indexed(walk(client, "/claims?limit=200"))
     for q in ("kyiv", "Kyiv\u2019s", "battalions", "fighting", "1000", "legion OR ukraine"):

@@ -72,6 +72,8 @@ ENTITY = {
     "kind": "group",
     "aliases": ["Strict One", "The Strict"],
     "description": "An entity of the strict input tests.",
+    "same_as": ["http://www.wikidata.org/entity/Q4115189"],
+    "roles": [{"title": "Test subject", "since": "2020-01-01", "until": "2021-06"}],
 }
 SOURCE = {
     "slug": "strictly-made-source",
@@ -94,7 +96,11 @@ RELATION = {
     "asserted_by": {"source": "legion-article-2022"},
 }
 CLAIM_PATCH = {k: v for k, v in CLAIM.items() if k != "id"}
-ACCEPT = CLAIM_PATCH | {"id": "strictly-accepted-claim", "create_entities": True}
+ACCEPT = CLAIM_PATCH | {
+    "id": "strictly-accepted-claim",
+    "create_entities": True,
+    "restates": "legion-stated-goals",
+}
 
 # Every body endpoint: method, path, media type, a complete valid body, and its model
 # (the bodies must name every field of their models, nested ones included).
@@ -118,6 +124,8 @@ BODIES: dict[str, tuple[str, str, str, dict[str, Any], type[BaseModel]]] = {
             "kind": "publication",
             "aliases": ["MT Daily"],
             "description": "A newspaper.",
+            "same_as": ["https://www.themoscowtimes.com/"],
+            "roles": [{"title": "Daily newspaper", "since": "1992", "until": None}],
         },
         EntityUpdate,
     ),

@@ -54,6 +54,9 @@ CSV_COLUMNS = (
     "retraction_by",
     "retraction_reason",
     "updated_at",
+    "cluster_id",
+    "cluster_size",
+    "cluster_first",
 )
 # The `entities` column: `slug:role` for each of the claim's entities, in the JSON's order,
 # joined by `|` (neither is ever part of a slug or a role).
@@ -63,6 +66,7 @@ ENTITY_SEPARATOR = "|"
 HOP_SEPARATOR = " <- "
 _QUANTITY = ("value", "low", "high", "unit", "qualifier", "text")
 _RETRACTION = ("at", "by", "reason")
+_CLUSTER = ("id", "size", "first")
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 
@@ -108,6 +112,7 @@ def csv_row(claim: dict[str, Any]) -> list[Any]:
     quote, claimant = claim["quote"], claim["claimant"]
     quantity = claim["quantity"] or {}
     retraction = claim["retraction"] or {}
+    cluster = claim.get("cluster") or {}
     row = [
         claim["id"],
         claim["statement"],
@@ -130,6 +135,7 @@ def csv_row(claim: dict[str, Any]) -> list[Any]:
         *(quantity.get(part) for part in _QUANTITY),
         *(retraction.get(part) for part in _RETRACTION),
         claim["updated_at"],
+        *(cluster.get(part) for part in _CLUSTER),
     ]
     return [_cell(value) for value in row]
 

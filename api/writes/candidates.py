@@ -321,7 +321,7 @@ def accept(
     if waiting:
         listed = ", ".join(f"/proposals/{link}" for link in waiting)
         raise conflict(
-            f"Which entity {needed[0].name!r} is waits for review ({listed}); accept or "
+            f"Which entity {needed[0].name!r} waits for review ({listed}); accept or "
             "reject that first, or name the entity in the body."
         )
     unnamed = [m for m in needed if m.kind is EntityKind.anonymous]
