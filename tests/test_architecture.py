@@ -52,6 +52,8 @@ def test_the_tree_as_it_is_keeps_every_contract(tree: Path) -> None:
         ("api/client/__init__.py", "from api.store.db import Store", "The typed client"),
         ("models/claim.py", "import models.tables", "Wire schemas are plain pydantic"),
         ("api/app.py", "import api.routes.claims", "Only the router assembles"),
+        ("api/routes/relations.py", "from api.store.reader import Reader", "Routes never"),
+        ("api/http/deps.py", "import api.store.reader", "Routes never import the reader"),
     ],
 )
 def test_an_import_across_a_wall_fails(tree: Path, module: str, line: str, contract: str) -> None:

@@ -25,7 +25,8 @@ from pydantic import ValidationError
 
 from api import Settings, Store, create_app
 from api.client import ClaimsClient
-from api.store.db import Reader, ReplicaConfigError, Sql, normalize_url
+from api.store.db import ReplicaConfigError, normalize_url
+from api.store.reader import Reader, Sql
 from api.store.replicas import ReplicaSet, ReplicaState
 from api.writes.keys import create_key
 from models.base import Scope

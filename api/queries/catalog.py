@@ -17,7 +17,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from api.errors import not_found
+from api.queries import names
 from api.store import search
+from api.store.reader import Reader
 from models.base import EntityKind, SourceKind, date_precision
 from models.entity import EntityPublic, EntityRef, EntityRole
 from models.source import SourcePublic
@@ -178,11 +180,16 @@ def list_sources(
     session: Session,
     *,
     kind: str | None,
-    publisher_id: int | None,
+    publisher: str | None,
     limit: int,
     after: str | None = None,
     updated_since: datetime | None = None,
 ) -> Page[SourcePublic]:
+    """A page of sources by slug, of one kind or from the publisher so named (a 404
+    naming `publisher` when no entity answers to it)."""
+    publisher_id = None
+    if publisher is not None:
+        publisher_id = names.entity_parameter(Reader.of(session), "publisher", publisher).id
     statement = _source_select()
     if updated_since is not None:
         statement = statement.where(col(Source.updated_at) >= updated_since)

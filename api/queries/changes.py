@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from api.queries.relations import moment
-from api.store.db import Reader
+from api.store.reader import Reader
 
 _PAST = (
     "SELECT seq, resource, resource_key, kind, revision, version, at, document "

@@ -28,7 +28,7 @@ from typing import Any
 
 from api.store import query_syntax, search
 from api.store.columns import DAY, RANK, ROW_ID, KeyKind
-from api.store.db import Sql, for_driver
+from api.store.reader import Sql, for_driver
 from models.base import ClaimSort, Facet, Role
 
 # The kinds of a cursor's sort key in each order (the claim id always last).

@@ -19,7 +19,8 @@ from api.errors import invalid_parameter, unknown_reference
 from api.queries import claim_list, names
 from api.queries.claim_list import ClaimFilters
 from api.store import documents, query_syntax
-from api.store.db import Reader, Store
+from api.store.db import Store
+from api.store.reader import Reader
 from models.base import ClaimSort, date_bounds, unit_spelling
 from models.claim import ClaimPublic
 from models.query import ClaimFilterParams

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.queries import relations
-from api.store.db import Reader, Store
+from api.store.db import Store
+from api.store.reader import Reader
 
 # Code points of held text either side of a quote, for its `TextQuoteSelector`.
 CONTEXT_CHARS = 32

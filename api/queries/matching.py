@@ -22,11 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from sqlmodel import Session
+
 from api.errors import invalid_parameter, not_found
 from api.queries import likeness, names, semantic
 from api.queries.likeness import Likeness, Suggestion, Words
 from api.store import search
-from api.store.db import Reader, Store
+from api.store.db import Store
+from api.store.reader import Reader
 from models.base import date_bounds
 from models.candidate import CandidatePublic, ProposalState
 from models.matching import Matches, MatchQuery, SimilarParams, Thresholds
@@ -439,10 +442,12 @@ def thresholds(reader: Reader) -> tuple[Thresholds, int]:
 
 
 def with_matches(
-    reader: Reader, candidates: Sequence[CandidatePublic], rerank: bool = True
+    session: Session, candidates: Sequence[CandidatePublic], rerank: bool = True
 ) -> list[CandidatePublic]:
     """The candidates, each pending one with the held claims its words match at or
-    above the `suggest` threshold (`matches`); one match request per pending candidate."""
+    above the `suggest` threshold (`matches`); one match request per pending candidate,
+    read in the session's own transaction."""
+    reader = Reader.of(session)
     if not any(c.state is ProposalState.pending for c in candidates):
         return list(candidates)
     limits, _ = thresholds(reader)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.errors import entity_merged, invalid_body, not_found, unknown_reference
-from api.store.db import Reader
+from api.store.reader import Reader
 from models.base import normalize_name
 from models.entity import WIKIDATA_ID, wikidata_id
 

@@ -20,7 +20,7 @@ from api.errors import not_found
 from api.queries import names
 from api.queries.catalog import Page
 from api.queries.resolution import Outcome, Resolved, Written, resolve_written
-from api.store.db import Reader
+from api.store.reader import Reader
 from models.base import EntityKind, date_precision
 from models.candidate import CandidatePublic, ClaimProposal, ProposalState
 from models.proposal import (

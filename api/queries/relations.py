@@ -13,9 +13,13 @@ from typing import Any
 
 import pydantic_core
 
+from api.errors import not_found
+from api.queries import names
 from api.queries.claim_list import moment_param
-from api.store.db import Reader
+from api.store.db import Store
+from api.store.reader import Reader
 from models.base import DISPUTING, DateKind, RelationType, date_precision
+from models.query import ClaimRelationParams, RelationListParams
 
 # A relation as the lists show it: its fields, in `RelationPublic`'s order.
 _FIELDS = (
@@ -77,6 +81,63 @@ def _page(rows: list[tuple[Any, ...]], limit: int, item: Any, key: Any) -> Page:
     more = len(rows) > limit
     rows = rows[:limit]
     return Page([item(row) for row in rows], key(rows[-1]) if more and rows else None)
+
+
+def relation_page(store: Store, params: RelationListParams, after: int | None) -> Page:
+    """A page of `/relations`: its filters' names resolved (a 404 naming the parameter)."""
+    with store.reader() as reader:
+        claim = names.claim_parameter(reader, "claim", params.claim) if params.claim else None
+        entity = names.entity_parameter(reader, "entity", params.entity) if params.entity else None
+        return listed(
+            reader,
+            params.limit,
+            after,
+            kind=params.type,
+            claim_id=claim,
+            entity_id=entity.id if entity else None,
+            include_retracted=params.include == "retracted",
+            updated_since=params.updated_since,
+        )
+
+
+def claim_relation_page(
+    store: Store, claim_id: str, params: ClaimRelationParams, after: int | None
+) -> Page:
+    """A page of a claim's relations (a 404 for a claim not held)."""
+    with store.reader() as reader:
+        return of_claim(
+            reader,
+            names.claim_or_404(reader, claim_id),
+            params.limit,
+            after,
+            include_retracted=params.include == "retracted",
+        )
+
+
+def relation_or_404(store: Store, public_id: str) -> tuple[Any, ...]:
+    """One relation, standing or retracted, its version last (for its ETag)."""
+    with store.reader() as reader:
+        row = reader.first(
+            reader.sql(
+                f"SELECT {_FIELDS}, r.version FROM relation r {_JOINS} WHERE r.public_id = :id",
+                id=public_id,
+            )
+        )
+    if row is None:
+        raise not_found("relation", public_id)
+    return row
+
+
+def entity_disputes(store: Store, slug: str, limit: int, after: int | None) -> Page:
+    """A page of an entity's disputes (a 404 naming its slug if it is not held)."""
+    with store.reader() as reader:
+        return disputes(reader, names.entity_or_404(reader, slug).id, limit, after)
+
+
+def entity_timeline(store: Store, slug: str, limit: int, after: list[Any] | None) -> Page:
+    """A page of an entity's timeline (a 404 naming its slug if it is not held)."""
+    with store.reader() as reader:
+        return timeline(reader, names.entity_or_404(reader, slug).id, limit, after)
 
 
 def relation_row(reader: Reader, public_id: str) -> tuple[Any, ...] | None:

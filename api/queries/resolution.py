@@ -36,7 +36,6 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from api.queries.mentions import DETERMINERS, GENERIC, Chain, Form, Mention, chains
-from api.store.db import Reader
 from api.store.entity_keys import (
     STOPWORDS,
     acronym_letters,
@@ -45,6 +44,7 @@ from api.store.entity_keys import (
     keys_of,
     name_key,
 )
+from api.store.reader import Reader
 from models.base import EntityKind, normalize_name
 from models.entity import EntityRole
 

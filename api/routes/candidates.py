@@ -20,7 +20,6 @@ from api.queries.proposals import candidate_of, proposal_public, proposal_row, q
 from api.queries.versions import tag_of
 from api.routes.proposals import WRITE_REFUSALS, Reviewed, accepted_batch
 from api.store.columns import ROW_ID
-from api.store.db import Reader
 from api.writes import candidates, proposals
 from models.candidate import (
     AcceptCandidate,
@@ -84,7 +83,7 @@ def list_candidates(
     page = queue_page(session, params, int(after[0]) if after else None, CLAIMS)
     shown = [candidate_of(item) for item in page.items]
     return CandidatePage(
-        items=matching.with_matches(Reader.of(session), shown),
+        items=matching.with_matches(session, shown),
         next=paging.next_link(request, response.headers, page.next_after, settings.public_url),
     )
 
@@ -106,7 +105,7 @@ def get_candidate(
     row = proposal_row(session, candidate_id, kind=CLAIMS)
     public = candidate_of(proposal_public(session, row))
     tag_response(request, response, tag_of(public, row.version))
-    [shown] = matching.with_matches(Reader.of(session), [public])
+    [shown] = matching.with_matches(session, [public])
     return shown
 
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.errors import not_found
 from api.http import paging
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
@@ -30,7 +29,6 @@ from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
 from api.routes.relations import after_id, answer_page
 from api.store.columns import DAY, ROW_ID
-from api.store.db import Reader, Store
 from api.writes import entities
 from models.entity import EntityCreate, EntityMerge, EntityPublic, EntityUpdate
 from models.history import History
@@ -114,11 +112,7 @@ def entity_history(
 ) -> History:
     """Every change to the entity, oldest first; kept after the entity is deleted, and
     readable under a merged entity's own slug (its merge and any restore included)."""
-    reader = Reader.of(session)
-    found = names.entity_itself(reader, slug)
-    revisions = history.revisions(session, "entity", found.slug if found else slug)
-    if found is None and not revisions:
-        raise not_found("entity", slug, names.suggest_entities(reader, slug))
+    found, revisions = history.entity_history(session, slug)
     if found is not None:
         canonical(request, response, found, slug)
     return History(items=revisions)
@@ -180,14 +174,9 @@ async def entity_disputes(request: Request, slug: EntitySlug) -> Response:
     claim involves the entity, with both claims in full (`from_claim`, `to_claim`)."""
     params = parse_query(request, PageParams)
     store = store_of(request)
-    page = await read(store, _disputes, store, slug, params)
+    after = after_id(params.cursor)
+    page = await read(store, relations.entity_disputes, store, slug, params.limit, after)
     return answer_page(request, page)
-
-
-def _disputes(store: Store, slug: str, params: PageParams) -> relations.Page:
-    with store.reader() as reader:
-        entity = names.entity_or_404(reader, slug)
-        return relations.disputes(reader, entity.id, params.limit, after_id(params.cursor))
 
 
 @router.get(
@@ -205,15 +194,9 @@ async def entity_timeline(request: Request, slug: EntitySlug) -> Response:
     comes before "2022-03-04" as if it were the first of January."""
     params = parse_query(request, PageParams)
     store = store_of(request)
-    page = await read(store, _timeline, store, slug, params)
-    return answer_page(request, page)
-
-
-def _timeline(store: Store, slug: str, params: PageParams) -> relations.Page:
     after = paging.decode_cursor(params.cursor, (DAY, ROW_ID))
-    with store.reader() as reader:
-        entity = names.entity_or_404(reader, slug)
-        return relations.timeline(reader, entity.id, params.limit, after)
+    page = await read(store, relations.entity_timeline, store, slug, params.limit, after)
+    return answer_page(request, page)
 
 
 add_edits(

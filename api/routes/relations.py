@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from api.errors import not_found, retracted, unknown_reference
+from api.errors import not_found, retracted
 from api.http import paging
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
@@ -14,13 +14,12 @@ from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
 from api.http.routing import ServiceRoute
-from api.queries import history, names, relations
+from api.queries import history, relations
 from api.queries.relations import Page, moment, relation_json
 from api.queries.versions import tag
 from api.routes.claims import ClaimId
 from api.routes.editable import Editable, add_edits
 from api.store.columns import ROW_ID
-from api.store.db import Reader, Store
 from api.writes import relations as relation_writes
 from models.history import History, RelationRetraction
 from models.query import ClaimRelationParams, RelationListParams
@@ -68,35 +67,8 @@ async def list_relations(request: Request) -> Response:
     `claim` (either direction), or where either claim involves an `entity`."""
     params = parse_query(request, RelationListParams)
     store = store_of(request)
-    return answer_page(request, await read(store, _listed, store, params))
-
-
-def _listed(store: Store, params: RelationListParams) -> Page:
-    with store.reader() as reader:
-        claim_id = None
-        if params.claim is not None:
-            claim_id = _claim_id(reader, params.claim, "claim")
-        entity = names.entity_parameter(reader, "entity", params.entity) if params.entity else None
-        return relations.listed(
-            reader,
-            params.limit,
-            after_id(params.cursor),
-            kind=params.type,
-            claim_id=claim_id,
-            entity_id=entity.id if entity else None,
-            include_retracted=params.include == "retracted",
-            updated_since=params.updated_since,
-        )
-
-
-def _claim_id(reader: Reader, claim_id: str, field: str | None = None) -> int:
-    """A claim's row id; a 404 naming the parameter (or the path's claim) if it has none."""
-    row = reader.first(reader.sql("SELECT id FROM claim WHERE public_id = :id", id=claim_id))
-    if row is None:
-        if field is not None:
-            raise unknown_reference(field, "claim", claim_id, [])
-        raise not_found("claim", claim_id)
-    return int(row[0])
+    page = await read(store, relations.relation_page, store, params, after_id(params.cursor))
+    return answer_page(request, page)
 
 
 @router.get(
@@ -111,18 +83,9 @@ async def claim_relations(request: Request, claim_id: ClaimId) -> Response:
     end in full: does anyone contradict it, qualify it, or draw on it?"""
     params = parse_query(request, ClaimRelationParams)
     store = store_of(request)
-    return answer_page(request, await read(store, _of_claim, store, claim_id, params))
-
-
-def _of_claim(store: Store, claim_id: str, params: ClaimRelationParams) -> Page:
-    with store.reader() as reader:
-        return relations.of_claim(
-            reader,
-            _claim_id(reader, claim_id),
-            params.limit,
-            after_id(params.cursor),
-            include_retracted=params.include == "retracted",
-        )
+    after = after_id(params.cursor)
+    page = await read(store, relations.claim_relation_page, store, claim_id, params, after)
+    return answer_page(request, page)
 
 
 @router.get(
@@ -135,7 +98,7 @@ async def get_relation(request: Request, relation_id: RelationId) -> Response:
     """One relation. A retracted one answers 410 with its retraction record and the ETag
     that restoring it needs."""
     store = store_of(request)
-    row = await read(store, _relation, store, relation_id)
+    row = await read(store, relations.relation_or_404, store, relation_id)
     body = relation_json(row) + "}"
     etag = tag(body, int(str(row[12])))
     if row[8] is not None:
@@ -146,24 +109,6 @@ async def get_relation(request: Request, relation_id: RelationId) -> Response:
     response = Response(body, media_type="application/json")
     tag_response(request, response, etag)
     return response
-
-
-def _relation(store: Store, relation_id: str) -> tuple[Any, ...]:
-    with store.reader() as reader:
-        row = reader.first(
-            reader.sql(
-                "SELECT r.id, r.public_id, r.type, fc.public_id, tc.public_id, r.note, s.slug, "
-                "r.analyst, r.retracted_at, r.retracted_by, r.retraction_reason, r.updated_at, "
-                "r.version "
-                "FROM relation r JOIN claim fc ON fc.id = r.from_claim_id "
-                "JOIN claim tc ON tc.id = r.to_claim_id LEFT JOIN source s ON s.id = r.source_id "
-                "WHERE r.public_id = :id",
-                id=relation_id,
-            )
-        )
-    if row is None:
-        raise not_found("relation", relation_id)
-    return row
 
 
 @router.get(

@@ -15,12 +15,11 @@ from api.http.errors import problem_responses
 from api.http.links import add_link, item_path
 from api.http.params import parse_query, query_docs
 from api.http.routing import ServiceRoute
-from api.queries import catalog, history, names
+from api.queries import catalog, history
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
 from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
-from api.store.db import Reader
 from api.writes import sources
 from models.history import History
 from models.page import ClaimPage, SourcePage
@@ -44,13 +43,10 @@ def list_sources(
     params: Annotated[SourceListParams, Query()],
 ) -> SourcePage:
     """Sources by slug, optionally of one kind or from one publisher."""
-    publisher = None
-    if params.publisher:
-        publisher = names.entity_parameter(Reader.of(session), "publisher", params.publisher).id
     page = catalog.list_sources(
         session,
         kind=params.kind.value if params.kind else None,
-        publisher_id=publisher,
+        publisher=params.publisher or None,
         limit=params.limit,
         after=paging.first_key(params.cursor),
         updated_since=params.updated_since,
@@ -142,16 +138,10 @@ def source_history(
     request: Request, response: Response, session: SessionDep, slug: SourceSlug
 ) -> History:
     """Every change to the source, oldest first; kept after the source is deleted."""
-    reader = Reader.of(session)
-    found = names.find_sources(reader, slug)
-    if len(found) != 1:
-        # Deleted sources keep their history under their slug.
-        revisions = history.revisions(session, "source", slug)
-        if not revisions:
-            names.source_or_404(reader, slug)  # a 404 with suggestions, or the choices
-        return History(items=revisions)
-    canonical(request, response, found[0], slug)
-    return History(items=history.revisions(session, "source", found[0].slug))
+    found, revisions = history.source_history(session, slug)
+    if found is not None:
+        canonical(request, response, found, slug)
+    return History(items=revisions)
 
 
 add_edits(

@@ -7,13 +7,11 @@ ORM sessions for writes, a `Reader` (SQL text in, tuples out) for the read path.
 from __future__ import annotations
 
 import copy
-import re
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import Enum
 from importlib.util import find_spec
 from pathlib import Path
@@ -26,26 +24,9 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from api.settings import Settings
+from api.store.reader import Reader
 from api.store.replicas import ReadRoute, Replica, ReplicaReport, ReplicaSet, read_pool
 from models.consistency import parse_lsn
-
-
-@dataclass(frozen=True)
-class Sql:
-    """A statement ready for the driver: its text in the driver's parameter style."""
-
-    text: str
-    params: dict[str, Any]
-
-
-_NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
-
-
-def for_driver(dialect: str, text: str) -> str:
-    """SQLite's driver takes `:name`; psycopg takes `%(name)s` (and a literal % doubled)."""
-    if dialect == "sqlite":
-        return text
-    return _NAMED.sub(r"%(\1)s", text.replace("%", "%%"))
 
 
 class MissingDriverError(RuntimeError):
@@ -246,73 +227,6 @@ def _reconnect_to(engine: Engine) -> Callable[[Any], Any]:
         return engine.raw_connection()
 
     return reconnect
-
-
-def _lost(connection: Any) -> bool:
-    """Whether the server dropped this (pooled) PostgreSQL connection."""
-    return bool(getattr(connection.dbapi_connection, "broken", False)) or bool(
-        getattr(connection.dbapi_connection, "closed", False)
-    )
-
-
-class Reader:
-    """Driver-level access for the read path: SQL text in, tuples out.
-
-    Going through SQLAlchemy costs more per statement than the indexed statements of a
-    page themselves cost, so the hot reads (`api.queries`) use the driver directly.
-    """
-
-    def __init__(
-        self,
-        connection: Any,
-        listeners: list[Callable[[str], None]],
-        dialect: str,
-        reconnect: Callable[[Any], Any] | None = None,
-    ) -> None:
-        self._connection = connection
-        self._listeners = listeners
-        self.dialect = dialect
-        # Swaps a connection the server dropped for a fresh one (`Store.reader`).
-        self._reconnect = reconnect
-
-    @property
-    def connection(self) -> Any:
-        return self._connection
-
-    @classmethod
-    def of(cls, session: Session) -> Reader:
-        """A reader on a session's own connection: it sees the session's transaction."""
-        connection = session.connection()
-        return cls(connection.connection.dbapi_connection, [], connection.dialect.name)
-
-    def sql(self, text: str, **params: Any) -> Sql:
-        """`text` (with `:name` parameters) for this reader's driver."""
-        return Sql(for_driver(self.dialect, text), params)
-
-    def rows(self, sql: Sql) -> list[tuple[Any, ...]]:
-        for listener in self._listeners:
-            listener(sql.text)
-        try:
-            return self._run(sql)
-        except Exception:
-            if self._reconnect is None or not _lost(self._connection):
-                raise
-        # The server dropped the connection (a restart, a failover): a read is safe to
-        # send again, once, on a fresh one.
-        self._connection = self._reconnect(self._connection)
-        return self._run(sql)
-
-    def _run(self, sql: Sql) -> list[tuple[Any, ...]]:
-        cursor = self._connection.cursor()
-        try:
-            cursor.execute(sql.text, sql.params)
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
-
-    def first(self, sql: Sql) -> tuple[Any, ...] | None:
-        rows = self.rows(sql)
-        return rows[0] if rows else None
 
 
 class Store:

@@ -46,7 +46,7 @@ def read_pool(url: URL, connect_args: dict[str, Any], *, pre_ping: bool) -> Engi
     back then sends no ROLLBACK, a round trip saved on every read. A replica keeps the
     pre-ping (one more round trip) that tells it is down at checkout, in time to read
     from the primary instead; the primary's reads go without, and a reader that finds
-    its connection dropped replaces the pool and reads again (`api.store.db.Reader`).
+    its connection dropped replaces the pool and reads again (`api.store.reader.Reader`).
     """
     return create_engine(
         url,

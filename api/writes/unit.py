@@ -29,7 +29,8 @@ from sqlmodel import Session, SQLModel, col
 
 from api.errors import precondition_failed, precondition_required, write_refused
 from api.queries.versions import matches
-from api.store.db import Reader, Store
+from api.store.db import Store
+from api.store.reader import Reader
 from models.base import Principal
 from models.tables import Change, Claim, Entity, Relation, Revision, Source
 from models.tables.types import utc_now
