@@ -366,7 +366,7 @@ def test_head_of_an_export_sends_its_headers_and_reads_nothing(
     def no_reading(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("a HEAD read the claims")
 
-    monkeypatch.setattr("api.routes.claims.claim_batches", no_reading)
+    monkeypatch.setattr("api.http.claim_lists.claim_batches", no_reading)
     head = client.head("/claims?format=csv")
     assert head.status_code == 200
     assert head.headers["content-disposition"] == 'attachment; filename="claims.csv"'

@@ -180,6 +180,13 @@ IfMatch = Annotated[
 ]
 
 
+ClaimId = Annotated[
+    str,
+    Path(
+        max_length=200, description="Stable claim id.", examples=["legion-300-applications-a-day"]
+    ),
+]
+
 EntitySlug = Annotated[
     str,
     Path(

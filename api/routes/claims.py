@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 
@@ -15,130 +15,32 @@ from api.errors import (
     not_found,
     retracted,
 )
-from api.http import jsonld, paging
+from api.http import jsonld
 from api.http.auth import WriteWork
+from api.http.claim_lists import CLAIM_LIST_RESPONSES, answer_claims
 from api.http.conditional import tag_response
-from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
+from api.http.deps import ClaimId, IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
-from api.http.exports import CLAIM_LIST_CONTENT, export_response, refuse_paging
-from api.http.links import request_url, service_root
-from api.http.methods import is_head
-from api.http.negotiation import CSV, JSON, JSON_LD, NDJSON, preferred
+from api.http.links import service_root
+from api.http.negotiation import JSON, JSON_LD, NDJSON, preferred
 from api.http.params import parse_query, query_docs
 from api.http.routing import ServiceRoute
 from api.ingest import matching as matcher
-from api.queries import claim_list, history
-from api.queries.claim_list import ClaimFilters
+from api.queries import history
 from api.queries.claims import (
-    ClaimPageResult,
-    Scope,
-    claim_batches,
     claim_row,
-    claims_page,
-    export_filters,
-    reads_whole_set,
     stored_claim,
 )
 from api.queries.versions import tag
 from api.routes.editable import Editable, add_edits
-from api.store.db import Store
 from api.writes import batch, claims
 from api.writes.unit import UnitOfWork
 from models.claim import BatchResult, ClaimCreate, ClaimPublic, ClaimUpdate
 from models.history import History, Retraction, RetractionNote
 from models.page import ClaimPage
-from models.query import ClaimFilterParams, ClaimListParams
+from models.query import ClaimListParams
 
 router = APIRouter(tags=["claims"], route_class=ServiceRoute)
-
-ClaimId = Annotated[
-    str,
-    Path(
-        max_length=200, description="Stable claim id.", examples=["legion-300-applications-a-day"]
-    ),
-]
-
-
-# What a claim list answers: a page as JSON (the default) or JSON-LD, or an export.
-LIST_TYPES = (JSON, CSV, NDJSON, JSON_LD)
-_FORMATS = {"csv": CSV, "ndjson": NDJSON}
-
-
-async def answer_claims(
-    request: Request,
-    params: ClaimFilterParams,
-    *,
-    entity: str | None = None,
-    scope: Scope | None = None,
-) -> Response:
-    """One page of claims with the extras asked for, or an export of every match (by
-    `format` or `Accept`); shared by every claim list."""
-    wanted = _FORMATS[params.format] if params.format else preferred(request, LIST_TYPES)
-    if wanted in (CSV, NDJSON):
-        return await _export(request, params, wanted, entity, scope)
-    store = store_of(request)
-    sort_scope = params.sort.value if params.sort else ""
-    after = paging.decode_cursor(params.cursor, claim_list.KEY_KINDS[params.sort], sort_scope)
-    page: ClaimPageResult = await read(
-        store,
-        _page,
-        store,
-        params,
-        after,
-        entity,
-        scope,
-        whole_set=reads_whole_set(params, store.rank_window),
-    )
-    headers: dict[str, str] = {"Vary": "Accept"}
-    public_url = settings_of(request).public_url
-    link = paging.next_link(request, headers, page.last, public_url, sort_scope)
-    if wanted == JSON_LD:
-        root, url = service_root(request, public_url), request_url(request, public_url)
-        body = await read(store, jsonld.linked_page, store, root, url, page.items, link)
-        return Response(body, media_type=JSON_LD, headers=headers)
-    return Response(page.json(link), media_type=JSON, headers=headers)
-
-
-def _page(
-    store: Store,
-    params: ClaimFilterParams,
-    after: list[paging.Key] | None,
-    entity: str | None,
-    scope: Scope | None,
-) -> ClaimPageResult:
-    return claims_page(store, params, after, entity=entity, scope=scope)
-
-
-async def _export(
-    request: Request,
-    params: ClaimFilterParams,
-    media_type: str,
-    entity: str | None,
-    scope: Scope | None,
-) -> Response:
-    """Every match, streamed; names are resolved (and refused) before anything is sent."""
-    refuse_paging(request)
-    store = store_of(request)
-    filters = await read(store, _export_filters, store, params, entity, scope)
-    name = "claims" if scope is None else f"{scope.kind}-{scope.name}-claims"
-    batches = iter(()) if is_head(request.scope) else claim_batches(store, filters, params.sort)
-    return export_response(media_type, batches, name)
-
-
-def _export_filters(
-    store: Store, params: ClaimFilterParams, entity: str | None, scope: Scope | None
-) -> ClaimFilters:
-    return export_filters(store, params, entity=entity, scope=scope)
-
-
-CLAIM_LIST_RESPONSES = problem_responses(404, 422) | {
-    200: {
-        "description": "A page of claims (JSON, or JSON-LD with `Accept: application/ld+json`); "
-        "with `format=csv|ndjson` or `Accept: text/csv|application/x-ndjson`, every claim the "
-        "filters match, streamed as an attachment.",
-        "content": CLAIM_LIST_CONTENT,
-    }
-}
 
 
 @router.get(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.http import paging
 from api.http.auth import WriteWork
+from api.http.claim_lists import CLAIM_LIST_RESPONSES, answer_claims
 from api.http.conditional import tag_response
 from api.http.deps import (
     EntityDep,
@@ -25,7 +26,6 @@ from api.http.routing import ServiceRoute
 from api.queries import catalog, history, names, relations
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
-from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
 from api.routes.relations import after_id, answer_page
 from api.store.columns import DAY, ROW_ID

@@ -9,14 +9,13 @@ from fastapi import APIRouter, Body, Request, Response
 
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import MERGE_PATCH, IfMatch, read, store_of
+from api.http.deps import MERGE_PATCH, ClaimId, IfMatch, read, store_of
 from api.http.errors import problem_responses
 from api.http.negotiation import JSON
 from api.http.params import parse_query, query_docs
 from api.http.routing import ServiceRoute
 from api.queries import matching
 from api.queries.versions import tag_of
-from api.routes.claims import ClaimId
 from api.store.db import Store
 from api.writes.matching import set_thresholds
 from models.matching import Matches, MatchQuery, SimilarParams, Thresholds, ThresholdsUpdate

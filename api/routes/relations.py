@@ -10,14 +10,13 @@ from api.errors import not_found, retracted
 from api.http import paging
 from api.http.auth import WriteWork
 from api.http.conditional import tag_response
-from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
+from api.http.deps import ClaimId, IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
 from api.http.routing import ServiceRoute
 from api.queries import history, relations
 from api.queries.relations import Page, moment, relation_json
 from api.queries.versions import tag
-from api.routes.claims import ClaimId
 from api.routes.editable import Editable, add_edits
 from api.store.columns import ROW_ID
 from api.writes import relations as relation_writes

@@ -9,6 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from api.errors import invalid_parameter, text_not_held
 from api.http import paging
+from api.http.claim_lists import CLAIM_LIST_RESPONSES, answer_claims
 from api.http.conditional import tag_response
 from api.http.deps import SessionDep, SettingsDep, SourceDep, SourceSlug, canonical
 from api.http.errors import problem_responses
@@ -18,7 +19,6 @@ from api.http.routing import ServiceRoute
 from api.queries import catalog, history
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
-from api.routes.claims import CLAIM_LIST_RESPONSES, answer_claims
 from api.routes.editable import Editable, add_edits
 from api.writes import sources
 from models.history import History
