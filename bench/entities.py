@@ -264,7 +264,9 @@ def ingest(store: Store, article: Article, tally: Ingested, again: bool = False)
     read = read_text(text, article.date)
     with unit_of_work(store, BENCH) as work:
         source = names.Named(source_id, article.slug)
-        candidates.replace_pending(work, source, text, read.drafts, read.chains)
+        candidates.replace_pending(
+            work, source, text, read.drafts, read.relations, chains=read.chains
+        )
         work.commit()
     for proposal in claim_proposals(store, source_id, ProposalState.pending):
         for written in _names_of(proposal):
