@@ -440,6 +440,11 @@ def test_an_upgraded_store_is_searched_by_the_same_rule(
 _OLD_TEXT = "UPDATE claim SET search_text = statement || '\n' || quote_text"
 _INDEXED_AS_0008 = {
     "sqlite": [
+        # what revision 0012 adds (the ranked postings) was not there yet
+        "DROP TRIGGER claim_term_insert",
+        "DROP TRIGGER claim_term_delete",
+        "DROP TRIGGER claim_term_update",
+        "DROP TABLE claim_term",
         "DROP TRIGGER claim_fts_insert",
         "DROP TRIGGER claim_fts_delete",
         "DROP TRIGGER claim_fts_update",
@@ -451,6 +456,12 @@ _INDEXED_AS_0008 = {
         "UPDATE alembic_version SET version_num = '0008'",
     ],
     "postgresql": [
+        "DROP TABLE claim_term",
+        "DROP TRIGGER claim_term_insert ON claim",
+        "DROP TRIGGER claim_term_update ON claim",
+        "DROP TRIGGER claim_term_delete ON claim",
+        "DROP FUNCTION claim_term_sync()",
+        "DROP FUNCTION claim_term_rows(integer, text)",
         "DROP INDEX ix_claim_search",
         "ALTER TABLE claim DROP COLUMN search",
         _OLD_TEXT,

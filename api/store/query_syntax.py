@@ -82,6 +82,29 @@ class SearchQuery:
             return " OR ".join(alternative.fts5() for alternative in self.alternatives)
         return " | ".join(alternative.tsquery() for alternative in self.alternatives)
 
+    def scoring_terms(self) -> tuple[str, ...]:
+        """The distinct terms a match is scored by in relevance order (every term of the
+        words and phrases to find, in any alternative; none of those left out), sorted."""
+        return tuple(
+            sorted(
+                {
+                    term
+                    for alternative in self.alternatives
+                    for found in alternative.required
+                    for term in found.terms
+                }
+            )
+        )
+
+    def is_one_term(self) -> bool:
+        """Whether the query is a single term and nothing else: then a claim matches
+        exactly when that term's postings hold it."""
+        if len(self.alternatives) != 1:
+            return False
+        (alternative,) = self.alternatives
+        required = alternative.required
+        return not alternative.excluded and len(required) == 1 and len(required[0].terms) == 1
+
 
 class QueryError(ValueError):
     """`q` cannot be searched for; the message says why, for a 422 naming `q`."""

@@ -1,0 +1,181 @@
+"""Relevance order is the full BM25 ranking, read from a top-k index that is kept with the
+claims (`claim_term`): checked against BM25 computed here from every claim's text, after
+each kind of write, and after the index is lost and rebuilt with `claims reindex`."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from conftest import url_of
+from fastapi.testclient import TestClient
+from helpers import merge_patch, walk
+from test_writes import key_for, new_claim
+from typer.testing import CliRunner
+
+from api import Store
+from api.cli.commands import cli
+from api.queries import ranking
+from api.store import search
+from models.base import Scope
+
+# (q, the words it scores by): single words, several, alternatives, a phrase, exclusions.
+QUERIES = [
+    ("legion", "legion"),
+    ("russia", "russia"),
+    ("legion russia", "legion russia"),
+    ("freedom legion soldiers", "freedom legion soldiers"),
+    ("legion OR putin", "legion putin"),
+    ('"freedom of russia"', "freedom russia"),
+    ("legion -ukraine", "legion"),
+    ("russia -legion OR soldiers", "russia soldiers"),
+]
+
+
+def bm25_order(client: TestClient, q: str, words: str) -> list[str]:
+    """The claims `q` matches, best first by BM25 (k1 1.2, b 0.75, lengths against 40
+    terms, Lucene's idf over every claim written), ties to the older claim: worked out
+    here from each claim's statement and quote, without the index."""
+    every = walk(client, "/claims?limit=200&include=retracted")
+    texts = {
+        c["id"]: search.indexed_text(c["statement"], c["quote"]["text"]).split() for c in every
+    }
+    terms = sorted(set(search.terms(words)))
+    held = {term: sum(term in text for text in texts.values()) for term in terms}
+    idf = {t: math.log(1 + (len(every) - held[t] + 0.5) / (held[t] + 0.5)) for t in terms}
+
+    def score(claim: str) -> float:
+        counts, length = Counter(texts[claim]), len(texts[claim])
+        total = 0.0
+        for term in terms:
+            tf = counts[term]
+            if tf:
+                total += idf[term] * (tf * (1.2 + 1) / (tf + 1.2 * (1 - 0.75 + 0.75 * length / 40)))
+        return total
+
+    matches = [c["id"] for c in walk(client, f"/claims?q={quote(q)}&limit=50")]  # oldest first
+    return sorted(matches, key=lambda claim: -score(claim))  # stable: ties keep claim order
+
+
+def ranked(client: TestClient, q: str, limit: int = 3) -> list[str]:
+    return [c["id"] for c in walk(client, f"/claims?q={quote(q)}&sort=relevance&limit={limit}")]
+
+
+@pytest.mark.parametrize(("q", "words"), QUERIES)
+def test_relevance_order_is_the_full_bm25_ranking(
+    client: TestClient, q: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = bm25_order(client, q, words)
+    assert len(expected) >= 2
+    assert ranked(client, q) == expected
+    assert ranked(client, q, limit=50) == expected
+    # Several terms: scored outright when their matches are few, else by walking their
+    # postings (here forced, a few at a time): the same order either way.
+    monkeypatch.setattr(ranking, "FEW_MATCHES", 0)
+    monkeypatch.setattr(ranking, "FIRST_STEP", 1)
+    assert ranked(client, q, limit=2) == expected
+    export = client.get(f"/claims?q={quote(q)}&sort=relevance&format=csv")
+    assert [line.split(",")[0] for line in export.text.splitlines()[1:]] == expected
+
+
+def test_relevance_pages_follow_filters(client: TestClient) -> None:
+    """Other filters narrow the ranking without reordering it."""
+    for q, words in QUERIES[:4]:
+        narrowed = ranked(client, f"{q}", limit=2)
+        entity = [
+            c["id"]
+            for c in walk(client, f"/claims?q={quote(q)}&sort=relevance&entity=putin&limit=1")
+        ]
+        putin = {c["id"] for c in walk(client, "/claims?entity=putin&limit=50")}
+        assert entity == [claim for claim in narrowed if claim in putin]
+        assert entity == [claim for claim in bm25_order(client, q, words) if claim in putin]
+
+
+def test_the_index_is_current_after_create_patch_retract_and_restore(
+    client: TestClient, store: Store
+) -> None:
+    writer = key_for(store, "alice", Scope.write)
+    q = "legion"
+    claim = new_claim(
+        id="legion-legion-legion",
+        statement="The Legion, the Legion and the Legion again.",
+    )
+    assert client.post("/claims", json=claim, headers=writer).status_code == 201
+    after_create = ranked(client, q)
+    assert after_create == bm25_order(client, q, q)
+    assert after_create[0] == "legion-legion-legion"  # three times, in a short claim
+
+    url = "/claims/legion-legion-legion"
+    patched = merge_patch(client, url, {"statement": "Nobody knows its size."}, writer)
+    assert patched.status_code == 200, patched.text
+    after_patch = ranked(client, q)
+    assert after_patch == bm25_order(client, q, q)
+    assert "legion-legion-legion" not in after_patch  # neither statement nor quote has it
+    assert ranked(client, "nobody size") == bm25_order(client, "nobody size", "nobody size")
+    assert "legion-legion-legion" in ranked(client, "nobody size")
+
+    gone = client.delete(url + "?reason=test", headers={**writer, "If-Match": "*"})
+    assert gone.status_code == 200
+    assert "legion-legion-legion" not in ranked(client, q)
+    assert "legion-legion-legion" not in ranked(client, "nobody size")
+    with_retracted = [
+        c["id"] for c in walk(client, "/claims?q=nobody%20size&sort=relevance&include=retracted")
+    ]
+    assert "legion-legion-legion" in with_retracted
+
+    tag = client.get(url).headers["etag"]
+    restored = client.post(url + "/restore", headers={**writer, "If-Match": tag})
+    assert restored.status_code == 200, restored.text
+    assert ranked(client, q) == after_patch
+    assert ranked(client, "nobody size") == bm25_order(client, "nobody size", "nobody size")
+
+
+def _postings(store: Store) -> list[tuple[Any, ...]]:
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT term, rank, claim_id FROM claim_term ORDER BY term, rank, claim_id"
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_the_index_is_rebuilt_the_same_after_being_deleted(
+    client: TestClient, store: Store
+) -> None:
+    writer = key_for(store, "alice", Scope.write)
+    made = client.post(
+        "/claims", json=new_claim(statement="Legion soldiers said so."), headers=writer
+    )
+    assert made.status_code == 201
+    before = {q: ranked(client, q, limit=50) for q, _ in QUERIES}
+    kept = _postings(store)
+    assert kept
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM claim_term")
+    assert ranked(client, "legion") == []  # the index is the ranking: nothing left
+    result = CliRunner().invoke(cli, ["reindex", "--database-url", url_of(store)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(kept):,} postings" in result.output
+    assert _postings(store) == kept
+    assert {q: ranked(client, q, limit=50) for q, _ in QUERIES} == before
+    # and it is kept up by the writes that follow
+    second = client.post(
+        "/claims",
+        json=new_claim(id="legion-legion-again", statement="Legion legion legion."),
+        headers=writer,
+    )
+    assert second.status_code == 201
+    assert ranked(client, "legion")[0] == "legion-legion-again"
+
+
+def test_the_weights_the_engine_writes_are_the_ones_python_computes(store: Store) -> None:
+    """Every posting's rank is `-search.weight(count, length)` of its claim's text, to the
+    bit, so pages walked in the index and rankings worked out in Python agree."""
+    with store.engine.connect() as connection:
+        texts = dict(connection.exec_driver_sql("SELECT id, search_text FROM claim").all())
+    expected = sorted(
+        (term, rank, claim) for claim, text in texts.items() for term, rank in search.postings(text)
+    )
+    assert _postings(store) == expected
