@@ -174,7 +174,9 @@ def test_the_weights_the_engine_writes_are_the_ones_python_computes(store: Store
     """Every posting's rank is `-search.weight(count, length)` of its claim's text, to the
     bit, so pages walked in the index and rankings worked out in Python agree."""
     with store.engine.connect() as connection:
-        texts = dict(connection.exec_driver_sql("SELECT id, search_text FROM claim").all())
+        texts: dict[int, str] = dict(
+            connection.exec_driver_sql("SELECT id, search_text FROM claim").tuples().all()
+        )
     expected = sorted(
         (term, rank, claim) for claim, text in texts.items() for term, rank in search.postings(text)
     )
