@@ -20,9 +20,9 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	@echo "==> installing sourced-claims with its test, PostgreSQL and extraction extras" \
+	@echo "==> installing sourced-claims with its test, PostgreSQL, extraction and matching extras" \
 		"(first run only, a few minutes)"
-	$(BIN)/python -m pip install -e ".[dev,postgres,extract]"
+	$(BIN)/python -m pip install -e ".[dev,postgres,extract,match]"
 	touch $@ $(VENV)/.installed-run
 
 ## run: install, fill a SQLite store from fixtures/ on first run, serve on :8000

@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # Inside HeadAsGet, so a HEAD's headers are those of the compressed GET; streamed
     # exports are compressed chunk by chunk as they go.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=6)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(HeadAsGet)
     app.add_middleware(CacheControl)
     if store.replicas is not None:

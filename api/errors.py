@@ -33,6 +33,7 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("invalid-request", 422, "Invalid request"),
+        Kind("untrusted-host", 400, "Host not served"),
         Kind("invalid-parameter", 422, "Invalid parameter"),
         Kind("invalid-body", 422, "Invalid request body"),
         Kind("missing-entity", 422, "Entity does not exist"),
@@ -41,11 +42,13 @@ KINDS: dict[str, Kind] = {
         Kind("text-not-held", 404, "Text not held"),
         Kind("retracted", 410, "Claim retracted"),
         Kind("conflict", 409, "Conflict"),
+        Kind("entity-merged", 409, "Entity merged"),
         Kind("precondition-failed", 412, "Precondition Failed"),
         Kind("precondition-required", 428, "Precondition Required"),
         Kind("idempotency-key-reused", 422, "Idempotency-Key reused"),
         Kind("unauthorized", 401, "Unauthorized"),
         Kind("forbidden", 403, "Forbidden"),
+        Kind("request-timeout", 408, "Request Timeout"),
         Kind("too-large", 413, "Content Too Large"),
         Kind("unsupported-media-type", 415, "Unsupported Media Type"),
         Kind("store-busy", 503, "Store busy"),
@@ -85,6 +88,26 @@ class ProblemError(Exception):
     @property
     def status(self) -> int:
         return self.kind.status
+
+    def naming(self, prefix: str, what: str) -> ProblemError:
+        """The same refusal, about one entry of a batch: its detail says which, and its
+        field sits under the entry's (`body.3.etag`, `body.3.claimant`)."""
+        field = self.problem.field
+        if field is None or field == "If-Match":
+            field = f"{prefix}.etag" if self.kind.name.startswith("precondition") else prefix
+        elif field.startswith("body"):
+            field = prefix + field[len("body") :]
+        else:  # a field of what the entry proposes ("claimant.name")
+            field = f"{prefix}.{field}"
+        return ProblemError(
+            self.kind.name,
+            f"{what}: {self.problem.detail}",
+            title=self.problem.title,
+            field=field,
+            suggestions=self.problem.suggestions,
+            headers=self.headers,
+            extra=self.extra,
+        )
 
 
 def _hint(suggestions: Sequence[str]) -> str:
@@ -128,7 +151,7 @@ def invalid_body(
     )
 
 
-def missing_entities(missing: Sequence[Mapping[str, str]]) -> ProblemError:
+def missing_entities(missing: Sequence[Mapping[str, str | None]]) -> ProblemError:
     """Names a candidate gives that no entity answers to; each is a mapping with the
     candidate's `field`, the `name`, the `kind` and the `slug` it would be created with."""
     first = missing[0]
@@ -150,6 +173,16 @@ def missing_entities(missing: Sequence[Mapping[str, str]]) -> ProblemError:
 
 def conflict(detail: str) -> ProblemError:
     return ProblemError("conflict", detail)
+
+
+def entity_merged(slug: str, into: str) -> ProblemError:
+    """An entity merged into another: reads of it are redirected (308), writes refused
+    naming the one kept."""
+    return ProblemError(
+        "entity-merged",
+        f"Entity {slug!r} was merged into {into!r}; use {into!r}.",
+        extra={"merged_into": into},
+    )
 
 
 def precondition_required() -> ProblemError:
@@ -218,11 +251,54 @@ def too_large(limit: int) -> ProblemError:
     return ProblemError("too-large", f"Request bodies are limited to {limit} bytes.", field="body")
 
 
-def unsupported_media_type(expected: str) -> ProblemError:
+def unsupported_media_type(
+    accepted: Sequence[str], sent: str | None, headers: Mapping[str, str] | None = None
+) -> ProblemError:
+    """A body in a media type the endpoint does not take; `accepted` lists those it does
+    (also as the problem's `accepted` member)."""
+    given = f"Content-Type {sent!r} is" if sent else "A body without a Content-Type is"
+    listed = " or ".join(", ".join(accepted).rsplit(", ", 1))
     return ProblemError(
         "unsupported-media-type",
-        f"Send the body as {expected}.",
+        f"{given} not accepted here; send the body as {listed}.",
         field="Content-Type",
+        headers=headers,
+        extra={"accepted": list(accepted)},
+    )
+
+
+def body_timeout(seconds: float) -> ProblemError:
+    """A request body that did not all arrive in time; the connection is closed."""
+    return ProblemError(
+        "request-timeout",
+        f"The request body did not arrive within {seconds:g} s; nothing was read. "
+        "Send it again, whole.",
+        field="body",
+        headers={"Connection": "close"},
+    )
+
+
+def untrusted_host(host: str) -> ProblemError:
+    """A request naming a host the service does not answer for (its links would lead
+    there); the operator lists the hosts in CLAIMS_TRUSTED_HOSTS or sets CLAIMS_PUBLIC_URL."""
+    shown = host if len(host) <= 100 else host[:100] + "..."
+    return ProblemError(
+        "untrusted-host",
+        f"This service is not served under the host {shown!r}. Use the address it is "
+        "published at; its operator names the hosts it answers for in CLAIMS_TRUSTED_HOSTS, "
+        "or sets CLAIMS_PUBLIC_URL.",
+        field="Host",
+    )
+
+
+def write_refused() -> ProblemError:
+    """The store refused a write on a uniqueness or reference rule that the use case's own
+    checks did not catch in time (another write committed the same id, name or link
+    meanwhile). Never the driver's words: they name tables and constraints."""
+    return ProblemError(
+        "conflict",
+        "Another write stored the same id, name or link at the same moment, so the store "
+        "refused this one; nothing was written. Read the resource again before retrying.",
     )
 
 

@@ -12,6 +12,8 @@ from api.routes import (
     claims,
     entities,
     health,
+    matching,
+    proposals,
     relations,
     sources,
 )
@@ -30,6 +32,17 @@ def create_router(store: Store | None = None, settings: Settings | None = None) 
     bound_store = store or Store.from_settings(settings)
 
     router = APIRouter(dependencies=[Depends(bind_request(bound_store, settings))])
-    for module in (claims, relations, entities, sources, changes, article, candidates, health):
+    for module in (
+        matching,
+        claims,
+        relations,
+        entities,
+        sources,
+        changes,
+        article,
+        candidates,
+        proposals,
+        health,
+    ):
         router.include_router(module.router)
     return router

@@ -37,8 +37,27 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(
         default=None,
-        description="Base URL clients reach the service at, used in `next` links when the "
-        "service runs behind a proxy. Unset: taken from each request.",
+        description="Base URL clients reach the service at, used in every absolute URL the "
+        "service writes (`next` and `Link` URLs, JSON-LD ids, feed hrefs) when it runs "
+        "behind a proxy. Unset: taken from each request whose Host is trusted "
+        "(`CLAIMS_TRUSTED_HOSTS`).",
+    )
+    trusted_hosts: Annotated[list[str], NoDecode] = Field(
+        default=["localhost", "127.0.0.1", "[::1]", "testserver"],
+        description="Hosts the service answers for when `CLAIMS_PUBLIC_URL` is unset: a "
+        "request whose `Host` is none of them gets 400, since its links would lead there. "
+        "A comma-separated or JSON list; `*.example.org` takes every subdomain, `*` any "
+        "host (only behind a proxy that checks it). The default serves local use and the "
+        "test client's `testserver`. Ignored when `CLAIMS_PUBLIC_URL` is set: links then "
+        "never follow the request.",
+    )
+    body_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a whole request body, from its first "
+        "byte asked for; one not all there by then is refused with 408 and the connection "
+        "closed, so a stalled upload cannot hold it.",
     )
     write_timeout: float = Field(
         default=5.0,
@@ -75,7 +94,7 @@ class Settings(BaseSettings):
         "`: heartbeat` comment.",
     )
 
-    @field_validator("cors_origins", "read_database_url", mode="before")
+    @field_validator("cors_origins", "read_database_url", "trusted_hosts", mode="before")
     @classmethod
     def _listed(cls, value: Any) -> Any:
         """What the environment holds is text: empty is none, `[...]` is JSON, and

@@ -46,8 +46,26 @@ class Corpus:
             "set CLAIMS_POLNEAR to a clone of https://github.com/networkdynamics/PolNeAR"
         )
 
-    def read(self, path: str, sha256: str) -> str:
-        """The text at `path`, after checking its bytes against the recorded digest."""
+    def texts(self, compartment: str = "train") -> list[str]:
+        """Paths of the texts of one allowed compartment (`train` or `dev`), sorted."""
+        folder = f"data/{compartment}/text/"
+        if folder not in ALLOWED:
+            raise CorpusError(f"{folder}: only PolNeAR's train and dev texts may be read")
+        if self.bare:
+            done = subprocess.run(
+                ["git", f"--git-dir={self.location}", "ls-tree", "--name-only", f"HEAD:{folder}"],
+                capture_output=True,
+                check=True,
+                text=True,
+            )
+            names = done.stdout.split()
+        else:
+            names = [p.name for p in (self.location / folder).iterdir()]
+        return sorted(folder + name for name in names if name.endswith(".txt"))
+
+    def read(self, path: str, sha256: str | None) -> str:
+        """The text at `path`, after checking its bytes against the recorded digest (a
+        text no reference records, read only for a count, has none: `None`)."""
         if not path.startswith(ALLOWED) or ".." in path:
             raise CorpusError(f"{path}: only PolNeAR's train and dev texts may be read")
         if self.bare:
@@ -64,6 +82,6 @@ class Corpus:
             if not file.is_file():
                 raise CorpusError(f"{path}: not in {self.location}")
             data = file.read_bytes()
-        if hashlib.sha256(data).hexdigest() != sha256:
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise CorpusError(f"{path}: its sha256 is not the recorded one; offsets would be wrong")
         return data.decode("utf-8")

@@ -39,7 +39,12 @@ def main() -> None:
 
         def answer(match: re.Match[str]) -> str:
             headers = {match["header"]: match["value"]} if match["header"] else {}
-            response = client.get(match["url"].removeprefix("localhost:8000"), headers=headers)
+            path = match["url"].removeprefix("localhost:8000")
+            if match["data"]:
+                sent = {**headers, "Content-Type": "application/json"}
+                response = client.post(path, content=match["data"], headers=sent)
+            else:
+                response = client.get(path, headers=headers)
             if match["kind"] == "json" and _same(response.json(), match["body"]):
                 return match.group(0)
             if match["kind"] == "ndjson" and _same_lines(response.text, match["body"]):

@@ -22,7 +22,7 @@ from models.claim import (
     QuantityPublic,
     QuotePublic,
 )
-from models.entity import EntityCreate, EntityPublic, EntityRef, EntityUpdate
+from models.entity import EntityCreate, EntityMerge, EntityPublic, EntityRef, EntityUpdate
 from models.health import Health, ReplicaHealth
 from models.history import History, Retraction, RevisionPublic
 from models.page import ClaimPage, EntityPage, FacetValue, ListPage, SourcePage
@@ -41,6 +41,7 @@ __all__ = [
     "ClaimSort",
     "ClaimUpdate",
     "EntityCreate",
+    "EntityMerge",
     "EntityPage",
     "EntityPublic",
     "EntityRef",

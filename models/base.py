@@ -19,7 +19,8 @@ from pydantic import AfterValidator, Field
 
 
 class EntityKind(StrEnum):
-    """What sort of thing an entity is; `work` is a text speaking for itself."""
+    """What sort of thing an entity is; `work` is a text speaking for itself (a report, a
+    study, a model, a poll); `anonymous` an unnamed source ("officials", "sources")."""
 
     person = "person"
     organization = "organization"
@@ -30,6 +31,7 @@ class EntityKind(StrEnum):
     weapon = "weapon"
     group = "group"
     work = "work"
+    anonymous = "anonymous"
 
 
 class SourceKind(StrEnum):
@@ -107,7 +109,8 @@ class Role(StrEnum):
 
 
 class Verb(StrEnum):
-    """What one hop of an attribution chain did with the claim."""
+    """What one hop of an attribution chain did with the claim, kept as the text words it
+    ("predicted" is not "suggested"; "wrote" is not "stated")."""
 
     stated = "stated"
     reported = "reported"
@@ -118,6 +121,52 @@ class Verb(StrEnum):
     suggested = "suggested"
     captioned = "captioned"
     photographed = "photographed"
+    wrote = "wrote"
+    tweeted = "tweeted"
+    posted = "posted"
+    added = "added"
+    noted = "noted"
+    announced = "announced"
+    declared = "declared"
+    explained = "explained"
+    confirmed = "confirmed"
+    revealed = "revealed"
+    argued = "argued"
+    insisted = "insisted"
+    acknowledged = "acknowledged"
+    conceded = "conceded"
+    admitted = "admitted"
+    warned = "warned"
+    predicted = "predicted"
+    forecast = "forecast"
+    expected = "expected"
+    estimated = "estimated"
+    believed = "believed"
+    thought = "thought"
+    alleged = "alleged"
+    accused = "accused"
+    called = "called"
+    described = "described"
+    testified = "testified"
+    replied = "replied"
+    asserted = "asserted"
+    found = "found"
+    showed = "showed"
+    concluded = "concluded"
+    quoted = "quoted"
+    denied = "denied"
+    disputed = "disputed"
+    rejected = "rejected"
+    questioned = "questioned"
+    criticized = "criticized"
+    asked = "asked"
+    gave = "gave"
+    indicated = "indicated"
+    compared = "compared"
+    clarified = "clarified"
+    countered = "countered"
+    reiterated = "reiterated"
+    emphasized = "emphasized"
 
 
 class ClaimSort(StrEnum):

@@ -21,6 +21,7 @@ class ChangeKind(StrEnum):
     retracted = "retracted"
     restored = "restored"
     deleted = "deleted"
+    merged = "merged"
 
 
 class FedResource(StrEnum):
@@ -40,8 +41,9 @@ class ChangePublic(BaseModel):
         "resumes after it."
     )
     kind: ChangeKind = Field(
-        description="created, updated, retracted, restored (a retraction undone) or "
-        "deleted (a tombstone: no document)."
+        description="created, updated, retracted, restored (a retraction or a merge "
+        "undone), deleted (a tombstone: no document) or merged (an entity merged into "
+        "another: its document names the one kept in `merged_into`)."
     )
     resource: FedResource = Field(description="claim, entity, source or relation.")
     id: str = Field(description="The resource's id (claims, relations) or slug.")

@@ -71,6 +71,17 @@ class QuantityPublic(BaseModel):
     text: str | None = Field(description="The original words.")
 
 
+class ClusterPublic(BaseModel):
+    """The claims that restate one another, joined by standing `restates` relations."""
+
+    id: str = Field(description="Id of the cluster: `?cluster=` lists its claims.")
+    size: int = Field(description="How many standing claims it holds.")
+    first: str = Field(
+        description="Id of its first appearance: the claim made earliest (by `claimed_on`; "
+        "undated claims last, then the claim held first)."
+    )
+
+
 class ClaimEntityPublic(BaseModel):
     """An entity involved in a claim, and its role there."""
 
@@ -143,6 +154,7 @@ _CLAIM_EXAMPLE: JsonDict = {
     },
     "retraction": None,
     "updated_at": "2026-12-02T08:00:00Z",
+    "cluster": None,
 }
 
 
@@ -177,6 +189,11 @@ class ClaimPublic(BaseModel):
     updated_at: datetime = Field(
         description="When the claim last took a new version (UTC): made, edited, retracted, "
         "restored, its standing settled, or an entity it shows renamed or re-kinded."
+    )
+    cluster: ClusterPublic | None = Field(
+        default=None,
+        description="The claims that restate this one (confirmed `restates` relations, "
+        "followed through), or null when none does; a change of cluster takes no version.",
     )
 
 

@@ -1,4 +1,5 @@
-"""What every input model shares: one glossary of field meanings, no unknown fields, no NUL.
+"""What every input model shares: one glossary of field meanings, no unknown fields, text
+a database can hold (no NUL, no lone surrogate) and booleans that are booleans.
 
 Creates carry every field; an update is a JSON Merge Patch (RFC 7386) applied to the
 resource's create shape, then validated as a create, so one set of rules covers both.
@@ -7,9 +8,11 @@ resource's create shape, then validated as a create, so one set of rules covers 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Tag, ValidationInfo, field_validator
 
 # One meaning per field name, across every input model (and so across the docs).
 GLOSSARY = {
@@ -74,10 +77,60 @@ class InputModel(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain a NUL character")
+    def _plain_values(cls, value: object, info: ValidationInfo) -> object:
+        """Every field of every body, before anything else reads it: text (alone or in a
+        list) that a database can hold, and booleans that are JSON booleans."""
+        problem = text_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        if info.field_name in _flags(cls) and value is not None and not isinstance(value, bool):
+            raise ValueError("must be true or false (a JSON boolean, not a string or number)")
         return value
+
+
+def text_problem(value: object) -> str | None:
+    """What is wrong with text a client sent, if anything: a NUL character (PostgreSQL
+    refuses it, and SQLite would keep a name no lookup can find) or a lone surrogate (not
+    Unicode text at all). Lists are checked item by item; nested objects are models,
+    which check their own fields."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "must not contain a NUL character"
+        if not _encodable(value):
+            return "must be Unicode text (it holds a lone surrogate escape)"
+        return None
+    if isinstance(value, list | tuple):
+        for number, item in enumerate(value):
+            problem = text_problem(item)
+            if problem is not None:
+                return f"item {number} {problem}"
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@cache
+def _flags(model: type[BaseModel]) -> frozenset[str]:
+    """The boolean fields of an input model: they take `true` and `false` only, never the
+    strings and numbers pydantic would otherwise read as booleans ("yes", "1", 1)."""
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if field.annotation is bool or _optional_bool(field.annotation)
+    )
+
+
+def _optional_bool(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, UnionType) and set(get_args(annotation)) == {
+        bool,
+        type(None),
+    }
 
 
 def patch_schema(example: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
@@ -88,3 +141,21 @@ def patch_schema(example: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
         schema["examples"] = [example]
 
     return write
+
+
+# Branch tags of `slug_or_object` unions: blank, so an error's field path names no branch
+# (`body.claimant.name`, not `body.claimant.NewClaimant.name`; `api.http.errors` drops
+# blank parts of an error's location).
+_SLUG, _OBJECT = " ", ""
+
+
+def _shape(value: Any) -> str:
+    return _OBJECT if isinstance(value, dict | BaseModel) else _SLUG
+
+
+def slug_or_object(slug: Any, model: type[BaseModel]) -> Any:
+    """A field that takes either a slug or an object (`{name, kind}`), picked by the
+    shape of what was sent, so a refusal speaks of that shape alone."""
+    return Annotated[
+        Annotated[slug, Tag(_SLUG)] | Annotated[model, Tag(_OBJECT)], Discriminator(_shape)
+    ]

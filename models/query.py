@@ -22,7 +22,8 @@ from models.base import (
     Role,
     SourceKind,
 )
-from models.candidate import CandidateState
+from models.candidate import ProposalState
+from models.proposal import ProposalKind
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -68,8 +69,23 @@ class ClaimFilterParams(PageParams):
         default=None,
         min_length=1,
         max_length=200,
-        description="Claims asserted by this entity (slug, name or alias, any case).",
+        description="Claims asserted by this entity (slug, name or alias, any case, or a "
+        "Wikidata id such as Q7747 or another `same_as` URI of it).",
         examples=["oleksiy-arestovych"],
+    )
+    claimant_kind: EntityKind | None = Field(
+        default=None,
+        description="Claims whose claimant is of this kind: `anonymous` finds those "
+        "credited to unnamed sources.",
+        examples=["anonymous"],
+    )
+    cluster: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The claims of this cluster (its id, or the id of any claim in it): "
+        "claims joined by confirmed `restates` relations. 404 for a claim in no cluster.",
+        examples=["many-want-to-join-legion"],
     )
     source: str | None = Field(
         default=None,
@@ -190,8 +206,9 @@ class ClaimListParams(ClaimFilterParams):
         default=None,
         min_length=1,
         max_length=200,
-        description="Claims involving this entity (slug, name or alias, any case), in any "
-        "role unless `role` narrows it.",
+        description="Claims involving this entity (slug, name or alias, any case, or a "
+        "Wikidata id such as Q7747 or another `same_as` URI of it), in any role unless "
+        "`role` narrows it.",
         examples=["legion"],
     )
 
@@ -228,12 +245,46 @@ class CandidateListParams(PageParams):
         default=None,
         min_length=1,
         max_length=300,
-        description="Only candidates read from this source (slug, name or title), or from any "
+        description="Only those read from this source (slug, name or title), or from any "
         "source of the publisher so named.",
         examples=["harbour-fire"],
     )
-    state: CandidateState | None = Field(
-        default=None, description="Only candidates in this state: pending, accepted or rejected."
+    state: ProposalState | None = Field(
+        default=None,
+        description="Only those in this state: pending, accepted, rejected or superseded.",
+    )
+    min_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Only those whose proposer was at least this sure (0 to 1); "
+        "docs/extraction.md says how sure each tier of the extractor's confidence has been.",
+        examples=[0.9],
+    )
+
+
+class ProposalListParams(CandidateListParams):
+    """Filters of the review queue; they combine."""
+
+    kind: ProposalKind | None = Field(
+        default=None,
+        description="Only proposals of this kind: claim, relation, entity_link or entity_merge.",
+    )
+    claim: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Only proposals about this held claim: the claim one became, or an end "
+        "of a relation.",
+        examples=["legion-two-fully-manned-battalions"],
+    )
+    entity: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Only proposals naming this entity (slug, name or alias), as their names "
+        "resolved when they were proposed.",
+        examples=["freedom-of-russia-legion"],
     )
 
 

@@ -25,7 +25,7 @@ damaged.
 Daniel Brandt, a spokesman for Nordvik Lines, told reporters that fourteen ships were \
 waiting outside the harbour for a berth.
 
-Some traders have suggested that the closure could push up fuel prices across the region.
+The closure could mean higher fuel prices across the region.
 """
 
 # The story's first paragraph, with one quote of its own.
@@ -38,7 +38,7 @@ SAID_ON_TUESDAY = "the fire began in a warehouse that Nordvik Lines rents from t
 NEVER_SEEN = "We have never seen a blaze like this one"
 NO_ONE_INJURED = "no one was injured, but two cranes were badly damaged"
 FOURTEEN_SHIPS = "fourteen ships were waiting outside the harbour for a berth"
-FUEL_PRICES = "the closure could push up fuel prices across the region"
+FUEL_PRICES = "higher fuel prices across the region"
 
 
 def by_words(items: list[dict[str, Any]], words: str) -> dict[str, Any]:
@@ -46,3 +46,12 @@ def by_words(items: list[dict[str, Any]], words: str) -> dict[str, Any]:
     found = [item for item in items if item["quote"]["text"] == words]
     assert len(found) == 1, [item["quote"]["text"] for item in items]
     return found[0]
+
+
+# The story's dispute: a spokesman sets his account against the harbour master's.
+DISPUTED = """\
+Okafor said on Tuesday that the fire began in a warehouse that Nordvik Lines rents from \
+the city of Elmsford.
+
+Brandt disputed Okafor's account, saying the fire started on a ship moored at the quay.
+"""

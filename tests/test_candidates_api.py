@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from fastapi.testclient import TestClient
 from helpers import walk
 
 from api import Store
+from api.ingest import queue
+from api.ingest.extraction import extract
 from api.writes.keys import create_key
 from models.base import Scope
 
@@ -83,9 +86,10 @@ def test_extraction_queues_candidates_with_their_evidence(
 ) -> None:
     assert {item["state"] for item in queued} == {"pending"}
     said = by_words(queued, SAID_ON_TUESDAY)
-    assert said["claimant"] == {"name": "Maria Okafor", "kind": "person", "entity": None}
+    unresolved = {"entity": None, "known_as": None, "link": None}
+    assert said["claimant"] == {"name": "Maria Okafor", "kind": "person", **unresolved}
     assert said["attribution"] == [
-        {"name": "Maria Okafor", "kind": "person", "verb": "said", "entity": None}
+        {"name": "Maria Okafor", "kind": "person", "verb": "said", **unresolved}
     ]
     assert (said["cue"], said["speech"], said["status"]) == ("said", "indirect", "reported")
     # "on Tuesday", read against the source's date
@@ -105,7 +109,7 @@ def test_extraction_queues_candidates_with_their_evidence(
     assert quoted["confidence"] > said["confidence"]
     hedge = by_words(queued, FUEL_PRICES)
     assert hedge["status"] == "speculative"
-    assert hedge["claimant"] == {"name": None, "kind": None, "entity": None}
+    assert hedge["claimant"] == {"name": None, "kind": None, **unresolved}
     assert all(
         item[field] is None for item in queued for field in ("reviewed_at", "reviewed_by", "claim")
     )
@@ -211,8 +215,9 @@ def test_accepting_creates_the_claim_after_naming_what_is_missing(
     assert reviewed["reviewed_at"] is not None
     assert reviewed["claimant"]["entity"] == "maria-okafor"
     review = client.get(f"/candidates/{said['id']}/history").json()["items"]
-    assert [(r["action"], r["actor"]) for r in review] == [("accept", "alice")]
-    assert review[0]["changes"]["state"] == {"from": "pending", "to": "accepted"}
+    # Proposed by the key that ran the extraction, then reviewed.
+    assert [(r["action"], r["actor"]) for r in review] == [("create", "alice"), ("accept", "alice")]
+    assert review[1]["changes"]["state"] == {"from": "pending", "to": "accepted"}
 
 
 def test_a_candidate_is_accepted_once(
@@ -368,7 +373,8 @@ def test_rejecting_keeps_the_reason(
     assert client.get(f"/candidates/{hedge['id']}").json() == body
     review = client.get(f"/candidates/{hedge['id']}/history").json()["items"]
     assert [(r["action"], r["actor"], r["reason"]) for r in review] == [
-        ("reject", "alice", "Unattributed speculation.")
+        ("create", "alice", None),
+        ("reject", "alice", "Unattributed speculation."),
     ]
     again = client.post(url, json=reason, headers={**alice, "If-Match": "*"})
     assert again.status_code == 409
@@ -384,8 +390,11 @@ def test_rejecting_keeps_the_reason(
 # --- extracting again -----------------------------------------------------------------
 
 
-def test_extracting_again_replaces_pending_candidates_only(
-    client: TestClient, queued: list[dict[str, Any]], alice: dict[str, str]
+def test_extracting_again_keeps_what_is_found_and_supersedes_what_is_not(
+    client: TestClient,
+    queued: list[dict[str, Any]],
+    alice: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     said = by_words(queued, SAID_ON_TUESDAY)
     hedge = by_words(queued, FUEL_PRICES)
@@ -397,40 +406,83 @@ def test_extracting_again_replaces_pending_candidates_only(
         == 200
     )
     decided = [client.get(f"/candidates/{c['id']}").json() for c in (said, hedge)]
+    waiting = [c for c in queued if c["id"] not in (said["id"], hedge["id"])]
+    tags = {c["id"]: etag_of(client, c) for c in waiting}
 
+    # The same reading again changes nothing: the same candidates, ids and ETags.
     again = client.post(f"/sources/{SOURCE}/extract", headers=alice)
     assert again.status_code == 201
-    assert again.json() == {"source": SOURCE, "candidates": len(queued) - 2}
+    assert again.json() == {"source": SOURCE, "candidates": len(waiting)}
     now = client.get(f"/candidates?source={SOURCE}").json()["items"]
     assert [c for c in now if c["state"] != "pending"] == decided  # untouched
-    pending = [c for c in now if c["state"] == "pending"]
-    assert len(pending) == len(queued) - 2
-    old_ids = {c["id"] for c in queued}
-    assert not old_ids & {c["id"] for c in pending}  # replaced, not kept
-    words = [c["quote"]["text"] for c in pending]
-    assert SAID_ON_TUESDAY not in words  # decided once
-    assert FUEL_PRICES not in words
-    assert sorted(words) == sorted(
-        c["quote"]["text"] for c in queued if c["id"] not in (said["id"], hedge["id"])
-    )
-    for gone in old_ids - {said["id"], hedge["id"]}:
-        assert client.get(f"/candidates/{gone}").status_code == 404
+    assert [c["id"] for c in now if c["state"] == "pending"] == [c["id"] for c in waiting]
+    assert {c["id"]: etag_of(client, c) for c in waiting} == tags
+
+    # A reading that no longer finds one (a new extractor, say) supersedes it, and one
+    # that reads another differently queues its new reading beside the old one's end.
+    dropped, changed = waiting[0], waiting[1]
+
+    def newer(text: str, source_date: str | None = None) -> Any:
+        found = extract(text, source_date=source_date)
+        kept = []
+        for candidate in found.candidates:
+            if candidate.start == dropped["quote"]["start"]:
+                continue
+            if candidate.start == changed["quote"]["start"]:
+                candidate = dataclasses.replace(candidate, claimant="Harbour Authority")
+            kept.append(candidate)
+        return dataclasses.replace(found, candidates=tuple(kept))
+
+    monkeypatch.setattr(queue, "extract", newer)
+    third = client.post(f"/sources/{SOURCE}/extract", headers=alice)
+    assert third.json() == {"source": SOURCE, "candidates": len(waiting) - 1}
+    for old in (dropped, changed):
+        gone = client.get(f"/candidates/{old['id']}").json()
+        assert (gone["state"], gone["reason"], gone["reviewed_by"]) == (
+            "superseded",
+            "not found by a later extraction",
+            None,
+        )
+        history = client.get(f"/candidates/{old['id']}/history").json()["items"]
+        assert [r["action"] for r in history] == ["create", "supersede"]
+    pending = client.get(f"/candidates?source={SOURCE}&state=pending").json()["items"]
+    fresh = [c for c in pending if c["id"] > max(tags)]
+    assert [(c["quote"], c["claimant"]["name"]) for c in fresh] == [
+        (changed["quote"], "Harbour Authority")
+    ]
     runs = client.get(f"/sources/{SOURCE}/history").json()["items"]
     assert [(r["action"], r["actor"]) for r in runs] == [
         ("create", "alice"),
         ("extract", "alice"),
         ("extract", "alice"),
+        ("extract", "alice"),
     ]
     assert runs[1]["changes"] == {"pending_candidates": {"from": 0, "to": len(queued)}}
+    assert "changes" not in runs[2] or runs[2]["changes"] == {}
 
 
-def test_a_replaced_candidates_id_is_never_given_to_another(
-    client: TestClient, queued: list[dict[str, Any]], alice: dict[str, str]
+def test_a_superseded_candidates_id_is_never_given_to_another(
+    client: TestClient,
+    queued: list[dict[str, Any]],
+    alice: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    last = queued[-1]
+
+    def missing_the_last(text: str, source_date: str | None = None) -> Any:
+        found = extract(text, source_date=source_date)
+        kept = tuple(c for c in found.candidates if c.start != last["quote"]["start"])
+        return dataclasses.replace(found, candidates=kept)
+
+    monkeypatch.setattr(queue, "extract", missing_the_last)
     assert client.post(f"/sources/{SOURCE}/extract", headers=alice).status_code == 201
-    again = client.get(f"/candidates?source={SOURCE}").json()["items"]
-    assert min(c["id"] for c in again) > max(c["id"] for c in queued)
-    assert client.get(f"/candidates/{queued[-1]['id']}").status_code == 404
+    monkeypatch.setattr(queue, "extract", extract)
+    assert client.post(f"/sources/{SOURCE}/extract", headers=alice).status_code == 201
+    again = client.get(f"/candidates?source={SOURCE}&state=pending").json()["items"]
+    back = [c for c in again if c["quote"] == last["quote"]]
+    assert len(back) == 1
+    assert back[0]["id"] > max(c["id"] for c in queued)
+    assert client.get(f"/candidates/{last['id']}").json()["state"] == "superseded"
 
 
 def test_extracting_needs_a_held_text_and_a_write_key(
@@ -513,8 +565,6 @@ def test_extraction_runs_before_the_write_lock_is_taken(
 ) -> None:
     """SQLite lets one writer in at a time: reading a long text must not keep the others
     waiting. (On PostgreSQL no lock is queued for; the check holds trivially.)"""
-    from api.ingest import queue
-    from api.ingest.extraction import extract
 
     writing_while_reading: list[int] = []
 
@@ -525,3 +575,46 @@ def test_extraction_runs_before_the_write_lock_is_taken(
     monkeypatch.setattr(queue, "extract", watched)
     assert client.post("/sources/legion-article-2022/extract", headers=alice).status_code == 201
     assert writing_while_reading == [0]
+
+
+def test_the_queue_can_be_read_from_its_surest_candidates_down(
+    client: TestClient, queued: list[dict[str, Any]]
+) -> None:
+    floor = sorted({c["confidence"] for c in queued})[-1]
+    sure = client.get(f"/candidates?source={SOURCE}&min_confidence={floor}").json()["items"]
+    assert sure
+    assert [c["id"] for c in sure] == [c["id"] for c in queued if c["confidence"] >= floor]
+    everything = client.get("/proposals?kind=claim&min_confidence=0&limit=200").json()["items"]
+    assert [p["id"] for p in everything] == [c["id"] for c in queued]
+    for bad in ("1.5", "-0.1", "sure"):
+        refused = client.get(f"/candidates?min_confidence={bad}")
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "min_confidence"
+
+
+def test_a_claimant_named_at_accept_is_found_or_created(
+    client: TestClient, queued: list[dict[str, Any]], alice: dict[str, str]
+) -> None:
+    ships = by_words(queued, FOURTEEN_SHIPS)
+    hall = {"claimant": {"name": "James Hall", "kind": "person"}}
+    refused = accept(client, ships, alice, hall)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "body.claimant.name"
+    assert "James Hall" in refused.json()["detail"]
+    made = accept(client, ships, alice, {**hall, "create_entities": True})
+    assert made.status_code == 201, made.text
+    claim = made.json()
+    assert claim["claimant"] == {"slug": "james-hall", "name": "James Hall", "kind": "person"}
+    assert claim["attribution"][-1]["entity"] == "james-hall"
+    assert claim["statement"].startswith("James Hall ")
+    assert client.get("/entities/james-hall").json()["kind"] == "person"
+
+    # A name the store knows (here an alias) is that entity, whatever kind is sent.
+    said = by_words(queued, SAID_ON_TUESDAY)
+    legion = {"claimant": {"name": "Legion", "kind": "person"}, "create_entities": True}
+    answer = accept(client, said, alice, legion)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["claimant"]["slug"] == "freedom-of-russia-legion"
+    blank = accept(client, by_words(queued, NEVER_SEEN), alice, {"claimant": {"name": " "}})
+    assert blank.status_code == 422
+    assert blank.json()["field"].startswith("body.claimant")

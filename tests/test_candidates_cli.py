@@ -160,3 +160,27 @@ def test_the_progress_bar_shows_on_a_terminal_only() -> None:
     with progress(3, "ingesting", console=Console(file=plain, force_terminal=False)) as tracker:
         tracker.advance()
     assert plain.getvalue() == ""
+
+
+def test_a_title_is_kept_and_the_same_text_under_another_name_is_not_queued_twice(
+    store: Store, client: TestClient, tmp_path: Path
+) -> None:
+    first = tmp_path / "harbour.txt"
+    first.write_text(HARBOUR_FIRE, encoding="utf-8")
+    code, lines = ingest(store, str(first), "--title", "Harbour fire closes the port")
+    assert code == 0, lines
+    assert client.get("/sources/harbour").json()["title"] == "Harbour fire closes the port"
+    queued = client.get("/candidates?source=harbour&limit=200").json()["items"]
+
+    copy = tmp_path / "harbour (copy).txt"
+    copy.write_bytes(first.read_bytes())
+    code, lines = ingest(store, str(copy))
+    assert code == 0, lines
+    assert lines == [
+        f"warning: {copy}: skipped: held already as 'harbour' (the same text)",
+        "0 ingested, 0 candidates queued for review; 1 skipped",
+    ]
+    assert client.get("/sources/harbour-copy").status_code == 404
+    assert client.get("/candidates?limit=200").json()["items"] == queued
+    two = [str(first), str(copy)]
+    assert ingest(store, *two, "--title", "One title for two")[0] == 2

@@ -94,7 +94,8 @@ def test_a_reviewer_extracts_walks_accepts_and_rejects(reviewer: ClaimsClient) -
         reviewer.accept_candidate(said.id, if_match="*")
     history = reviewer.candidate_history(said.id)
     assert [(r.action, r.actor, r.reason) for r in history] == [
-        ("accept", "bob", "checked against the video")
+        ("create", "bob", "new story"),
+        ("accept", "bob", "checked against the video"),
     ]
     assert [c.id for c in reviewer.iter_claims(source="harbour-fire")] == ["okafor-warehouse"]
 

@@ -493,7 +493,7 @@ def test_the_client_syncs_a_copy_and_resumes_where_it_stopped(
 
         async def resumed() -> list[str]:
             transport = httpx.ASGITransport(app=app)
-            async with AsyncClaimsClient("http://claims.test", transport=transport) as client:
+            async with AsyncClaimsClient("http://testserver", transport=transport) as client:
                 again = client.sync(since=caught_up)
                 kinds = [change.kind.value async for change in again]
                 assert again.cursor == later.cursor

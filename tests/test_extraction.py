@@ -176,7 +176,9 @@ def test_quotes_that_follow_on_without_a_cue_keep_their_speaker() -> None:
     extraction = extract(text)
     follow_on = credited_to(extraction, "best eleven")
     assert follow_on.claimant == "Shaun Pollock"
-    assert follow_on.confidence < credited_to(extraction, "Boje might").confidence
+    # a quotation that runs on is as often right as the one with the cue (calibrated on the
+    # reference): never more trusted than it
+    assert follow_on.confidence <= credited_to(extraction, "Boje might").confidence
 
 
 def test_unbalanced_quotation_mark_is_reported_and_the_rest_still_read() -> None:
@@ -265,22 +267,31 @@ def test_partly_quoted_paraphrase_is_mixed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "cue"),
+    ("text", "cue", "verb"),
     [
-        ("Analysts have suggested that the merger could cost 3,000 jobs.", "have suggested"),
-        ("Economist Sarah Lin believes interest rates will rise again in May.", "believes"),
+        (
+            "Analysts have suggested that the merger could cost 3,000 jobs.",
+            "have suggested",
+            Verb.suggested,
+        ),
+        (
+            "Economist Sarah Lin believes interest rates will rise again in May.",
+            "believes",
+            Verb.believed,
+        ),
         (
             "Police found the car in a river on Sunday, which could mean the driver "
             "escaped on foot, according to the Herald.",
             "could mean",
+            Verb.suggested,
         ),
     ],
 )
-def test_hedged_cues_make_the_claim_speculative(text: str, cue: str) -> None:
+def test_hedged_cues_make_the_claim_speculative(text: str, cue: str, verb: Verb) -> None:
     candidate = only(extract(text))
     assert candidate.cue == cue
     assert candidate.status == "speculative"
-    assert Verb(candidate.attribution[-1].verb) == Verb.suggested
+    assert Verb(candidate.attribution[-1].verb) == verb  # kept as written
 
 
 def test_plain_cue_is_reported_not_speculative() -> None:
@@ -301,7 +312,6 @@ def test_plain_cue_is_reported_not_speculative() -> None:
         ("last week", "2022-07-20", "2022-07"),
         ("yesterday", "2022-03-01", "2022-02-28"),
         ("on March 4", "2022", "2022-03-04"),
-        ("on Monday", "2022-07", None),
         ("on Monday", None, None),
         ("in June 2021", None, "2021-06"),
     ],
@@ -313,6 +323,13 @@ def test_when_the_claim_was_made_is_resolved_against_the_article_date(
     candidate = only(extract(text, source_date=source_date))
     assert candidate.text == "the pool would close for the winter"
     assert candidate.claimed_on == claimed_on
+    assert candidate.claimed_on_inferred is False
+
+
+def test_a_day_the_source_date_cannot_resolve_leaves_the_source_date_inferred() -> None:
+    text = "Mayor Ruth Alder said on Monday that the pool would close for the winter."
+    candidate = only(extract(text, source_date="2022-07"))
+    assert (candidate.claimed_on, candidate.claimed_on_inferred) == ("2022-07", True)
 
 
 def test_a_malformed_source_date_is_a_warning_not_an_error() -> None:
@@ -335,7 +352,7 @@ def test_entities_in_the_content_are_listed_with_their_kinds() -> None:
 def test_a_named_quote_is_trusted_more_than_an_unnamed_paraphrase() -> None:
     named = only(extract('"The road is closed," Inspector Mia Tan said.'))
     unnamed = only(extract("Some have suggested that the road will stay closed all winter."))
-    assert unnamed.claimant is None
+    assert (unnamed.claimant, unnamed.claimant_kind) == ("Some", "anonymous")
     assert named.confidence > unnamed.confidence
 
 
@@ -357,6 +374,7 @@ def test_binary_junk() -> None:
     assert any(warning.startswith("text is not readable") for warning in extraction.warnings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mark", ['"', "\u201c", "\u201d"])
 def test_a_megabyte_of_one_quotation_mark(mark: str) -> None:
     extraction = extract(mark * 1_048_576)
@@ -390,6 +408,7 @@ def test_a_text_with_no_attributions() -> None:
     assert extract(text) == Extraction((), ())
 
 
+@pytest.mark.slow
 def test_a_megabyte_of_news_finishes() -> None:
     paragraph = (
         "Harbour master Colin Reyes said the storm had torn two ships from their moorings. "

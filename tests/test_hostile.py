@@ -34,6 +34,7 @@ LIMIT = 1_048_576  # Settings.max_body_bytes, the default the app runs with
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
 NDJSON = "application/x-ndjson"
+JSON_PATCH = "application/json-patch+json"  # RFC 6902: not what PATCH here takes
 
 # Every operation of /openapi.json, as (method, path template);
 # test_every_operation_and_parameter_is_attacked_here keeps this list complete.
@@ -59,8 +60,13 @@ READS = [
     ("GET", "/candidates"),
     ("GET", "/candidates/{candidate_id}"),
     ("GET", "/candidates/{candidate_id}/history"),
+    ("GET", "/proposals"),
+    ("GET", "/proposals/{proposal_id}"),
+    ("GET", "/proposals/{proposal_id}/history"),
     ("GET", "/health"),
     ("GET", "/changes"),
+    ("GET", "/claims/{claim_id}/similar"),
+    ("GET", "/matching/thresholds"),
 ]
 # Writes that read a body, with the media type they take and a body they would accept:
 # each hostile test below changes one thing about a request that would otherwise land.
@@ -95,6 +101,30 @@ BODY_WRITES: dict[tuple[str, str], tuple[str, bytes]] = {
     ("PATCH", "/relations/{relation_id}"): (MERGE_PATCH, b'{"note": "Changed."}'),
     ("POST", "/candidates/{candidate_id}/accept"): (JSON, b'{"create_entities": true}'),
     ("POST", "/candidates/{candidate_id}/reject"): (JSON, b'{"reason": "Not a claim."}'),
+    ("POST", "/candidates:accept"): (
+        JSON,
+        b'[{"id": 5, "etag": "*", "changes": {"create_entities": true}}]',
+    ),
+    ("POST", "/proposals"): (
+        JSON,
+        json.dumps(
+            {
+                "kind": "relation",
+                "payload": {
+                    "type": "supports",
+                    "from": {"claim": CLAIM},
+                    "to": {"proposal": 1},
+                    "note": "Proposed for review.",
+                },
+            }
+        ).encode(),
+    ),
+    ("POST", "/proposals/{proposal_id}/accept"): (JSON, b'{"create_entities": true}'),
+    ("POST", "/proposals/{proposal_id}/reject"): (JSON, b'{"reason": "Not a claim."}'),
+    ("POST", "/proposals:accept"): (
+        JSON,
+        b'[{"id": 6, "etag": "*", "changes": {"create_entities": true}}]',
+    ),
 }
 # Writes that read no body.
 DELETES = [
@@ -116,11 +146,13 @@ QUERIED = [
     ("GET", "/sources"),
     ("GET", "/sources/{slug}/text"),
     ("GET", "/candidates"),
+    ("GET", "/proposals"),
     ("GET", "/relations"),
     ("GET", "/claims/{claim_id}/relations"),
     ("GET", "/entities/{slug}/disputes"),
     ("GET", "/entities/{slug}/timeline"),
     ("GET", "/changes"),
+    ("GET", "/claims/{claim_id}/similar"),
 ]
 OPERATIONS = READS + WRITES
 WITH_PATH_PARAMETERS = [(method, template) for method, template in OPERATIONS if "{" in template]
@@ -150,9 +182,9 @@ WIRE_VALUES = [quote(value, safe="") for value in INJECTIONS] + [
 ]
 # Words searched for, or a figure's unit: a value found nowhere finds nothing.
 FREE_TEXT = {"q", "quantity_unit"}
-# Query parameters naming an entity or source answer 404 (no such thing) when the value
+# Query parameters naming an entity, source or claim answer 404 (no such thing) when the value
 # is merely unknown; `q` searches words; every other parameter has a closed format.
-REFERENCES = {"entity", "claimant", "source", "publisher", "claim"}
+REFERENCES = {"entity", "claimant", "source", "publisher", "claim", "cluster"}
 
 
 def labels(operations: list[tuple[str, str]]) -> list[str]:
@@ -171,12 +203,16 @@ def concrete(template: str, wire: str | None = None) -> str:
         # Two of the candidates the `admin` fixture has extracted: one to accept, one to
         # reject, so the control requests of both can land.
         filler = "2" if template.endswith("/reject") else "1"
+    elif "{proposal_id}" in template:
+        # Two more of them, for the same requests through the whole queue's paths.
+        filler = "4" if template.endswith("/reject") else "3"
     else:
         filler = ENTITY if template.startswith("/entities") else SOURCE
     return (
         template.replace("{claim_id}", filler)
         .replace("{slug}", filler)
         .replace("{candidate_id}", filler)
+        .replace("{proposal_id}", filler)
         .replace("{relation_id}", filler)
     )
 
@@ -201,7 +237,7 @@ def admin(store: Store, client: TestClient) -> dict[str, str]:
     assert edited.status_code == 200, edited.text
     extracted = client.post(f"/sources/{SOURCE}/extract", headers=headers)
     assert extracted.status_code == 201, extracted.text
-    assert extracted.json()["candidates"] >= 2
+    assert extracted.json()["candidates"] >= 6
     return headers
 
 
@@ -216,6 +252,7 @@ def snapshot(client: TestClient) -> dict[str, Any]:
         f"/entities/{ENTITY}/history",
         f"/sources/{SOURCE}/history",
         "/candidates?limit=200",
+        "/proposals?limit=200",
         "/relations?limit=200&include=retracted",
         f"/relations/{RELATION}/history",
     ):
@@ -313,7 +350,9 @@ def test_injection_in_every_path_parameter_is_a_404(
         for value in WIRE_VALUES:
             response = send(client, method, concrete(template, value), body, headers)
             # Candidate ids are numbers: anything else is malformed, not unknown.
-            malformed = value.endswith("%00") or "{candidate_id}" in template
+            malformed = (
+                value.endswith("%00") or "{candidate_id}" in template or "{proposal_id}" in template
+            )
             assert_problem(response, 422 if malformed else 404)
 
 
@@ -648,18 +687,25 @@ WRONG_TYPES = [
 def test_a_good_body_under_a_wrong_content_type_is_refused(
     client: TestClient, admin: dict[str, str], method: str, template: str
 ) -> None:
+    """Every body endpoint alike: a 415 naming the media types it takes (the JSON ones
+    no longer read a JSON body sent as something else and then fail it with a 422)."""
     right, body = BODY_WRITES[(method, template)]
-    wrong_types = [*WRONG_TYPES, JSON if right == NDJSON else NDJSON]
+    wrong_types = [*WRONG_TYPES, JSON if right == NDJSON else NDJSON, JSON_PATCH]
+    accepted = {NDJSON: [NDJSON, "application/jsonl", "application/json-seq"]}.get(
+        right, [right] if right == JSON else [right, JSON]
+    )
     with nothing_changes(client):
         for media_type in wrong_types:
             headers = admin | {"If-Match": "*"}
             if media_type is not None:
                 headers["Content-Type"] = media_type
             response = send(client, method, concrete(template), body, headers)
-            if right == NDJSON:
-                assert_problem(response, 415, field="Content-Type")
-            else:
-                assert_problem(response, 422, field="body")
+            problem = assert_problem(response, 415, field="Content-Type")
+            assert problem["accepted"] == accepted, (media_type, problem)
+            for listed in accepted:
+                assert listed in problem["detail"]
+            if method == "PATCH":
+                assert response.headers["accept-patch"] == ", ".join(accepted)
 
 
 def test_the_bodies_used_here_are_accepted_as_they_are(

@@ -167,3 +167,123 @@ def test_an_upgraded_store_feeds_its_history_and_says_when_things_changed(
     assert made.json()["updated_at"] >= started.isoformat().replace("+00:00", "Z")
     (new,) = client.get(changes["next"]).json()["items"]
     assert (new["id"], new["etag"]) == ("after-upgrade", made.headers["ETag"])
+
+
+def test_candidates_become_claim_proposals_with_their_ids_and_history(
+    empty_store: Store,
+) -> None:
+    """0010 moves the review queue into `proposal`: ids, states, reviews and revisions
+    kept, URLs of `/candidates` still answering, and no id ever given twice."""
+    upgrade(empty_store, "0009")
+    at = datetime(2024, 3, 6, 9, tzinfo=UTC)
+    stamp = bindparam("at", type_=UTCDateTime())
+    with empty_store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO entity (id, slug, name, kind) VALUES (1, 'okafor', 'Maria Okafor', "
+                "'person')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO entity_name (entity_id, text, folded, is_alias) VALUES "
+                "(1, 'Maria Okafor', 'maria okafor', false)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO source (id, slug, name, kind, date_inferred, text_sha256) VALUES "
+                "(1, 'fire', 'Fire', 'article', false, 'x')"
+            )
+        )
+        candidate = text(
+            "INSERT INTO candidate (source_id, state, quote_start, quote_end, quote_text, "
+            "claimant, claimant_kind, cue, cue_start, speech, status, claimed_on, "
+            "attribution, entities, confidence, version, extracted_at, reviewed_at, "
+            "reviewed_by, reason) VALUES (1, :state, 0, 9, 'the words', 'Maria Okafor', "
+            "'person', 'said', 12, 'direct', 'reported', '2024-03-05', "
+            '\'[{"name": "Maria Okafor", "verb": "said", "kind": "person"}]\', '
+            "'[]', 0.9, :version, :at, :reviewed, :by, :reason)"
+        ).bindparams(stamp, bindparam("reviewed", type_=UTCDateTime()))
+        connection.execute(
+            candidate,
+            {
+                "state": "pending",
+                "version": 1,
+                "at": at,
+                "reviewed": None,
+                "by": None,
+                "reason": None,
+            },
+        )
+        connection.execute(
+            candidate,
+            {
+                "state": "rejected",
+                "version": 2,
+                "at": at,
+                "reviewed": at,
+                "by": "alice",
+                "reason": "vague",
+            },
+        )
+        # A candidate replaced before the upgrade: its id is spent.
+        connection.execute(
+            candidate,
+            {
+                "state": "pending",
+                "version": 1,
+                "at": at,
+                "reviewed": None,
+                "by": None,
+                "reason": None,
+            },
+        )
+        connection.execute(text("DELETE FROM candidate WHERE id = 3"))
+        connection.execute(
+            text(
+                "INSERT INTO revision (resource, resource_key, action, at, actor, reason, changes) "
+                "VALUES ('candidate', '2', 'reject', :at, 'alice', 'vague', "
+                '\'{"state": {"from": "pending", "to": "rejected"}}\')'
+            ).bindparams(stamp),
+            {"at": at},
+        )
+    upgrade(empty_store)
+    client = TestClient(create_app(Settings(database_url="sqlite://"), store=empty_store))
+    pending = client.get("/candidates/1").json()
+    assert (pending["state"], pending["claimant"], pending["quote"]["source"]) == (
+        "pending",
+        {
+            "name": "Maria Okafor",
+            "kind": "person",
+            "entity": "okafor",
+            "known_as": None,
+            "link": None,
+        },
+        "fire",
+    )
+    assert pending["attribution"][0]["entity"] == "okafor"
+    proposal = client.get("/proposals/2").json()
+    assert (proposal["kind"], proposal["state"], proposal["reason"]) == (
+        "claim",
+        "rejected",
+        "vague",
+    )
+    assert proposal["evidence"]["spans"] == [
+        {"start": 0, "end": 9, "text": "the words", "role": "quote"}
+    ]
+    assert proposal["proposed_by"] == {"agent": "extractor", "rule": None, "version": None}
+    history = client.get("/candidates/2/history").json()["items"]
+    assert [(r["action"], r["actor"]) for r in history] == [("reject", "alice")]
+    assert client.get("/proposals/2/history").json()["items"] == history
+    assert [p["id"] for p in client.get("/proposals?state=pending").json()["items"]] == [1]
+    with empty_store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO proposal (kind, state, spans, payload, confidence, agent, version, "
+                "proposed_at) VALUES ('relation', 'pending', '[]', '{}', 1, 'x', 1, :at)"
+            ).bindparams(stamp),
+            {"at": at},
+        )
+        newest = connection.execute(text("SELECT max(id) FROM proposal")).scalar_one()
+    assert newest > 3

@@ -4,19 +4,24 @@ each kind of write, and after the index is lost and rebuilt with `claims reindex
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+import test_bulk as bulk_claims
+from candidate_texts import HARBOUR_FIRE
 from conftest import url_of
 from fastapi.testclient import TestClient
 from helpers import merge_patch, walk
+from test_bulk_load_cli import variants
 from test_writes import key_for, new_claim
 from typer.testing import CliRunner
 
-from api import Store
+from api import Store, create_app
 from api.cli.commands import cli
 from api.queries import ranking
 from api.store import search
@@ -170,14 +175,112 @@ def test_the_index_is_rebuilt_the_same_after_being_deleted(
     assert ranked(client, "legion")[0] == "legion-legion-again"
 
 
-def test_the_weights_the_engine_writes_are_the_ones_python_computes(store: Store) -> None:
-    """Every posting's rank is `-search.weight(count, length)` of its claim's text, to the
-    bit, so pages walked in the index and rankings worked out in Python agree."""
+def _computed(store: Store) -> list[tuple[Any, ...]]:
+    """The postings worked out here from every claim's indexed text, as the index should
+    hold them."""
     with store.engine.connect() as connection:
-        texts: dict[int, str] = dict(
-            connection.exec_driver_sql("SELECT id, search_text FROM claim").tuples().all()
-        )
-    expected = sorted(
+        rows = connection.exec_driver_sql("SELECT id, search_text FROM claim").all()
+    texts: dict[int, str] = {int(row[0]): str(row[1]) for row in rows}
+    return sorted(
         (term, rank, claim) for claim, text in texts.items() for term, rank in search.postings(text)
     )
-    assert _postings(store) == expected
+
+
+def test_the_weights_the_engine_writes_are_the_ones_python_computes(store: Store) -> None:
+    """Every posting's rank is `-search.weight(count, length)` of its claim's text, to the
+    bit, so pages walked in the index and rankings worked out in Python agree. (The store
+    was filled by the fixture loader: its postings are current too.)"""
+    assert _postings(store) == _computed(store)
+
+
+def test_the_index_is_current_after_the_bulk_loader(
+    client: TestClient, store: Store, tmp_path: Path
+) -> None:
+    """Claims bulk-loaded into a store that holds claims: their postings are written when
+    the load ends (upkeep is off while it runs), and per-row upkeep is back afterwards."""
+    items = variants(client, 30)
+    items[3] = dict(items[3], statement="Variant legion: the Legion, the Legion, the Legion.")
+    path = tmp_path / "claims.ndjson"
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["bulk-load", str(path), "--workers", "0", "--database-url", url_of(store)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _postings(store) == _computed(store)
+    for q, words in (
+        ("variant", "variant"),
+        ("legion", "legion"),
+        ("variant legion", "variant legion"),
+    ):
+        assert ranked(client, q, limit=50) == bm25_order(client, q, words)
+    assert ranked(client, "legion")[0] == "bulk-variant-3"
+    writer = key_for(store, "alice", Scope.write)
+    made = client.post(
+        "/claims", json=new_claim(id="after-the-load", statement="Variant variant."), headers=writer
+    )
+    assert made.status_code == 201
+    assert ranked(client, "variant")[0] == "after-the-load"
+    assert _postings(store) == _computed(store)
+
+
+def test_the_index_is_current_after_a_bulk_load_into_an_empty_store(empty_store: Store) -> None:
+    assert bulk_claims.load(empty_store, bulk_claims.claims(40)).claims == 40
+    assert _postings(empty_store) == _computed(empty_store)
+    with TestClient(create_app(store=empty_store)) as client:
+        for q in ("training", "statement 7", "commanders OR volunteers"):
+            assert ranked(client, q, limit=50) == bm25_order(client, q, q.replace(" OR ", " "))
+
+
+def test_the_index_is_current_after_a_proposal_is_accepted(
+    client: TestClient, store: Store
+) -> None:
+    writer = key_for(store, "alice", Scope.write)
+    source = {
+        "slug": "harbour-fire",
+        "name": "Harbour fire",
+        "kind": "article",
+        "text": HARBOUR_FIRE,
+    }
+    assert client.post("/sources", json=source, headers=writer).status_code == 201
+    assert client.post("/sources/harbour-fire/extract", headers=writer).status_code == 201
+    proposals = walk(client, "/proposals?source=harbour-fire&kind=claim&limit=50")
+    accepted = []
+    for proposal in proposals:
+        tag = client.get(f"/proposals/{proposal['id']}").headers["etag"]
+        answer = client.post(
+            f"/proposals/{proposal['id']}/accept",
+            headers={**writer, "If-Match": tag},
+            json={"create_entities": True, "claimant": "moscow-times"},  # for the uncredited
+        )
+        assert answer.status_code == 201, answer.text
+        accepted.append(answer.json()["id"])
+    assert _postings(store) == _computed(store)
+    for q in ("fire", "harbour ships", "crew OR cranes"):
+        found = ranked(client, q, limit=50)
+        assert found == bm25_order(client, q, q.replace(" OR ", " "))
+        assert set(found) & set(accepted), q
+
+
+def test_a_bulk_load_killed_midway_is_mended_by_reindex(client: TestClient, store: Store) -> None:
+    """A bulk load turns the indexes' upkeep off before it writes (`search.suspend`); one
+    killed before it ends never turns it back on. `claims reindex` rebuilds both indexes
+    from the store and restores their upkeep."""
+    writer = key_for(store, "alice", Scope.write)
+    with store.engine.begin() as connection:
+        search.suspend(connection)  # what a bulk load does first, here never undone
+    claim = new_claim(id="legion-legion-legion", statement="The Legion, the Legion, the Legion.")
+    assert client.post("/claims", json=claim, headers=writer).status_code == 201
+    assert "legion-legion-legion" not in ranked(client, "legion", limit=50)  # missed
+    result = CliRunner().invoke(cli, ["reindex", "--database-url", url_of(store)])
+    assert result.exit_code == 0, result.output
+    assert _postings(store) == _computed(store)
+    assert ranked(client, "legion", limit=50) == bm25_order(client, "legion", "legion")
+    assert ranked(client, "legion")[0] == "legion-legion-legion"
+    # and upkeep is back: a patch moves the claim out of the word's matches and ranking
+    url = "/claims/legion-legion-legion"
+    patched = merge_patch(client, url, {"statement": "Nobody knows its size."}, writer)
+    assert patched.status_code == 200, patched.text
+    assert "legion-legion-legion" not in ranked(client, "legion", limit=50)
+    assert ranked(client, "nobody size") == bm25_order(client, "nobody size", "nobody size")
+    assert "legion-legion-legion" in ranked(client, "nobody size")
+    assert _postings(store) == _computed(store)

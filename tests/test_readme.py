@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = re.compile(
     r"```console\n\$ curl -s (?:-H '(?P<header>[^':]+): (?P<value>[^']*)' )?"
+    r"(?:-d '(?P<data>[^']*)' )?"
     r"'(?P<url>localhost:8000[^']*)'\n```\n+"
     r"(?:<details>.*?\n\n)?"
     r"```(?P<kind>json|text|csv|ndjson)\n(?P<body>.*?)\n```",
@@ -41,6 +42,8 @@ EXAMPLES = [
     (m["url"], m["kind"], m["body"], {m["header"]: m["value"]} if m["header"] else {})
     for m in EXAMPLE.finditer(README)
 ]
+# What each example sends with `-d` (a POST), by its URL.
+POSTED = {m["url"]: m["data"] for m in EXAMPLE.finditer(README) if m["data"]}
 # The README lines of the commands those examples replay.
 REPLAYED = {README.count("\n", 0, m.start()) + 2 for m in EXAMPLE.finditer(README)}
 COMMANDS = commands(README)
@@ -97,7 +100,12 @@ def test_readme_examples_answer_as_shown(
 ) -> None:
     app = create_app(Settings(database_url="sqlite://"), store=store)
     client = TestClient(app, base_url="http://localhost:8000")
-    response = client.get(url.removeprefix("localhost:8000"), headers=headers)
+    path = url.removeprefix("localhost:8000")
+    if url in POSTED:
+        posting = {**headers, "Content-Type": "application/json"}
+        response = client.post(path, content=POSTED[url], headers=posting)
+    else:
+        response = client.get(path, headers=headers)
     if kind == "json":
         assert steady(response.json()) == steady(json.loads(body))
     elif kind == "csv":

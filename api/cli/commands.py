@@ -1,5 +1,6 @@
-"""`claims serve | load | check | migrate | reindex | keys | ingest`: a thin shell over the loaders,
-the use cases and the app factory. Each command imports what it needs when it runs."""
+"""`claims serve | load | check | migrate | reindex | keys | ingest | entities`: a thin shell
+over the loaders, the use cases and the app factory. Each command imports what it needs
+when it runs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import typer
 
 from api.cli.bulk_load import bulk_load
 from api.cli.common import DatabaseUrl, FixturesDir, current_store, open_store, settings_for
+from api.cli.entities import entities
 from api.cli.ingest import ingest
 from api.cli.progress import progress
 from api.settings import Settings
@@ -243,6 +245,7 @@ def list_keys(database_url: DatabaseUrl = None) -> None:
 
 cli.command()(ingest)
 cli.command("bulk-load")(bulk_load)
+cli.add_typer(entities, name="entities")
 
 
 def main() -> None:

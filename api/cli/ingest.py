@@ -35,6 +35,10 @@ def ingest(
         str | None,
         typer.Option(help="Where the article can be read (one file).", show_default=False),
     ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="The article's title as published (one file).", show_default=False),
+    ] = None,
     kind: Annotated[SourceKind, typer.Option(help="What sort of work they are.")] = (
         SourceKind.article
     ),
@@ -54,12 +58,12 @@ def ingest(
     if not files:
         typer.echo("no text files: a folder is read for its *.txt files", err=True)
         raise typer.Exit(1)
-    for option, value in (("--slug", slug), ("--url", url)):
+    for option, value in (("--slug", slug), ("--url", url), ("--title", title)):
         if value is not None and len(files) > 1:
             typer.echo(f"{option} is for one file; {len(files)} were given", err=True)
             raise typer.Exit(2)
     with current_store(database_url, "ingest") as store:
-        details = _details(store, kind, publisher, date, url, slug)
+        details = _details(store, kind, publisher, date, url, slug, title)
         done = skipped = queued = 0
         with progress(len(files), "ingesting") as tracker:
             for path in files:
@@ -82,6 +86,7 @@ def _details(
     date: str | None,
     url: str | None,
     slug: str | None,
+    title: str | None = None,
 ) -> Details:
     """The options, checked once rather than once per file; exit 2 naming a bad one."""
     from pydantic import ValidationError
@@ -101,12 +106,14 @@ def _details(
             raise typer.Exit(2)
         publisher_slug = found.slug
     try:
-        SourceCreate(slug=slug or "checked", name="checked", kind=kind, date=date, url=url)
+        SourceCreate(
+            slug=slug or "checked", name="checked", kind=kind, date=date, url=url, title=title
+        )
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             typer.echo(f"invalid --{error['loc'][0]}: {error['msg']}", err=True)
         raise typer.Exit(2) from None
-    return Details(kind=kind, publisher=publisher_slug, date=date, url=url)
+    return Details(kind=kind, publisher=publisher_slug, date=date, url=url, title=title)
 
 
 def _line(outcome: Outcome) -> str:

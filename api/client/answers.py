@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from models import History, ListPage, RevisionPublic
 
@@ -36,9 +36,22 @@ def model(kind: type[_M]) -> Decoder[_M]:
     return read
 
 
-def tagged(kind: type[_M]) -> Decoder[Tagged[_M]]:
-    """The body as `kind`, with the ETag an edit must send back."""
-    body = model(kind)
+def one_of(kind: Any) -> Decoder[Any]:
+    """The body, validated as a union of models (a proposal of any kind, say)."""
+    adapter: TypeAdapter[Any] = TypeAdapter(kind)
+
+    def read(response: httpx.Response) -> Any:
+        return adapter.validate_python(response.json())
+
+    return read
+
+
+def tagged(kind: Any) -> Decoder[Tagged[Any]]:
+    """The body as `kind` (a model, or a union of them), with the ETag an edit must
+    send back."""
+    body: Decoder[Any] = (
+        model(kind) if isinstance(kind, type) and issubclass(kind, BaseModel) else one_of(kind)
+    )
 
     def read(response: httpx.Response) -> Tagged[_M]:
         etag = response.headers.get("etag")

@@ -101,7 +101,9 @@ class ClaimsClient(_ClientBase[httpx.Client, httpx.BaseTransport], SyncSender):
         return httpx.Client(transport=transport, timeout=timeout)
 
     def _send(self, call: Call[_R]) -> _R:
-        return call.answer(self._answered(self.http.send(self._request(call))))
+        # A merged entity's URLs redirect (308) to the entity kept: the client follows.
+        sent = self.http.send(self._request(call), follow_redirects=call.method == "GET")
+        return call.answer(self._answered(sent))
 
     def close(self) -> None:
         """Close the httpx client if this one made it; a given one belongs to its giver."""
@@ -130,7 +132,8 @@ class AsyncClaimsClient(_ClientBase[httpx.AsyncClient, httpx.AsyncBaseTransport]
         return httpx.AsyncClient(transport=transport, timeout=timeout)
 
     async def _send(self, call: Call[_R]) -> _R:
-        return call.answer(self._answered(await self.http.send(self._request(call))))
+        sent = await self.http.send(self._request(call), follow_redirects=call.method == "GET")
+        return call.answer(self._answered(sent))
 
     async def aclose(self) -> None:
         """Close the httpx client if this one made it; a given one belongs to its giver."""

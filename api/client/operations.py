@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, Unpack
 
-from api.client.answers import Tagged, model, nothing, revisions, tagged, text
-from api.client.calls import Call, action, create, delete, get, guard, path, update
+from api.client.answers import Tagged, model, nothing, one_of, revisions, tagged, text
+from api.client.calls import Call, action, body, create, delete, get, guard, path, update
 from api.client.core import Feed, Operation, Pages
 from api.client.query import ClaimFilters, ClaimQuery
 from models import (
@@ -23,6 +23,7 @@ from models import (
     ClaimPublic,
     ClaimUpdate,
     EntityCreate,
+    EntityMerge,
     EntityPage,
     EntityPublic,
     EntityUpdate,
@@ -36,9 +37,18 @@ from models import (
     SourceUpdate,
 )
 from models.base import EntityKind, RelationType, SourceKind
-from models.candidate import CandidateState
+from models.candidate import CandidateState, ProposalState
 from models.change import ChangePage
 from models.history import RelationRetraction
+from models.matching import Matches, MatchQuery, Thresholds, ThresholdsUpdate
+from models.proposal import (
+    AcceptedBatch,
+    ProposalKind,
+    ProposalPage,
+    ProposalPublic,
+    ProposeRelation,
+    ReviewItem,
+)
 from models.relation import (
     ClaimRelationPage,
     DisputePage,
@@ -102,6 +112,37 @@ class Operations:
     def get_claim_with_etag(self, claim_id: str) -> Call[Tagged[ClaimPublic]]:
         """The claim and its ETag, to pass as `if_match=` to an edit."""
         return get(tagged(ClaimPublic), "claims", claim_id)
+
+    @Operation
+    def similar_claims(
+        self,
+        claim_id: str,
+        *,
+        limit: int | None = None,
+        min_score: float | None = None,
+        include_retracted: bool | None = None,
+    ) -> Call[Matches]:
+        """The held claims that match a claim, best first (never the claim itself)."""
+        params = {"limit": limit, "min_score": min_score, "include_retracted": include_retracted}
+        shown = {k: v for k, v in params.items() if v is not None}
+        return get(model(Matches), "claims", claim_id, "similar", params=shown)
+
+    @Operation
+    def match_claims(self, query: MatchQuery | Json) -> Call[Matches]:
+        """Has this been said before? The held claims that match a statement."""
+        return Call("POST", "/claims:match", model(Matches), {}, json=body(query))
+
+    @Operation
+    def get_thresholds_with_etag(self) -> Call[Tagged[Thresholds]]:
+        """The matcher's thresholds and their ETag, for `set_thresholds`."""
+        return get(tagged(Thresholds), "matching", "thresholds")
+
+    @Operation
+    def set_thresholds(
+        self, changes: ThresholdsUpdate | Json, *, if_match: str, reason: str | None = None
+    ) -> Call[Thresholds]:
+        """Change when the matcher proposes (`suggest`) and links at once (`link`)."""
+        return update(Thresholds, ("matching", "thresholds"), changes, if_match, reason)
 
     @Operation
     def create_claim(
@@ -317,6 +358,24 @@ class Operations:
         return get(revisions, "entities", slug, "history")
 
     @Operation
+    def merge_entity(
+        self, slug: str, into: str, *, if_match: str, reason: str | None = None
+    ) -> Call[EntityPublic]:
+        """Merge `slug` into `into` (kept); `if_match` lists both ETags (`'"3-…", "5-…"'`).
+        Answers the entity kept; reads of `slug` are redirected there from then on, and
+        the client follows."""
+        data = EntityMerge(into=into)
+        return action(model(EntityPublic), ("entities", slug, "merge"), data, if_match, reason)
+
+    @Operation
+    def restore_entity(
+        self, slug: str, *, if_match: str, reason: str | None = None
+    ) -> Call[EntityPublic]:
+        """Undo the merge of `slug`; `if_match` is the ETag of the entity it was merged
+        into (a read of `slug` answers with it)."""
+        return action(model(EntityPublic), ("entities", slug, "restore"), None, if_match, reason)
+
+    @Operation
     def list_entity_claims(self, slug: str, **filters: Unpack[ClaimFilters]) -> Call[ClaimPage]:
         return get(model(ClaimPage), "entities", slug, "claims", params=filters)
 
@@ -402,11 +461,13 @@ class Operations:
         *,
         source: str | None = None,
         state: CandidateState | str | None = None,
+        min_confidence: float | None = None,
         limit: int | None = None,
         cursor: str | None = None,
     ) -> Call[CandidatePage]:
         """One page of candidates, in the order they were extracted."""
-        params = {"source": source, "state": state, "limit": limit, "cursor": cursor}
+        params = {"source": source, "state": state, "min_confidence": min_confidence}
+        params |= {"limit": limit, "cursor": cursor}
         return get(model(CandidatePage), "candidates", params=params)
 
     @Pages
@@ -415,9 +476,11 @@ class Operations:
         *,
         source: str | None = None,
         state: CandidateState | str | None = None,
+        min_confidence: float | None = None,
         limit: int | None = None,
     ) -> Call[CandidatePage]:
-        params = {"source": source, "state": state, "limit": limit}
+        params = {"source": source, "state": state, "min_confidence": min_confidence}
+        params |= {"limit": limit}
         return get(model(CandidatePage), "candidates", params=params)
 
     @Operation
@@ -452,5 +515,110 @@ class Operations:
         return action(model(CandidatePublic), where, {"reason": reason}, if_match, None)
 
     @Operation
+    def accept_candidates(
+        self, items: list[ReviewItem | Json], *, reason: str | None = None
+    ) -> Call[AcceptedBatch]:
+        """Accept every candidate listed (each `{"id", "etag"}`, and optional `changes`)
+        in one transaction, or none of them."""
+        return _batch("/candidates:accept", items, reason)
+
+    @Operation
     def candidate_history(self, candidate_id: int) -> Call[list[RevisionPublic]]:
         return get(revisions, "candidates", str(candidate_id), "history")
+
+    # --- the review queue: proposals of every kind ------------------------------------
+
+    @Operation
+    def list_proposals(
+        self,
+        *,
+        kind: ProposalKind | str | None = None,
+        state: ProposalState | str | None = None,
+        source: str | None = None,
+        claim: str | None = None,
+        entity: str | None = None,
+        min_confidence: float | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Call[ProposalPage]:
+        """One page of the review queue, in the order things were proposed."""
+        params: dict[str, object] = {"kind": kind, "state": state, "source": source}
+        params |= {"claim": claim, "entity": entity, "min_confidence": min_confidence}
+        params |= {"limit": limit, "cursor": cursor}
+        return get(model(ProposalPage), "proposals", params=params)
+
+    @Pages
+    def iter_proposals(
+        self,
+        *,
+        kind: ProposalKind | str | None = None,
+        state: ProposalState | str | None = None,
+        source: str | None = None,
+        claim: str | None = None,
+        entity: str | None = None,
+        min_confidence: float | None = None,
+        limit: int | None = None,
+    ) -> Call[ProposalPage]:
+        params: dict[str, object] = {"kind": kind, "state": state, "source": source}
+        params |= {"claim": claim, "entity": entity, "min_confidence": min_confidence}
+        params |= {"limit": limit}
+        return get(model(ProposalPage), "proposals", params=params)
+
+    @Operation
+    def get_proposal(self, proposal_id: int) -> Call[ProposalPublic]:
+        return get(one_of(ProposalPublic), "proposals", str(proposal_id))
+
+    @Operation
+    def get_proposal_with_etag(self, proposal_id: int) -> Call[Tagged[ProposalPublic]]:
+        """The proposal and its ETag, to pass as `if_match=` when accepting or rejecting."""
+        return get(tagged(ProposalPublic), "proposals", str(proposal_id))
+
+    @Operation
+    def propose_relation(
+        self, proposal: ProposeRelation | Json, *, reason: str | None = None
+    ) -> Call[ProposalPublic]:
+        """Queue a relation between two claims (held, or claim proposals) for review."""
+        return Call(
+            "POST", "/proposals", one_of(ProposalPublic), {"reason": reason}, body(proposal)
+        )
+
+    @Operation
+    def accept_proposal(
+        self,
+        proposal_id: int,
+        changes: Json | None = None,
+        *,
+        if_match: str,
+        reason: str | None = None,
+    ) -> Call[ClaimPublic | RelationPublic | EntityPublic]:
+        """Create what the proposal proposes (a claim, a relation, a mention's link to an
+        entity, a merge), amended by `changes`, and mark it accepted."""
+        where = ("proposals", str(proposal_id), "accept")
+        decode = one_of(ClaimPublic | RelationPublic | EntityPublic)
+        return action(decode, where, changes, if_match, reason)
+
+    @Operation
+    def accept_proposals(
+        self, items: list[ReviewItem | Json], *, reason: str | None = None
+    ) -> Call[AcceptedBatch]:
+        """Accept every proposal listed (each `{"id", "etag"}`, and optional `changes`)
+        in one transaction, or none of them."""
+        return _batch("/proposals:accept", items, reason)
+
+    @Operation
+    def reject_proposal(
+        self, proposal_id: int, reason: str, *, if_match: str
+    ) -> Call[ProposalPublic]:
+        """Turn the proposal down; `reason` is kept with it and in its history."""
+        where = ("proposals", str(proposal_id), "reject")
+        return action(one_of(ProposalPublic), where, {"reason": reason}, if_match, None)
+
+    @Operation
+    def proposal_history(self, proposal_id: int) -> Call[list[RevisionPublic]]:
+        return get(revisions, "proposals", str(proposal_id), "history")
+
+
+def _batch(where: str, items: list[ReviewItem | Json], reason: str | None) -> Call[AcceptedBatch]:
+    """A batch accept: the list is the body (`action` sends objects only)."""
+    sent = [body(item) for item in items]
+    return Call("POST", where, model(AcceptedBatch), {"reason": reason}, json=sent)

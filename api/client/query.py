@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Literal, TypedDict
 
 from models import ClaimSort, Facet
-from models.base import ClaimStatus, Role
+from models.base import ClaimStatus, EntityKind, Role
 
 SortOrder = Literal["claimed_on", "-claimed_on", "event_date", "-event_date", "relevance"]
 FacetName = Literal["claimant", "source", "status", "entity"]
@@ -35,6 +35,7 @@ class ClaimFilters(PageQuery, total=False):
 
     role: Role | str | None
     claimant: str | None
+    claimant_kind: EntityKind | str | None
     source: str | None
     status: ClaimStatus | str | None
     q: str | None

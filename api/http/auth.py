@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import forbidden, unauthorized
 from api.http.deps import Reason, store_of
+from api.http.routing import opens_unit
 from api.queries.keys import find_principal
 from api.store.db import Store
 from api.writes.unit import UnitOfWork
@@ -69,6 +70,9 @@ def require(scope: Scope) -> Any:
 
 
 def _work(scope: Scope) -> Any:
+    # Marked: a route that depends on it is a write, run again if it loses a race
+    # (`api.http.routing.ServiceRoute`), each run on a unit of its own.
+    @opens_unit
     def open_unit(
         request: Request, reason: Reason = None, who: Principal = require(scope)
     ) -> Iterator[UnitOfWork]:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from api.errors import invalid_parameter
 from api.http.consistency import route_of
+from api.http.hosts import TrustedHosts
 from api.http.links import add_link, item_path
 from api.queries import names
 from api.queries.names import Named
@@ -109,7 +110,8 @@ def _declared_names(dependant: Dependant) -> tuple[set[str], set[str]]:
 
 
 def bind_request(store: Store, settings: Settings) -> Callable[[Request], Awaitable[None]]:
-    """The router's one dependency: checks every request, then binds the router's store.
+    """The router's one dependency: checks every request (its `Host`, unless links come
+    from `public_url`; its query), then binds the router's store.
 
     One dependency rather than several: each costs a pass through FastAPI's solver,
     which on a cheap read is a measurable share of the whole request.
@@ -118,12 +120,18 @@ def bind_request(store: Store, settings: Settings) -> Callable[[Request], Awaita
     headers (`api.http.consistency.route_of`); without, the store itself, at no cost.
     """
 
+    hosts = None if settings.public_url else TrustedHosts(settings.trusted_hosts)
+
     async def bind(request: Request) -> None:
+        if hosts is not None:
+            hosts.check(request)
         _check_query(request)
         request.state.claims_store = store
         request.state.claims_settings = settings
 
     async def bind_routed(request: Request) -> None:
+        if hosts is not None:
+            hosts.check(request)
         _check_query(request)
         request.state.claims_store = store.routed(route_of(request))
         request.state.claims_settings = settings
@@ -162,8 +170,11 @@ IfMatch = Annotated[
     str,
     Header(
         max_length=200,
-        description="The ETag last read (or `*`); the change applies only if it is still "
-        "current. Without it the answer is 428; with an old one, 412.",
+        description="The ETag last read; the change applies only if it is still current. "
+        "Several ETags, comma-separated, pass if any is current; `*` alone passes for any "
+        "current version. `*` only stands alone: a list that mixes it with ETags (or holds "
+        "anything that is not an ETag) matches nothing. Without the header the answer is "
+        "428; when it does not match, 412.",
         examples=['"3-5c1e0a7d3b1f2a9e"'],
     ),
 ]

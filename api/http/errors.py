@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.errors import ProblemError
-from api.store.db import StoreBusyError
+from api.store.db import Collision, StoreBusyError, collision
 from models.problem import PROBLEM_MEDIA_TYPE, FieldError, Problem
 
 logger = logging.getLogger("api")
@@ -59,9 +60,26 @@ class NotModifiedError(Exception):
         self.tag = tag
 
 
-async def _on_problem(_request: Request, exc: Exception) -> Response:
+async def _on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
-    return render(exc)
+    return _moved(request, exc) or render(exc)
+
+
+def _moved(request: Request, exc: ProblemError) -> Response | None:
+    """A read of a merged entity (or of anything under it) is redirected, for good, to
+    the same path under the entity kept; writes get the 409 naming it."""
+    if exc.kind.name != "entity-merged" or request.method not in {"GET", "HEAD"}:
+        return None
+    spelled, into = request.path_params.get("slug"), str(exc.extra["merged_into"])
+    parts = request.url.path.split("/")
+    for n in range(1, len(parts)):
+        if parts[n - 1] == "entities" and parts[n] == spelled:
+            parts[n] = quote(into, safe="")
+            break
+    else:
+        return None
+    location = "/".join(parts) + (f"?{request.url.query}" if request.url.query else "")
+    return Response(status_code=308, headers={"Location": location})
 
 
 async def _on_not_modified(_request: Request, exc: Exception) -> Response:
@@ -72,7 +90,9 @@ async def _on_not_modified(_request: Request, exc: Exception) -> Response:
 def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     found = []
     for error in exc.errors():
-        loc = [str(part) for part in error.get("loc", ())]
+        # Blank parts name the branch of a union picked by the value's shape, not a field
+        # (`models.input.slug_or_object`).
+        loc = [str(part) for part in error.get("loc", ()) if str(part).strip()]
         location = loc[0] if loc else "request"
         # Body fields read `body.quote.text`; parameters are named as sent (`limit`).
         field = ".".join(loc if location == "body" else loc[1:]) or location
@@ -166,7 +186,7 @@ def _template(template: str) -> re.Pattern[str]:
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if isinstance(exc, ProblemHTTPError):
-        return render(exc.error)
+        return _moved(request, exc.error) or render(exc.error)
     if exc.status_code == 405:
         allow = ", ".join(allowed_methods(request))
         if request.method == "OPTIONS":
@@ -193,7 +213,7 @@ async def _on_integrity(_request: Request, exc: Exception) -> JSONResponse:
     """A uniqueness or reference race that a use case's checks could not see (another
     writer committed the same id in between): the store refused it, so nothing changed."""
     assert isinstance(exc, IntegrityError)
-    return render(errors.conflict(f"The store refused the change: {exc.orig}"))
+    return render(errors.write_refused())
 
 
 def _is_lock_timeout(exc: OperationalError) -> bool:
@@ -211,6 +231,10 @@ async def _on_operational(request: Request, exc: Exception) -> JSONResponse:
         return render(
             errors.store_busy("another process kept the store's write lock past the write timeout")
         )
+    if collision(exc) is Collision.contended:
+        # A write is run again where it loses (`api.http.routing`); anything else the
+        # database aborts for a deadlock is as safe to send again.
+        return render(errors.store_busy("it collided with other writes to the same records"))
     return _internal_error(request, exc)
 
 

@@ -4,7 +4,10 @@ One claim becomes:
 
 - a schema.org `Claim`: `text` (the statement), `author` (the claimant, a `Person`,
   `Organization`... by its kind), `appearance` (every source of its chain, each a
-  `CreativeWork`) and `firstAppearance` (the source nearest the claimant), `dateCreated`
+  `CreativeWork`) and `firstAppearance` (the source nearest the claimant); for a claim
+  in a cluster (claims joined by `restates`), the sources every claim of the cluster
+  quotes are appearances too, and the first appearance is the source of the cluster's
+  first claim; `dateCreated`
   (when it was claimed) typed by its precision: `xsd:gYear`, `xsd:gYearMonth` or
   `xsd:date`;
 - its quote, a Web Annotation (`oa:Annotation`, motivated by `oa:quoting`) whose body is
@@ -51,6 +54,7 @@ CONTEXT: dict[str, Any] = {
     "claims": VOCAB,
     "itemListElement": {"@id": "schema:itemListElement", "@container": "@list"},
     "next": {"@id": "claims:next", "@type": "@id"},
+    "sameAs": {"@id": "schema:sameAs", **_ID},
     "quote": {"@id": "claims:quote"},
     "status": {"@id": "claims:status"},
     "speech": {"@id": "claims:speech"},
@@ -122,12 +126,16 @@ class Renderer:
 
     def entity(self, slug: str) -> dict[str, Any]:
         name, kind = self.around.entities.get(slug, (slug, "organization"))
-        return {
+        node: dict[str, Any] = {
             "@id": f"{self.root}/entities/{slug}",
             "@type": ENTITY_TYPES.get(kind, "Organization"),
             "identifier": slug,
             "name": name,
         }
+        same_as = self.around.same_as.get(slug)
+        if same_as:
+            node["sameAs"] = same_as  # schema:sameAs, as the identifiers a reviewer set
+        return node
 
     def work(self, slug: str) -> dict[str, Any]:
         node: dict[str, Any] = {
@@ -153,6 +161,14 @@ class Renderer:
         url = self.claim_url(claim["id"])
         chain = claim["attribution"]
         sources = list(dict.fromkeys(hop["source"] for hop in chain if hop["source"]))
+        first = sources[-1]
+        cluster = claim.get("cluster")
+        members = self.around.clusters.get(cluster["id"], {}) if cluster else {}
+        if cluster and members:
+            # Restated elsewhere: the cluster's first claim's source is the claim's first
+            # appearance, and every claim of it is one more appearance.
+            first = members.get(cluster["first"], first)
+            sources = list(dict.fromkeys([*sources, *members.values()]))
         node: dict[str, Any] = {
             "@id": url,
             "@type": "Claim",
@@ -160,7 +176,7 @@ class Renderer:
             "text": claim["statement"],
             "author": self.entity(claim["claimant"]["slug"]),
             "appearance": [self.work(slug) for slug in sources],
-            "firstAppearance": {"@id": f"{self.root}/sources/{sources[-1]}"},
+            "firstAppearance": {"@id": f"{self.root}/sources/{first}"},
             "status": claim["status"],
             "speech": claim["speech"],
             "about": [

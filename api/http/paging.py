@@ -18,6 +18,8 @@ from fastapi import Request
 from starlette.datastructures import MutableHeaders
 
 from api.errors import invalid_parameter
+from api.store.columns import SLUG, KeyKind
+from models.input import text_problem
 
 _VERSION = 1
 Key = str | int | float
@@ -29,15 +31,16 @@ def encode_cursor(after: Sequence[Key], scope: str = "") -> str:
 
 
 def decode_cursor(
-    cursor: str | None, kinds: Sequence[type], scope: str = "", name: str = "cursor"
+    cursor: str | None, kinds: Sequence[KeyKind], scope: str = "", name: str = "cursor"
 ) -> list[Key] | None:
-    """The sort key a cursor resumes after; a 422 naming `name` if it is not ours."""
+    """The sort key a cursor resumes after; a 422 naming `name` if it is not ours, or if
+    any part of it is not a value its column can hold (`api.store.columns`)."""
     if cursor is None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data: Any = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-    except (ValueError, UnicodeError, binascii.Error):
+    except (ValueError, UnicodeError, binascii.Error, RecursionError):
         data = None
     if not isinstance(data, dict) or data.get("v") != _VERSION:
         raise invalid_parameter(
@@ -50,7 +53,7 @@ def decode_cursor(
     if (
         not isinstance(key, list)
         or len(key) != len(kinds)
-        or not all(_is(value, kind) for value, kind in zip(key, kinds, strict=True))
+        or not all(holds(kind, value) for value, kind in zip(key, kinds, strict=True))
     ):
         raise invalid_parameter(name, "not a cursor this service issued")
     return key
@@ -58,33 +61,24 @@ def decode_cursor(
 
 def first_key(cursor: str | None) -> str | None:
     """The slug a catalogue page (entities, sources: in slug order) resumes after."""
-    key = decode_cursor(cursor, (str,))
+    key = decode_cursor(cursor, (SLUG,))
     return str(key[0]) if key else None
 
 
-_INT64 = 2**63
-
-
-def _is(value: Any, kind: type) -> bool:
-    """Whether a cursor's key part is a `kind` the store can compare: a 64-bit integer,
-    a finite number, or text that a database can hold (no NUL, no lone surrogate)."""
+def holds(kind: KeyKind, value: Any) -> bool:
+    """Whether a cursor's key part is a value of `kind` its column can hold: an integer
+    in the column's range, a finite number, or text a database can hold (no NUL, no
+    lone surrogate). The one check of every cursor of every list."""
     if isinstance(value, bool):
         return False
-    if kind is float:
-        return isinstance(value, int | float) and math.isfinite(value) and abs(value) < _INT64
-    if kind is int:
-        return isinstance(value, int) and -_INT64 <= value < _INT64
-    if kind is str:
-        return isinstance(value, str) and "\x00" not in value and _encodable(value)
-    return isinstance(value, kind)
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+    if kind.type is str:
+        return isinstance(value, str) and text_problem(value) is None
+    if kind.type is float:
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            return False
+    elif not isinstance(value, int):
         return False
-    return True
+    return (kind.low is None or value >= kind.low) and (kind.high is None or value <= kind.high)
 
 
 def next_link(

@@ -16,7 +16,9 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from api.errors import ProblemError
+from api.ingest import matching
 from api.ingest.queue import read_text
+from api.queries import catalog
 from api.queries.names import Named
 from api.store.db import Store
 from api.writes import candidates, sources
@@ -38,6 +40,7 @@ class Details:
     publisher: str | None = None  # an entity's slug
     date: str | None = None
     url: str | None = None
+    title: str | None = None  # for one file
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ def ingest_file(store: Store, path: Path, details: Details, slug: str | None = N
             publisher=details.publisher,
             date=details.date,
             url=details.url,
+            title=details.title,
             text=text,
         )
     except UnreadableError as exc:
@@ -111,18 +115,37 @@ def ingest_file(store: Store, path: Path, details: Details, slug: str | None = N
         same = held == text_digest(text)
         why = "held already with this text" if same else "another source has this slug"
         return Outcome(path, slug, skipped=f"{why}; give --slug for a new source")
+    digest = text_digest(text)
+    holder = _holder(store, digest) if digest else None
+    if holder is not None:
+        return Outcome(path, slug, skipped=f"held already as {holder!r} (the same text)")
     found = read_text(text, details.date)
     try:
         with unit_of_work(store, INGEST) as work:
             sources.create(work, data)
             created = work.session.execute(select(col(Source.id)).where(col(Source.slug) == slug))
+            source_id = created.scalar_one()
+            after = matching.newest_proposal(work)
             count = candidates.replace_pending(
-                work, Named(created.scalar_one(), slug), text, found.drafts
+                work,
+                Named(source_id, slug),
+                text,
+                found.drafts,
+                found.relations,
+                chains=found.chains,
             )
+            # Has it been said before? Relations from its candidates to the held claims.
+            matching.after_extract(work, source_id, after)
             work.commit()
     except ProblemError as exc:
         return Outcome(path, slug, warnings=found.warnings, skipped=exc.problem.detail)
     return Outcome(path, slug, count, found.warnings)
+
+
+def _holder(store: Store, digest: str) -> str | None:
+    """The source that holds this very text already, under whatever name."""
+    with store.session() as session:
+        return catalog.source_holding(session, digest)
 
 
 def _held_digest(store: Store, slug: str) -> str | None:

@@ -28,14 +28,26 @@ from sqlmodel import SQLModel
 
 from api.ingest.fixtures import FixtureError, source_values
 from api.queries import names
-from api.store import documents, search
+from api.queries.resolution import role_title
+from api.store import documents, entity_keys, search
 from api.store.db import Store
 from api.store.migrate import ensure_current
 from api.writes import quotes
 from api.writes.unit import feed_positions, revision_changes
 from models.base import Role, date_bounds, date_keys
+from models.entity import wikidata_id
 from models.fixture import ClaimFixture, EntityFixture, QuoteFixture, SourceFixture
-from models.tables import Claim, Entity, EntityName, Revision, Source, SourceText
+from models.tables import (
+    Claim,
+    Entity,
+    EntityIdentifier,
+    EntityKey,
+    EntityName,
+    EntityRoleRow,
+    Revision,
+    Source,
+    SourceText,
+)
 from models.tables.types import utc_now
 
 T = TypeVar("T")
@@ -203,6 +215,9 @@ def _insert_entities(
 ) -> dict[str, _Shown]:
     table = Entity.__table__  # type: ignore[attr-defined]
     names_table = EntityName.__table__  # type: ignore[attr-defined]
+    keys_table = EntityKey.__table__  # type: ignore[attr-defined]
+    identifiers = EntityIdentifier.__table__  # type: ignore[attr-defined]
+    roles = EntityRoleRow.__table__  # type: ignore[attr-defined]
     ids: dict[str, _Shown] = {
         row.slug: _Shown(row.id, row.name, row.kind)
         for row in connection.execute(select(table.c.slug, table.c.id, table.c.name, table.c.kind))
@@ -211,6 +226,9 @@ def _insert_entities(
     for batch in _batches(entities, 20_000):
         rows: list[dict[str, Any]] = []
         name_rows: list[dict[str, Any]] = []
+        key_rows: list[dict[str, Any]] = []
+        identifier_rows: list[dict[str, Any]] = []
+        role_rows: list[dict[str, Any]] = []
         for entity in batch:
             ids[entity.slug] = _Shown(next_id, entity.name, entity.kind.value)
             rows.append(
@@ -228,9 +246,35 @@ def _insert_entities(
                 {"entity_id": next_id, "text": text, "folded": folded, "is_alias": is_alias}
                 for folded, (text, is_alias) in spellings.items()
             ]
+            key_rows += [
+                {"key": key, "entity_id": next_id}
+                for key in sorted(entity_keys.keys_of([entity.name, *entity.aliases]))
+            ]
+            identifier_rows += [
+                {"entity_id": next_id, "uri": uri, "wikidata": wikidata_id(uri), "position": n}
+                for n, uri in enumerate(entity.same_as)
+            ]
+            role_rows += [
+                {
+                    "entity_id": next_id,
+                    "title": role.title,
+                    "folded": role_title(role.title)[:200],
+                    "since": role.since,
+                    "until": role.until,
+                    "position": n,
+                }
+                for n, role in enumerate(entity.roles)
+            ]
             next_id += 1
         connection.execute(insert(table), rows)
         connection.execute(insert(names_table), name_rows)
+        for extra, extra_rows in (
+            (keys_table, key_rows),
+            (identifiers, identifier_rows),
+            (roles, role_rows),
+        ):
+            if extra_rows:
+                connection.execute(insert(extra), extra_rows)
     return ids
 
 

@@ -19,26 +19,38 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from api.errors import ProblemError
 from api.queries import catalog, names
-from api.store import documents, relation_entities
+from api.queries.resolution import role_title
+from api.store import documents, entity_keys, relation_entities
 from api.store.db import Store
 from api.store.migrate import ensure_current
-from api.writes import entities, quotes, relations, standing
+from api.writes import clusters, entities, quotes, relations, standing
 from api.writes.claims import claim_values, sync_claim_links
 from api.writes.sources import text_digest
 from api.writes.unit import UnitOfWork, sync_fields
-from models.base import Principal, Scope
+from models.base import EntityKind, Principal, Scope
 from models.claim import ClaimPublic
+from models.entity import wikidata_id
 from models.fixture import (
     ClaimFixture,
     EntityFixture,
     FixtureSet,
     SourceFixture,
 )
-from models.tables import Claim, Entity, EntityName, Relation, Revision, Source, SourceText
+from models.tables import (
+    Claim,
+    Entity,
+    EntityIdentifier,
+    EntityName,
+    EntityRoleRow,
+    Relation,
+    Revision,
+    Source,
+    SourceText,
+)
 from models.tables.types import utc_now
 
 # Who a load's revisions are by.
@@ -186,7 +198,19 @@ def verify(fixtures: FixtureSet, directory: Path) -> VerifiedFixtures:
         problems += [f"duplicate {kind} {value!r}" for value in _duplicates(values)]
 
     owners: dict[str, str] = {}
+    identified: dict[str, str] = {}
     for entity in fixtures.entities:
+        if entity.kind is EntityKind.anonymous:
+            problems.append(
+                f"entity {entity.slug!r}: an unnamed source (anonymous) belongs to the source "
+                "that describes it and is made from its claims, not from fixtures"
+            )
+        for uri in entity.same_as:
+            other = identified.setdefault(uri, entity.slug)
+            if other != entity.slug:
+                problems.append(
+                    f"entity {entity.slug!r}: same_as {uri!r} already identifies {other!r}"
+                )
         spellings = names.spellings(entity.slug, entity.name, entity.aliases)
         for folded, (spelled, _alias) in spellings.items():
             other = owners.setdefault(folded, entity.slug)
@@ -289,7 +313,51 @@ def source_values(
     }
 
 
-def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> None:
+def _sync_identity(session: Session, entity: Entity, fixture: EntityFixture) -> None:
+    """The entity's `same_as` and roles as the fixture gives them (rewritten only when
+    they differ, so an identical load writes nothing)."""
+    assert entity.id is not None
+    held = session.execute(
+        select(col(EntityIdentifier.uri))
+        .where(col(EntityIdentifier.entity_id) == entity.id)
+        .order_by(col(EntityIdentifier.position), col(EntityIdentifier.id))
+    ).scalars()
+    if list(held) != list(fixture.same_as):
+        session.execute(
+            delete(EntityIdentifier).where(col(EntityIdentifier.entity_id) == entity.id)
+        )
+        for position, uri in enumerate(fixture.same_as):
+            session.add(
+                EntityIdentifier(
+                    entity_id=entity.id, uri=uri, wikidata=wikidata_id(uri), position=position
+                )
+            )
+    roles = [
+        (row.title, row.since, row.until)
+        for row in session.execute(
+            select(EntityRoleRow)
+            .where(col(EntityRoleRow.entity_id) == entity.id)
+            .order_by(col(EntityRoleRow.position), col(EntityRoleRow.id))
+        ).scalars()
+    ]
+    if roles != [(r.title, r.since, r.until) for r in fixture.roles]:
+        session.execute(delete(EntityRoleRow).where(col(EntityRoleRow.entity_id) == entity.id))
+        for position, role in enumerate(fixture.roles):
+            session.add(
+                EntityRoleRow(
+                    entity_id=entity.id,
+                    title=role.title,
+                    folded=role_title(role.title)[:200],
+                    since=role.since,
+                    until=role.until,
+                    position=position,
+                )
+            )
+
+
+def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> bool:
+    """The entity's spellings as the fixture gives them; True if any changed."""
+    changed = False
     wanted = names.spellings(fixture.slug, fixture.name, fixture.aliases)
     have = {
         row.folded: row
@@ -300,14 +368,17 @@ def _sync_names(session: Session, entity: Entity, fixture: EntityFixture) -> Non
     for folded, row in have.items():
         if folded not in wanted:
             session.delete(row)
+            changed = True
     session.flush()
     for folded, (spelled, is_alias) in wanted.items():
         assert entity.id is not None
         name = EntityName(entity_id=entity.id, text=spelled, folded=folded, is_alias=is_alias)
         if folded in have:
-            sync_fields(have[folded], name.model_dump(exclude={"id"}))
+            changed |= sync_fields(have[folded], name.model_dump(exclude={"id"}))
         else:
             session.add(name)
+            changed = True
+    return changed
 
 
 def load(
@@ -445,7 +516,11 @@ class _Load:
             else:
                 sync_fields(row, _entity_values(fixture))
             self.work.flush()
-            _sync_names(self.session, row, fixture)
+            if _sync_names(self.session, row, fixture):
+                self.work.flush()
+                assert row.id is not None
+                entity_keys.rewrite(self.session.connection(), [row.id])
+            _sync_identity(self.session, row, fixture)
             self.work.flush()
             after = _shown(catalog.entity_public(self.session, row))
             self._outcome("entity", fixture.slug, row, before, after)
@@ -527,6 +602,7 @@ class _Load:
         # below says so for a fixture claim, a revision of its own for any other.
         recorded = {row.id for row in written if row.id is not None}
         relation_entities.refresh(connection, recorded | linked)
+        clusters.regroup(self.work, recorded | linked)
         standing.settle(
             self.work, standing.neighbours(self.session, recorded | linked), recorded=recorded
         )

@@ -19,9 +19,17 @@ from sqlmodel import Session, col
 from api.errors import not_found
 from api.store import search
 from models.base import EntityKind, SourceKind, date_precision
-from models.entity import EntityPublic, EntityRef
+from models.entity import EntityPublic, EntityRef, EntityRole
 from models.source import SourcePublic
-from models.tables import Claim, Entity, EntityName, Source, SourceText
+from models.tables import (
+    Claim,
+    Entity,
+    EntityIdentifier,
+    EntityName,
+    EntityRoleRow,
+    Source,
+    SourceText,
+)
 
 T = TypeVar("T")
 
@@ -53,7 +61,8 @@ def list_entities(
     after: str | None = None,
     updated_since: datetime | None = None,
 ) -> Page[EntityPublic]:
-    statement = select(Entity)
+    # A merged entity is listed no more: its slug redirects to the one it was merged into.
+    statement = select(Entity).where(col(Entity.merged_into_id).is_(None))
     if updated_since is not None:
         statement = statement.where(col(Entity.updated_at) >= updated_since)
     if kind is not None:
@@ -76,17 +85,42 @@ def list_entities(
 
 
 def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPublic]:
+    """The rows as the API shows them: aliases, identifiers, roles and the source an
+    unnamed one belongs to, each read once for the whole page."""
     aliases: dict[int, list[str]] = defaultdict(list)
+    same_as: dict[int, list[str]] = defaultdict(list)
+    roles: dict[int, list[EntityRole]] = defaultdict(list)
+    sources: dict[int, str] = {}
+    ids = [row.id for row in rows]
     if rows:
         for name in session.execute(
             select(col(EntityName.entity_id), col(EntityName.text))
-            .where(
-                col(EntityName.entity_id).in_([row.id for row in rows]),
-                col(EntityName.is_alias),
-            )
+            .where(col(EntityName.entity_id).in_(ids), col(EntityName.is_alias))
             .order_by(col(EntityName.id))
         ):
             aliases[name.entity_id].append(name.text)
+        for uri in session.execute(
+            select(col(EntityIdentifier.entity_id), col(EntityIdentifier.uri))
+            .where(col(EntityIdentifier.entity_id).in_(ids))
+            .order_by(col(EntityIdentifier.position), col(EntityIdentifier.id))
+        ):
+            same_as[uri.entity_id].append(uri.uri)
+        for role in session.execute(
+            select(EntityRoleRow)
+            .where(col(EntityRoleRow.entity_id).in_(ids))
+            .order_by(col(EntityRoleRow.position), col(EntityRoleRow.id))
+        ).scalars():
+            roles[role.entity_id].append(
+                EntityRole(title=role.title, since=role.since, until=role.until)
+            )
+        owners = sorted({row.source_id for row in rows if row.source_id is not None})
+        if owners:
+            sources = {
+                int(source_id): str(slug)
+                for source_id, slug in session.execute(
+                    select(col(Source.id), col(Source.slug)).where(col(Source.id).in_(owners))
+                )
+            }
     return [
         EntityPublic(
             slug=row.slug,
@@ -94,6 +128,9 @@ def _entities_public(session: Session, rows: Sequence[Entity]) -> list[EntityPub
             kind=EntityKind(row.kind),
             description=row.description,
             aliases=aliases[row.id] if row.id is not None else [],
+            same_as=same_as[row.id] if row.id is not None else [],
+            roles=roles[row.id] if row.id is not None else [],
+            source=sources.get(row.source_id) if row.source_id is not None else None,
             updated_at=row.updated_at,
         )
         for row in rows
@@ -210,3 +247,11 @@ def held_texts(session: Session) -> dict[str, str]:
 def store_is_empty(session: Session) -> bool:
     """True for a store with no claims yet (one indexed probe, not a count)."""
     return session.execute(select(col(Claim.id)).limit(1)).first() is None
+
+
+def source_holding(session: Session, digest: str) -> str | None:
+    """The slug of a source that holds the text of this SHA-256 digest, if one does."""
+    found = session.execute(
+        select(col(Source.slug)).where(col(Source.text_sha256) == digest).order_by(col(Source.id))
+    ).first()
+    return None if found is None else str(found[0])

@@ -29,17 +29,18 @@ from functools import lru_cache
 from typing import Any
 
 from api.store import query_syntax, search
+from api.store.columns import DAY, RANK, ROW_ID, KeyKind
 from api.store.db import Sql, for_driver
 from models.base import ClaimSort, Facet, Role
 
-# The types of a cursor's sort key in each order (the claim id always last).
-KEY_KINDS: dict[ClaimSort | None, tuple[type, ...]] = {
-    None: (int,),
-    ClaimSort.claimed_on: (int, int),
-    ClaimSort.claimed_on_desc: (int, int),
-    ClaimSort.event_date: (int, int),
-    ClaimSort.event_date_desc: (int, int),
-    ClaimSort.relevance: (float, int),
+# The kinds of a cursor's sort key in each order (the claim id always last).
+KEY_KINDS: dict[ClaimSort | None, tuple[KeyKind, ...]] = {
+    None: (ROW_ID,),
+    ClaimSort.claimed_on: (DAY, ROW_ID),
+    ClaimSort.claimed_on_desc: (DAY, ROW_ID),
+    ClaimSort.event_date: (DAY, ROW_ID),
+    ClaimSort.event_date_desc: (DAY, ROW_ID),
+    ClaimSort.relevance: (RANK, ROW_ID),
 }
 
 
@@ -70,6 +71,7 @@ class ClaimFilters:
     entity_id: int | None = None
     role: Role | None = None
     claimant_id: int | None = None
+    claimant_kind: str | None = None
     source_ids: tuple[int, ...] | None = None
     status: str | None = None
     words: str | None = None
@@ -82,6 +84,7 @@ class ClaimFilters:
     quantity_max: float | None = None
     updated_since: datetime | None = None
     include_retracted: bool = False
+    cluster_anchor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class _Shape:
     entity: bool
     role: bool
     claimant: bool
+    claimant_kind: bool
     sources: bool
     status: bool
     words: bool
@@ -106,6 +110,7 @@ class _Shape:
     retracted: bool
     sort: ClaimSort | None
     one_term: bool = False  # `q` is one term: its postings are its matches
+    cluster: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         entity=filters.entity_id is not None,
         role=filters.role is not None,
         claimant=filters.claimant_id is not None,
+        claimant_kind=filters.claimant_kind is not None,
         sources=filters.source_ids is not None,
         status=filters.status is not None,
         words=query is not None,
@@ -144,6 +150,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         retracted=filters.include_retracted,
         sort=sort,
         one_term=query is not None and query.is_one_term(),
+        cluster=filters.cluster_anchor is not None,
     )
 
 
@@ -155,6 +162,8 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
         params["role"] = filters.role.value
     if filters.claimant_id is not None:
         params["claimant_id"] = filters.claimant_id
+    if filters.claimant_kind is not None:
+        params["claimant_kind"] = filters.claimant_kind
     if filters.source_ids is not None:
         ids = list(filters.source_ids)
         # SQLite takes the list as one JSON array (one statement text for any length).
@@ -176,6 +185,8 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
             params[name] = getattr(filters, name)
     if filters.updated_since is not None:
         params["updated_since"] = moment_param(filters.updated_since, dialect)
+    if filters.cluster_anchor is not None:
+        params["cluster_anchor"] = filters.cluster_anchor
     return params
 
 
@@ -199,6 +210,8 @@ _LIVE = "{id} NOT IN (SELECT id FROM claim WHERE retracted_at IS NOT NULL)"
 # Claims changed since a moment: a range of `ix_claim_updated_at_id` (which holds the
 # ids), so a sync that asks for the few recent changes never reads the others.
 _UPDATED = "{id} IN (SELECT id FROM claim WHERE updated_at >= :updated_since)"
+# A cluster's claims: the few rows of `ix_claim_cluster_anchor_id` that name its anchor.
+_CLUSTER = "{id} IN (SELECT claim_id FROM claim_cluster WHERE anchor_id = :cluster_anchor)"
 
 
 def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str], bool]:
@@ -208,11 +221,17 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
     needs_row = False
     if shape.updated_since:
         where.append(_UPDATED.format(id=claim_id))
+    if shape.cluster:
+        where.append(_CLUSTER.format(id=claim_id))
     if shape.entity and driven_by != "entity":
         role = " AND ce.role = :role" if shape.role else ""
         where.append(_linked("claim_entity ce", claim_id, f"ce.entity_id = :entity_id{role}"))
     if shape.claimant:
         where.append("claim.claimant_id = :claimant_id")
+        needs_row = True
+    if shape.claimant_kind:
+        # The entities of a kind, read once through `ix_entity_kind`.
+        where.append("claim.claimant_id IN (SELECT id FROM entity WHERE kind = :claimant_kind)")
         needs_row = True
     if shape.sources and driven_by != "sources":
         where.append(_linked("attribution_hop ah", claim_id, _in_sources(shape, "ah.source_id")))

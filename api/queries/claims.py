@@ -8,14 +8,14 @@ rendered from `ClaimPublic` when it was written (`api.store.documents`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pydantic_core
 from sqlmodel import Session, col, select
 
-from api.errors import invalid_parameter
+from api.errors import invalid_parameter, unknown_reference
 from api.queries import claim_list, names, ranking
 from api.queries.claim_list import ClaimFilters
 from api.store import documents, query_syntax
@@ -77,6 +77,7 @@ def resolve(
         entity_id=entity_id,
         role=params.role,
         claimant_id=claimant_id,
+        claimant_kind=params.claimant_kind.value if params.claimant_kind else None,
         source_ids=tuple(source_ids) if source_ids is not None else None,
         status=params.status.value if params.status else None,
         words=params.q,
@@ -89,7 +90,20 @@ def resolve(
         quantity_max=params.quantity_max,
         updated_since=params.updated_since,
         include_retracted=params.include == "retracted",
+        cluster_anchor=_cluster(reader, params.cluster) if params.cluster else None,
     )
+
+
+def _cluster(reader: Reader, name: str) -> int:
+    """The anchor of the cluster `cluster=` names (its id, or any member claim's id); a
+    404 naming the parameter for a claim that is in no cluster, or no claim at all."""
+    claim_id = names.claim_parameter(reader, "cluster", name)
+    row = reader.first(
+        reader.sql("SELECT anchor_id FROM claim_cluster WHERE claim_id = :id", id=claim_id)
+    )
+    if row is None:
+        raise unknown_reference("cluster", "cluster (that claim restates no other)", name, [])
+    return int(row[0])
 
 
 def check(params: ClaimFilterParams, *, has_entity: bool) -> None:
@@ -278,6 +292,15 @@ def claim_row(session: Session, claim_id: str, *, for_update: bool = False) -> C
         statement = statement.with_for_update()
     row: Claim | None = session.execute(statement).scalar_one_or_none()
     return row
+
+
+def claim_row_ids(session: Session, public_ids: Iterable[str]) -> list[int]:
+    """The row ids of the held claims among `public_ids`."""
+    wanted = list(public_ids)
+    if not wanted:
+        return []
+    rows = session.execute(select(col(Claim.id)).where(col(Claim.public_id).in_(wanted)))
+    return [int(claim_id) for claim_id in rows.scalars()]
 
 
 def current_claim(session: Session, row_id: int) -> ClaimPublic:

@@ -5,7 +5,7 @@ relations between claims. One statement of each kind per answer, whatever its si
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from api.queries import relations
@@ -32,8 +32,11 @@ class Surroundings:
 
     sources: dict[str, SourceFacts]
     entities: dict[str, tuple[str, str]]  # slug -> (name, kind)
+    same_as: dict[str, list[str]]  # slug -> its external identifiers
     around: dict[str, tuple[str, str]]  # claim id -> (prefix, suffix) of its quote
     relations: list[tuple[str, str, str]]  # (type, from, to)
+    # cluster id -> the source slug each of its claims quotes, by claim id
+    clusters: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _listed(names: list[str], stem: str) -> tuple[str, dict[str, str]]:
@@ -48,6 +51,10 @@ def surroundings(store: Store, claims: list[dict[str, Any]]) -> Surroundings:
         | {claim["quote"]["source"] for claim in claims}
     )
     with store.reader() as reader:
+        grouped = _clusters(
+            reader, sorted({c["cluster"]["id"] for c in claims if c.get("cluster")})
+        )
+        slugs = sorted(set(slugs) | {slug for m in grouped.values() for slug in m.values()})
         sources = _sources(reader, slugs)
         people = sorted(
             {hop["entity"] for claim in claims for hop in claim["attribution"] if hop["entity"]}
@@ -55,6 +62,7 @@ def surroundings(store: Store, claims: list[dict[str, Any]]) -> Surroundings:
             | {facts.publisher for facts in sources.values() if facts.publisher}
         )
         entities = _entities(reader, people)
+        same_as = _same_as(reader, list(entities))
         texts = _texts(reader, sorted({claim["quote"]["source"] for claim in claims}))
         linked = relations.touching(reader, [claim["id"] for claim in claims])
     around = {}
@@ -67,7 +75,27 @@ def surroundings(store: Store, claims: list[dict[str, Any]]) -> Surroundings:
                 text[max(0, start - CONTEXT_CHARS) : start],
                 text[end : end + CONTEXT_CHARS],
             )
-    return Surroundings(sources, entities, around, linked)
+    return Surroundings(sources, entities, same_as, around, linked, grouped)
+
+
+def _clusters(reader: Reader, cluster_ids: list[str]) -> dict[str, dict[str, str]]:
+    """Each cluster's claims (by id) and the source each quotes; its id is its anchor's."""
+    if not cluster_ids:
+        return {}
+    marks, params = _listed(cluster_ids, "c")
+    rows = reader.rows(
+        reader.sql(
+            "SELECT a.public_id, m.public_id, s.slug FROM claim a "
+            "JOIN claim_cluster cc ON cc.anchor_id = a.id "
+            "JOIN claim m ON m.id = cc.claim_id JOIN source s ON s.id = m.quote_source_id "
+            f"WHERE a.public_id IN ({marks})",
+            **params,
+        )
+    )
+    found: dict[str, dict[str, str]] = {}
+    for cluster, member, slug in rows:
+        found.setdefault(cluster, {})[member] = slug
+    return found
 
 
 def _sources(reader: Reader, slugs: list[str]) -> dict[str, SourceFacts]:
@@ -92,6 +120,23 @@ def _entities(reader: Reader, slugs: list[str]) -> dict[str, tuple[str, str]]:
         reader.sql(f"SELECT slug, name, kind FROM entity WHERE slug IN ({listed})", **params)
     )
     return {slug: (name, kind) for slug, name, kind in rows}
+
+
+def _same_as(reader: Reader, slugs: list[str]) -> dict[str, list[str]]:
+    if not slugs:
+        return {}
+    listed, params = _listed(slugs, "i")
+    rows = reader.rows(
+        reader.sql(
+            "SELECT e.slug, i.uri FROM entity_identifier i JOIN entity e ON e.id = i.entity_id "
+            f"WHERE e.slug IN ({listed}) ORDER BY i.position, i.id",
+            **params,
+        )
+    )
+    found: dict[str, list[str]] = {}
+    for slug, uri in rows:
+        found.setdefault(str(slug), []).append(str(uri))
+    return found
 
 
 def _texts(reader: Reader, slugs: list[str]) -> dict[str, str]:

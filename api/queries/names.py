@@ -1,7 +1,10 @@
 """The one resolver of entity and source names, for every route, verb and parameter.
 
 An entity answers to its slug, its name and each alias, in any case and quote style
-(`normalize_name` folds them; `entity_name` holds every folded spelling). A source
+(`normalize_name` folds them; `entity_name` holds every folded spelling), and to each of
+its `same_as` identifiers: a Wikidata id (`Q7747`) or the URI itself. A merged entity's
+slug stands for the entity it was merged into (`Named.merged_from` says so, and a path
+lookup refuses it with `entity_merged`, which GETs answer as a redirect). A source
 answers to its slug, name or title in any case; a name that is none of those but names
 a publisher means that publisher's sources. Suggestions for a name that matches nothing
 come from the same spellings, and never repeat the name that failed.
@@ -12,24 +15,28 @@ To change how names resolve, change this module: nothing else looks names up.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from api.errors import invalid_body, not_found, unknown_reference
+from api.errors import entity_merged, invalid_body, not_found, unknown_reference
 from api.store.db import Reader
-from models.base import normalize_name, slugify
+from models.base import normalize_name
+from models.entity import WIKIDATA_ID, wikidata_id
 
 MAX_SUGGESTIONS = 3
 _CANDIDATES = 2000  # spellings read to pick suggestions from, at most
 _IN_CHUNK = 500  # names looked up per statement, well under any driver's parameter limit
+_MAX_HOPS = 20  # merges followed at most (a merge into a merged entity is refused anyway)
 
 
 @dataclass(frozen=True, order=True)
 class Named:
-    """A resolved entity or source: its row id and its canonical slug."""
+    """A resolved entity or source: its row id and its canonical slug; for a name that
+    spelled a merged entity, that entity's slug in `merged_from`."""
 
     id: int
     slug: str
+    merged_from: str | None = field(default=None, compare=False)
 
 
 def spellings(slug: str, name: str, aliases: list[str]) -> dict[str, tuple[str, bool]]:
@@ -47,6 +54,16 @@ def spellings(slug: str, name: str, aliases: list[str]) -> dict[str, tuple[str, 
 
 
 def find_entity(reader: Reader, name: str) -> Named | None:
+    """The entity `name` spells (a merged one's as the entity it was merged into)."""
+    found = entity_itself(reader, name)
+    if found is None:
+        return None
+    return _kept(reader, found)
+
+
+def entity_itself(reader: Reader, name: str) -> Named | None:
+    """The entity `name` spells, merged or not: by name, alias or slug, else by a
+    `same_as` identifier (a Wikidata id such as Q7747, or the URI)."""
     row = reader.first(
         reader.sql(
             "SELECT e.id, e.slug FROM entity_name n JOIN entity e ON e.id = n.entity_id "
@@ -54,33 +71,48 @@ def find_entity(reader: Reader, name: str) -> Named | None:
             folded=normalize_name(name),
         )
     )
+    if row is None:
+        row = _by_identifier(reader, name.strip())
     return Named(int(row[0]), str(row[1])) if row else None
 
 
-def match_entities(reader: Reader, written: Iterable[str]) -> dict[str, Named]:
-    """The entities names written in a text stand for, in one statement: by name or alias
-    as `find_entity` reads them, else by the slug the name would get ("Igor Volobuyev" is
-    `igor-volobuyev`). Names that match nothing are left out."""
-    wanted = {name: (normalize_name(name), slugify(name)) for name in dict.fromkeys(written)}
-    forms = sorted({form for pair in wanted.values() for form in pair if form})
-    found: dict[str, Named] = {}
-    for at in range(0, len(forms), _IN_CHUNK):
-        chunk = forms[at : at + _IN_CHUNK]
-        marks = ", ".join(f":f{n}" for n in range(len(chunk)))
-        rows = reader.rows(
+def _by_identifier(reader: Reader, name: str) -> tuple[Any, ...] | None:
+    qid = name if WIKIDATA_ID.fullmatch(name) else wikidata_id(name)
+    if qid is not None:
+        return reader.first(
             reader.sql(
-                "SELECT n.folded, e.id, e.slug FROM entity_name n "
-                f"JOIN entity e ON e.id = n.entity_id WHERE n.folded IN ({marks})",
-                **{f"f{n}": form for n, form in enumerate(chunk)},
+                "SELECT e.id, e.slug FROM entity_identifier i JOIN entity e ON e.id = i.entity_id "
+                "WHERE i.wikidata = :qid ORDER BY i.id",
+                qid=qid,
             )
         )
-        found.update((str(row[0]), Named(int(row[1]), str(row[2]))) for row in rows)
-    matched = {}
-    for name, (folded, slug) in wanted.items():
-        entity = found.get(folded) or found.get(slug)
-        if entity is not None:
-            matched[name] = entity
-    return matched
+    if not name.startswith(("http://", "https://")):
+        return None
+    return reader.first(
+        reader.sql(
+            "SELECT e.id, e.slug FROM entity_identifier i JOIN entity e ON e.id = i.entity_id "
+            "WHERE i.uri = :uri",
+            uri=name,
+        )
+    )
+
+
+def _kept(reader: Reader, found: Named) -> Named:
+    """The entity `found` stands for now: itself, or the one it was merged into."""
+    current, merged_from = found, None
+    for _ in range(_MAX_HOPS):
+        row = reader.first(
+            reader.sql(
+                "SELECT k.id, k.slug FROM entity e JOIN entity k ON k.id = e.merged_into_id "
+                "WHERE e.id = :id",
+                id=current.id,
+            )
+        )
+        if row is None:
+            break
+        merged_from = merged_from or found.slug
+        current = Named(int(row[0]), str(row[1]))
+    return Named(current.id, current.slug, merged_from) if merged_from else current
 
 
 def suggest_entities(reader: Reader, name: str) -> list[str]:
@@ -97,8 +129,19 @@ def suggest_entities(reader: Reader, name: str) -> list[str]:
 
 
 def entity_or_404(reader: Reader, name: str) -> Named:
-    """The entity a path names."""
+    """The entity a path names; a merged one is refused, naming the one kept
+    (`entity_merged`: a GET is redirected there, a write refused)."""
     found = find_entity(reader, name)
+    if found is None:
+        raise not_found("entity", name, suggest_entities(reader, name))
+    if found.merged_from is not None:
+        raise entity_merged(found.merged_from, found.slug)
+    return found
+
+
+def merged_entity_or_404(reader: Reader, name: str) -> Named:
+    """The entity a path names, merged or not (what a restore undoes)."""
+    found = entity_itself(reader, name)
     if found is None:
         raise not_found("entity", name, suggest_entities(reader, name))
     return found
@@ -117,6 +160,31 @@ def entity_in_body(reader: Reader, field: str, name: str) -> Named:
     found = find_entity(reader, name)
     if found is None:
         raise invalid_body(field, f"no entity {name!r}", suggest_entities(reader, name))
+    return found
+
+
+# --- claims ------------------------------------------------------------------------------
+
+
+def claim_id(reader: Reader, public_id: str) -> int | None:
+    """A claim's row id, by its public id (claims have no other names)."""
+    row = reader.first(reader.sql("SELECT id FROM claim WHERE public_id = :id", id=public_id))
+    return None if row is None else int(row[0])
+
+
+def claim_parameter(reader: Reader, field: str, public_id: str) -> int:
+    """The claim a query parameter names; a 404 naming the parameter otherwise."""
+    found = claim_id(reader, public_id)
+    if found is None:
+        raise unknown_reference(field, "claim", public_id, [])
+    return found
+
+
+def claim_or_404(reader: Reader, public_id: str) -> int:
+    """The claim a path names; a 404 otherwise."""
+    found = claim_id(reader, public_id)
+    if found is None:
+        raise not_found("claim", public_id)
     return found
 
 

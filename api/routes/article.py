@@ -9,9 +9,10 @@ from api.errors import text_not_held
 from api.http.article import policy, render_page
 from api.http.deps import SourceDep, store_of
 from api.http.links import add_link, item_path
+from api.http.routing import ServiceRoute
 from api.queries.article import held_article
 
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], route_class=ServiceRoute)
 
 
 @router.get("/sources/{slug}/view", response_class=HTMLResponse, include_in_schema=False)

@@ -1,4 +1,5 @@
-"""The review queue: extract candidates from a held text, list them, accept or reject them."""
+"""Claim proposals ("candidates"): extract them from a held text, list them, accept or
+reject them. The same queue as `/proposals`, its claims in their first shape."""
 
 from __future__ import annotations
 
@@ -11,29 +12,34 @@ from api.http.auth import WriteWork
 from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, SettingsDep, SourceDep, store_of
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
+from api.ingest import matching as matcher
 from api.ingest import queue
-from api.queries import history, names
-from api.queries.candidates import candidate_public, candidate_row, candidates_page
+from api.queries import history, matching
+from api.queries.proposals import candidate_of, proposal_public, proposal_row, queue_page
 from api.queries.versions import tag_of
+from api.routes.proposals import WRITE_REFUSALS, Reviewed, accepted_batch
+from api.store.columns import ROW_ID
 from api.store.db import Reader
-from api.writes import candidates
+from api.writes import candidates, proposals
 from models.candidate import (
     AcceptCandidate,
     CandidatePage,
     CandidatePublic,
     Extracted,
-    RejectCandidate,
+    Rejection,
 )
 from models.claim import ClaimPublic
 from models.history import History
+from models.proposal import AcceptedBatch, ProposalKind
 from models.query import CandidateListParams
 
-router = APIRouter(tags=["candidates"])
+router = APIRouter(tags=["candidates"], route_class=ServiceRoute)
 
 CandidateId = Annotated[
     int, Path(ge=1, le=2**31 - 1, description="Id of the candidate.", examples=[12])
 ]
-WRITE_REFUSALS = (401, 403, 404, 409, 412, 413, 422, 428, 503)
+CLAIMS = ProposalKind.claim
 
 
 @router.post(
@@ -47,11 +53,16 @@ def extract_source(
     request: Request, response: Response, source: SourceDep, work: WriteWork
 ) -> Extracted:
     """Read the source's held text for attributed statements and queue them for review.
-    Running it again replaces the source's pending candidates; accepted and rejected ones
-    stay, and the same words are not queued again. 404 if the text is not held."""
+    Running it again keeps what is still found as it was, supersedes pending candidates
+    no longer found and queues new ones; words accepted or rejected once are not queued
+    again. 404 if the text is not held."""
     # Read before the unit's first statement: the write lock is not held while it runs.
     read = queue.read_held(store_of(request), source)
-    count = candidates.replace_pending(work, source, read.text, read.drafts)
+    after = matcher.newest_proposal(work)
+    count = candidates.replace_pending(
+        work, source, read.text, read.drafts, read.relations, chains=read.chains
+    )
+    matcher.after_extract(work, source.id, after)
     work.commit()
     response.headers["Location"] = f"/candidates?source={source.slug}"
     return Extracted(source=source.slug, candidates=count)
@@ -72,20 +83,11 @@ def list_candidates(
 ) -> CandidatePage:
     """Candidates in the order they were extracted, optionally of one source and state;
     `state=pending` is the review queue."""
-    source_ids = None
-    if params.source is not None:
-        found = names.sources_parameter(Reader.of(session), "source", params.source)
-        source_ids = [source.id for source in found]
-    after = paging.decode_cursor(params.cursor, (int,))
-    page = candidates_page(
-        session,
-        source_ids=source_ids,
-        state=params.state,
-        limit=params.limit,
-        after=int(after[0]) if after else None,
-    )
+    after = paging.decode_cursor(params.cursor, (ROW_ID,))
+    page = queue_page(session, params, int(after[0]) if after else None, CLAIMS)
+    shown = [candidate_of(item) for item in page.items]
     return CandidatePage(
-        items=page.items,
+        items=matching.with_matches(Reader.of(session), shown),
         next=paging.next_link(request, response.headers, page.next_after, settings.public_url),
     )
 
@@ -97,13 +99,18 @@ def list_candidates(
     responses=problem_responses(404, 422),
 )
 def get_candidate(
-    request: Request, response: Response, session: SessionDep, candidate_id: CandidateId
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    candidate_id: CandidateId,
 ) -> CandidatePublic:
-    """One candidate with its evidence and review; its ETag guards accepting and rejecting."""
-    row = candidate_row(session, candidate_id)
-    public = candidate_public(session, row)
+    """One candidate with its evidence, its review and, while it is pending, the held
+    claims its words match (`matches`); its ETag guards accepting and rejecting."""
+    row = proposal_row(session, candidate_id, kind=CLAIMS)
+    public = candidate_of(proposal_public(session, row))
     tag_response(request, response, tag_of(public, row.version))
-    return public
+    [shown] = matching.with_matches(Reader.of(session), [public])
+    return shown
 
 
 @router.get(
@@ -113,9 +120,10 @@ def get_candidate(
     responses=problem_responses(404, 422),
 )
 def candidate_history(session: SessionDep, candidate_id: CandidateId) -> History:
-    """Its review, as the revision log recorded it: who accepted or rejected it, and why."""
-    candidate_row(session, candidate_id)
-    return History(items=history.revisions(session, "candidate", str(candidate_id)))
+    """Its creation and its review, as the revision log recorded them: who accepted or
+    rejected it, and why."""
+    proposal_row(session, candidate_id, kind=CLAIMS)
+    return History(items=history.revisions(session, "proposal", str(candidate_id)))
 
 
 @router.post(
@@ -135,14 +143,35 @@ def accept_candidate(
     """Create the claim the candidate proposes and mark it accepted, in one transaction.
     The optional body is a JSON Merge Patch of that claim (statement, claimant, status,
     id, entities...). Names no entity has yet are a 422 naming them, unless
-    `"create_entities": true`. Needs `If-Match` with the candidate's ETag; a candidate
-    reviewed already is a 409."""
+    `"create_entities": true`. `"restates": "claim-id"` also creates the `restates`
+    relation to that held claim, in the same transaction. The matcher then proposes
+    relations from the new claim to the claims it matches (docs/matching.md). Needs
+    `If-Match` with the candidate's ETag; a candidate reviewed already is a 409."""
     patch = changes.model_dump(mode="json", exclude_unset=True) if changes else {}
-    claim, etag = candidates.accept(work, candidate_id, patch, if_match)
+    done = proposals.accept(work, candidate_id, patch, if_match, view=candidate_of, kind=CLAIMS)
+    [done] = matcher.accepted(work, [done])
     work.commit()
-    response.headers["ETag"] = etag
-    response.headers["Location"] = f"/claims/{claim.id}"
-    return claim
+    response.headers["ETag"] = done.etag
+    response.headers["Location"] = done.location
+    assert isinstance(done.created, ClaimPublic)
+    return done.created
+
+
+@router.post(
+    "/candidates:accept",
+    summary="Accept candidates in a batch",
+    status_code=201,
+    response_model=AcceptedBatch,
+    responses=problem_responses(*WRITE_REFUSALS),
+)
+def accept_candidates(work: WriteWork, items: Reviewed) -> AcceptedBatch:
+    """Accept every candidate listed, each as proposed, in one transaction. Each entry
+    carries the ETag it was read with; one stale entry (or any other refusal, such as a
+    name no entity has) refuses the whole batch, with a problem naming the entry."""
+    done = proposals.accept_many(work, items, view=candidate_of, kind=CLAIMS)
+    done = matcher.accepted(work, done)
+    work.commit()
+    return accepted_batch(done)
 
 
 @router.post(
@@ -156,11 +185,14 @@ def reject_candidate(
     work: WriteWork,
     candidate_id: CandidateId,
     if_match: IfMatch,
-    body: RejectCandidate,
+    body: Rejection,
 ) -> CandidatePublic:
     """Turn the candidate down, saying why; needs `If-Match` with its ETag. A candidate
     reviewed already is a 409."""
-    public, etag = candidates.reject(work, candidate_id, body.reason, if_match)
+    public, etag = proposals.reject(
+        work, candidate_id, body.reason, if_match, view=candidate_of, kind=CLAIMS
+    )
     work.commit()
     response.headers["ETag"] = etag
+    assert isinstance(public, CandidatePublic)
     return public

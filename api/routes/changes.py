@@ -14,13 +14,15 @@ from api.http import paging
 from api.http.deps import read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import changes
 from api.queries.changes import FedChange
 from api.queries.versions import tag
+from api.store.columns import POSITION
 from api.store.db import Store
 from models.change import ChangeKind, ChangeListParams, ChangePage, ChangePublic, FedResource
 
-router = APIRouter(tags=["changes"])
+router = APIRouter(tags=["changes"], route_class=ServiceRoute)
 
 SCOPE = "changes"
 EVENT_STREAM = "text/event-stream"
@@ -31,7 +33,7 @@ RETRY_MS = 2000
 
 def position(cursor: str | None, name: str = "since") -> int:
     """The feed position a cursor resumes after (0: the start); a 422 naming `name`."""
-    key = paging.decode_cursor(cursor, (int,), SCOPE, name)
+    key = paging.decode_cursor(cursor, (POSITION,), SCOPE, name)
     return int(key[0]) if key else 0
 
 

@@ -14,7 +14,6 @@ from api.errors import (
     invalid_parameter,
     not_found,
     retracted,
-    unsupported_media_type,
 )
 from api.http import jsonld, paging
 from api.http.auth import WriteWork
@@ -26,6 +25,8 @@ from api.http.links import request_url, service_root
 from api.http.methods import is_head
 from api.http.negotiation import CSV, JSON, JSON_LD, NDJSON, preferred
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
+from api.ingest import matching as matcher
 from api.queries import claim_list, history
 from api.queries.claim_list import ClaimFilters
 from api.queries.claims import (
@@ -48,7 +49,7 @@ from models.history import History, Retraction, RetractionNote
 from models.page import ClaimPage
 from models.query import ClaimFilterParams, ClaimListParams
 
-router = APIRouter(tags=["claims"])
+router = APIRouter(tags=["claims"], route_class=ServiceRoute)
 
 ClaimId = Annotated[
     str,
@@ -247,12 +248,14 @@ add_edits(
         update_model=ClaimUpdate,
         public_model=ClaimPublic,
         target=Annotated[str, Depends(_claim_target)],
-        create=claims.create,
+        create=matcher.create_claim,
         update=claims.update,
         delete=claims.retract,
         key=lambda claim: claim.id,
         create_doc="Create a claim; its quote is verified against the held text of its source "
-        "(offsets are found when omitted), and every entity and source it names must exist.",
+        "(offsets are found when omitted), and every entity and source it names must exist. "
+        "The matcher then proposes relations to the held claims it matches, or links a "
+        "restatement at once above the `link` threshold (docs/matching.md).",
         update_doc="Apply a JSON Merge Patch (RFC 7386). Needs `If-Match` with the current "
         "ETag: 428 without it, 412 if the claim changed since.",
         delete_doc="Retract a claim: it leaves lists (unless `include=retracted`) and answers "
@@ -272,11 +275,14 @@ add_edits(
         "requestBody": {
             "required": True,
             "description": "One ClaimCreate JSON object per line.",
+            # The media types it takes (a body in any other is a 415, `api.http.routing`).
             "content": {
                 NDJSON: {
                     "schema": {"type": "string"},
                     "example": '{"id": "...", "statement": "..."}\n',
-                }
+                },
+                "application/jsonl": {"schema": {"type": "string"}},
+                "application/json-seq": {"schema": {"type": "string"}},
             },
         },
         "parameters": [
@@ -293,10 +299,8 @@ add_edits(
 )
 async def create_claims_batch(request: Request, work: WriteWork) -> Response:
     """Create many claims from NDJSON, in one transaction: every line is verified like a
-    single create, and one bad line (named in the error) means nothing is written."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in {NDJSON, "application/jsonl", "application/json-seq"}:
-        raise unsupported_media_type(f"{NDJSON}, one JSON object per line")
+    single create, and one bad line (named in the error) means nothing is written. The
+    matcher then proposes relations from each new claim, as for a single create."""
     body = await request.body()
     key = request.headers.get("idempotency-key")
     if key is not None and not 0 < len(key) <= 200:
@@ -311,6 +315,8 @@ async def create_claims_batch(request: Request, work: WriteWork) -> Response:
 def _create_batch(work: UnitOfWork, body: bytes, key: str | None) -> batch.BatchAnswer:
     try:
         answer = batch.create_claims(work, body, key)
+        if not answer.replayed and answer.status == 201:
+            matcher.after_create(work, json.loads(answer.body)["created"])
         work.commit()
     except (ProblemError, IntegrityError) as refused:
         conflicted = isinstance(refused, IntegrityError) or refused.kind.name == "conflict"

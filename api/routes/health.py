@@ -8,10 +8,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.errors import store_unavailable
 from api.http.deps import StoreDep
 from api.http.errors import problem_responses
+from api.http.routing import ServiceRoute
 from api.store.db import Store
 from models.health import Health, ReplicaHealth
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=ServiceRoute)
 
 
 @router.get(

@@ -13,11 +13,13 @@ from api.http.conditional import tag_response
 from api.http.deps import IfMatch, SessionDep, read, settings_of, store_of
 from api.http.errors import problem_responses
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import history, names, relations
 from api.queries.relations import Page, moment, relation_json
 from api.queries.versions import tag
 from api.routes.claims import ClaimId
 from api.routes.editable import Editable, add_edits
+from api.store.columns import ROW_ID
 from api.store.db import Reader, Store
 from api.writes import relations as relation_writes
 from models.history import History, RelationRetraction
@@ -30,7 +32,7 @@ from models.relation import (
     RelationUpdate,
 )
 
-router = APIRouter(tags=["relations"])
+router = APIRouter(tags=["relations"], route_class=ServiceRoute)
 
 RelationId = Annotated[
     str,
@@ -50,7 +52,7 @@ def answer_page(request: Request, page: Page) -> Response:
 
 
 def after_id(cursor: str | None) -> int | None:
-    key = paging.decode_cursor(cursor, (int,))
+    key = paging.decode_cursor(cursor, (ROW_ID,))
     return int(key[0]) if key else None
 
 

@@ -14,6 +14,7 @@ from api.http.deps import SessionDep, SettingsDep, SourceDep, SourceSlug, canoni
 from api.http.errors import problem_responses
 from api.http.links import add_link, item_path
 from api.http.params import parse_query, query_docs
+from api.http.routing import ServiceRoute
 from api.queries import catalog, history, names
 from api.queries.claims import Scope
 from api.queries.versions import tag_of
@@ -26,7 +27,7 @@ from models.page import ClaimPage, SourcePage
 from models.query import ClaimFilterParams, SourceListParams
 from models.source import SourceCreate, SourcePublic, SourceUpdate
 
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], route_class=ServiceRoute)
 
 
 @router.get(

@@ -14,13 +14,14 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -74,6 +75,39 @@ def _is_memory_sqlite(url: URL) -> bool:
 
 DEFAULT_WRITE_TIMEOUT = 5.0
 DEFAULT_READ_MAX_LAG = 10.0
+
+
+class Collision(Enum):
+    """How a write collided with another on PostgreSQL (see `collision`)."""
+
+    contended = "contended"  # aborted by the database: a deadlock or serialization failure
+    raced = "raced"  # a uniqueness or reference check another commit made stale
+
+
+_COLLISIONS = {
+    "40P01": Collision.contended,  # deadlock_detected
+    "40001": Collision.contended,  # serialization_failure
+    "23505": Collision.raced,  # unique_violation
+    "23503": Collision.raced,  # foreign_key_violation
+}
+
+
+def collision(exc: BaseException) -> Collision | None:
+    """Whether `exc` (or an error it was raised from) is PostgreSQL refusing a transaction
+    because another one got in its way. Nothing of the transaction is written, and the
+    same work run again on a new transaction sees what the other committed: a deadlock
+    victim then takes its turn, and a uniqueness or reference check that could not see
+    an uncommitted row now does. SQLite serialises writers, so none of its errors is
+    one (an integrity error there is a check that is missing, not a race)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError):
+            state = getattr(current.orig, "sqlstate", None)
+            return _COLLISIONS.get(state) if isinstance(state, str) else None
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class StoreBusyError(Exception):
@@ -224,7 +258,7 @@ class Reader:
     """Driver-level access for the read path: SQL text in, tuples out.
 
     Going through SQLAlchemy costs more per statement than the indexed statements of a
-    page themselves cost, so the hot reads (`api.reads`) use the driver directly.
+    page themselves cost, so the hot reads (`api.queries`) use the driver directly.
     """
 
     def __init__(

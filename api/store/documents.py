@@ -30,7 +30,15 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from models.base import Role
-from models.tables import AttributionHop, Claim, ClaimDocument, ClaimEntity, Entity, Source
+from models.tables import (
+    AttributionHop,
+    Claim,
+    ClaimCluster,
+    ClaimDocument,
+    ClaimEntity,
+    Entity,
+    Source,
+)
 
 BATCH = 500
 _ROLE_ORDER = {Role.about.value: 0, Role.claimant.value: 1, Role.mentioned.value: 2}
@@ -81,6 +89,7 @@ def claim_data(
     quantity: Quantity | None,
     updated_at: datetime,
     retraction: tuple[datetime, str | None, str | None] | None = None,
+    cluster: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A claim as plain data in the `ClaimPublic` shape, entities in their canonical order
     (about, claimant, mentioned; then by slug)."""
@@ -105,6 +114,7 @@ def claim_data(
         if retraction is not None
         else None,
         "updated_at": updated_at,
+        "cluster": cluster,
     }
 
 
@@ -180,10 +190,45 @@ _HOPS = (
 )
 
 
+_ANCHORS = select(col(ClaimCluster.claim_id), col(ClaimCluster.anchor_id)).where(
+    col(ClaimCluster.claim_id).in_(_ids)
+)
+_MEMBERS = (
+    select(
+        col(ClaimCluster.anchor_id),
+        col(Claim.id),
+        col(Claim.public_id),
+        col(Claim.claimed_key),
+    )
+    .join(Claim, col(Claim.id) == col(ClaimCluster.claim_id))
+    .where(col(ClaimCluster.anchor_id).in_(_ids))
+)
+
+
+def clusters(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The `cluster` of each of these claims (by row id) that is in one: its id (its
+    oldest claim's), its size and its first appearance (the claim made earliest, undated
+    ones last, then the one held first). Two statements; cost grows with the clusters."""
+    anchors = {int(c): int(a) for c, a in connection.execute(_ANCHORS, {"ids": list(ids)})}
+    if not anchors:
+        return {}
+    members: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    rows = connection.execute(_MEMBERS, {"ids": sorted(set(anchors.values()))})
+    for anchor, claim_id, public_id, claimed_key in rows:
+        members[int(anchor)].append((int(claim_id or 0), public_id, int(claimed_key)))
+    shown: dict[int, dict[str, Any]] = {}
+    for anchor, held in members.items():
+        names = {claim_id: public_id for claim_id, public_id, _ in held}
+        first = min(held, key=lambda m: (m[2] == 0, m[2], m[0]))
+        shown[anchor] = {"id": names[anchor], "size": len(held), "first": first[1]}
+    return {claim_id: shown[anchor] for claim_id, anchor in anchors.items() if anchor in shown}
+
+
 def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Claims (by row id) as `claim_data`, from the tables: three statements per batch."""
+    """Claims (by row id) as `claim_data`, from the tables: five statements per batch."""
     found: dict[int, dict[str, Any]] = {}
     for batch in batches(ids):
+        grouped = clusters(connection, batch)
         entities: dict[int, list[Entry]] = defaultdict(list)
         for claim_id, *entry in connection.execute(_ENTITIES, {"ids": batch}):
             entities[claim_id].append(tuple(entry))  # type: ignore[arg-type]
@@ -217,6 +262,7 @@ def load(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]
                 retraction=(row.retracted_at, row.retracted_by, row.retraction_reason)
                 if row.retracted_at is not None
                 else None,
+                cluster=grouped.get(row.id),
             )
     return found
 

@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from api.store import documents
+from api.store import documents, entity_keys
 from api.store.db import Store
 
 # Tables of the schema before migrations existed; a store with them but no version
@@ -46,13 +46,14 @@ def is_empty(store: Store) -> bool:
 
 
 def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str]:
-    """Bring the store to `revision`, then render the claim documents a migration left
-    out; returns (from, to)."""
+    """Bring the store to `revision`, then render the claim documents and the entities'
+    resolver keys a migration left out; returns (from, to)."""
     before = current(store)
     with store.engine.begin() as connection:
         command.upgrade(_config(connection), revision)
         if revision == "head":
             documents.fill_missing(connection)
+            entity_keys.fill_missing(connection)
     after = current(store)
     assert after is not None
     return before, after

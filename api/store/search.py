@@ -414,9 +414,15 @@ def resume(connection: Connection) -> None:
 
 
 def rebuild(connection: Connection) -> int:
-    """Write every claim's ranked postings afresh (`claims reindex`): what a lost, damaged
-    or deleted `claim_term` is rebuilt from. Returns how many postings it wrote."""
+    """Rebuild the search indexes from every claim's indexed text (`claims reindex`):
+    the ranked postings, written afresh, and on SQLite the full-text index; then restore
+    the triggers that keep both. What a lost, damaged or deleted `claim_term`, or a bulk
+    load killed before it could `resume`, is mended by. Returns how many postings it wrote."""
     dialect = connection.dialect.name
+    if dialect == "sqlite":
+        for statement in SQLITE_DDL:  # the full-text index, made again if it was dropped
+            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')")
     for statement in _ranked_drop(dialect):
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql("DROP TABLE IF EXISTS claim_term")
@@ -505,3 +511,38 @@ POSTINGS_FIRST = (
 # never deleted, by the API (a count of a million rows would cost more than the ranking).
 TERM_CLAIMS = "SELECT count(*) FROM claim_term WHERE term = :term"
 CLAIMS_TOTAL = "SELECT coalesce(max(id), 0) FROM claim"
+
+
+# --- matching: the claims that share the most words with a text (`api.queries.matching`) ---
+
+
+def any_word(dialect: str, words: list[str]) -> str:
+    """The `:fts` parameter that a claim holding any of `words` matches."""
+    if dialect == "sqlite":
+        return " OR ".join(f'"{word}"' for word in words)
+    return " | ".join(words)  # words are \w+ runs: nothing to_tsquery reads as an operator
+
+
+def nearest(dialect: str, conditions: str, reads_row: bool) -> str:
+    """At most `:k` claims matching `:fts` (`any_word`), best ranked first (bm25 on
+    SQLite, ts_rank_cd on PostgreSQL), narrowed by `conditions` (on `{id}`, the claim's
+    id, and on `claim` where `reads_row`: SQLite then joins each match's claim row, which
+    on a large store costs more than the ranking)."""
+    if dialect == "sqlite":
+        if not reads_row:
+            found = conditions.format(id="claim_fts.rowid")
+            return (
+                f"SELECT claim_fts.rowid FROM claim_fts WHERE claim_fts MATCH :fts{found} "
+                "ORDER BY claim_fts.rank LIMIT :k"
+            )
+        found = conditions.format(id="claim.id")
+        return (
+            "SELECT claim.id FROM claim_fts JOIN claim ON claim.id = claim_fts.rowid "
+            f"WHERE claim_fts MATCH :fts{found} ORDER BY claim_fts.rank LIMIT :k"
+        )
+    query = "to_tsquery('english', :fts)"
+    found = conditions.format(id="claim.id")
+    return (
+        f"SELECT claim.id FROM claim WHERE claim.search @@ {query}{found} "
+        f"ORDER BY ts_rank_cd(claim.search, {query}) DESC LIMIT :k"
+    )

@@ -18,7 +18,7 @@ from api.queries import catalog, names
 from api.queries.claims import claim_row, current_claim
 from api.queries.versions import tag_of
 from api.store import documents, relation_entities, search
-from api.writes import quotes, standing
+from api.writes import clusters, quotes, standing
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork, sync_fields
 from models.base import Role, date_bounds, date_keys
@@ -197,7 +197,17 @@ class References:
 
 
 def claim_for_change(session: Session, claim_id: str) -> Claim:
-    """The claim's row, locked for this write; a 404 if there is none."""
+    """The claim's row, locked for this write; a 404 if there is none.
+
+    Locked with every claim a `contradicts` relation links it to, in id order, before
+    anything is read or written: the write may settle their standing too, and two writes
+    around one claim must take the same locks in the same order (`standing.lock`)."""
+    found = session.execute(
+        select(col(Claim.id)).where(col(Claim.public_id) == claim_id)
+    ).scalar_one_or_none()
+    if found is None:
+        raise not_found("claim", claim_id)
+    standing.lock(session, standing.neighbours(session, [int(found)]))
     row = claim_row(session, claim_id, for_update=True)
     if row is None:
         raise not_found("claim", claim_id)
@@ -307,6 +317,7 @@ def update(
     if relinked:  # its relations now involve other entities
         relation_entities.refresh(work.session.connection(), [row.id])
     # A new claimant can make or unmake a contradiction, for this claim and the others.
+    clusters.regroup(work, [row.id])
     standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "update", _shown(before), _shown(after))
@@ -331,6 +342,7 @@ def retract(work: UnitOfWork, claim_id: str, if_match: str | None) -> Retraction
     row.retraction_reason = work.reason
     work.flush()
     # A withdrawn claim contradicts nothing any more, nor is it contradicted.
+    clusters.regroup(work, [row.id])
     standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "retract", _shown(before), _shown(after))
@@ -349,6 +361,7 @@ def restore(work: UnitOfWork, claim_id: str, if_match: str | None) -> tuple[Clai
     work.session.refresh(row)
     row.retracted_at = row.retracted_by = row.retraction_reason = None
     work.flush()
+    clusters.regroup(work, [row.id])
     standing.settle(work, standing.neighbours(work.session, [row.id]), recorded=[row.id])
     after = _refreshed(work, row.id)
     work.record("claim", claim_id, "restore", _shown(before), _shown(after))
@@ -363,3 +376,14 @@ def _shown(claim: ClaimPublic) -> dict[str, Any]:
 def _refreshed(work: UnitOfWork, row_id: int) -> ClaimPublic:
     body = documents.refresh(work.session.connection(), [row_id])[row_id]
     return ClaimPublic.model_validate_json(body)
+
+
+def shown(work: UnitOfWork, claim_id: str) -> tuple[ClaimPublic, str]:
+    """A claim as readers will get it once this unit commits, and its tag (after later
+    writes of the unit changed what it shows, such as its cluster)."""
+    row = claim_row(work.session, claim_id)
+    assert row is not None
+    assert row.id is not None
+    work.session.refresh(row)
+    public = current_claim(work.session, row.id)
+    return public, tag_of(public, row.version)

@@ -12,11 +12,10 @@ from sqlmodel import Session, col
 
 from api.errors import conflict, invalid_body, not_found, not_retracted, retracted
 from api.queries import names
-from api.queries.claims import claim_row
 from api.queries.relations import relation_json, relation_row
 from api.queries.versions import tag_of
 from api.store import relation_entities
-from api.writes import standing
+from api.writes import clusters, standing
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork
 from models.base import RelationType
@@ -38,29 +37,46 @@ def shown(work: UnitOfWork, public_id: str) -> RelationPublic:
     return RelationPublic.model_validate_json(relation_json(row) + "}")
 
 
-def _standing_claim(work: UnitOfWork, claim_id: str, field: str) -> int:
-    row = claim_row(work.session, claim_id)
-    if row is None or row.id is None:
+def _claim_id(work: UnitOfWork, claim_id: str, field: str) -> int:
+    """The row id of the claim a body names (a 422 naming `field` if there is none)."""
+    found = work.session.execute(
+        select(col(Claim.id)).where(col(Claim.public_id) == claim_id)
+    ).scalar_one_or_none()
+    if found is None:
         raise invalid_body(field, f"no claim {claim_id!r}")
-    if row.retracted_at is not None:
+    return int(found)
+
+
+def _check_standing(work: UnitOfWork, row_id: int, claim_id: str, field: str) -> None:
+    """A 422 naming `field` if the (locked) claim is retracted."""
+    row = work.session.get(Claim, row_id)
+    if row is None or row.retracted_at is not None:
         raise invalid_body(field, f"claim {claim_id!r} is retracted; restore it first")
-    return row.id
 
 
-def _drawn_by(work: UnitOfWork, data: RelationCreate) -> dict[str, Any]:
-    """Who draws the link: the source named, or else the writer's key (the analyst)."""
+def _drawn_by(work: UnitOfWork, data: RelationCreate, analyst: str | None = None) -> dict[str, Any]:
+    """Who draws the link: the source named, or else `analyst` (an agent such as the
+    matcher), or else the writer's key (the analyst)."""
     if data.asserted_by is not None:
         source = names.source_in_body(
             work.reader, "body.asserted_by.source", data.asserted_by.source
         )
         return {"source_id": source.id, "analyst": None}
-    return {"source_id": None, "analyst": work.who.name}
+    return {"source_id": None, "analyst": analyst or work.who.name}
 
 
-def create(work: UnitOfWork, data: RelationCreate) -> tuple[RelationPublic, str]:
-    """A new relation between two standing claims."""
-    from_id = _standing_claim(work, data.from_, "body.from")
-    to_id = _standing_claim(work, data.to, "body.to")
+def create(
+    work: UnitOfWork, data: RelationCreate, *, analyst: str | None = None
+) -> tuple[RelationPublic, str]:
+    """A new relation between two standing claims; `analyst` names the agent that draws
+    it when that is not the writer's key (the matcher's links)."""
+    from_id = _claim_id(work, data.from_, "body.from")
+    to_id = _claim_id(work, data.to, "body.to")
+    # Both claims locked before the insert share-locks them (its foreign keys) and the
+    # settle changes them: two relations to one claim then take turns, not deadlock.
+    standing.lock(work.session, [from_id, to_id])
+    _check_standing(work, from_id, data.from_, "body.from")
+    _check_standing(work, to_id, data.to, "body.to")
     public_id = data.id or default_id(data.from_, data.type, data.to)
     if _find(work.session, public_id) is not None:
         raise conflict(f"A relation with id {public_id!r} exists already.")
@@ -79,11 +95,13 @@ def create(work: UnitOfWork, data: RelationCreate) -> tuple[RelationPublic, str]
         from_claim_id=from_id,
         to_claim_id=to_id,
         note=data.note,
-        **_drawn_by(work, data),
+        **_drawn_by(work, data, analyst),
     )
     work.add(row)
     work.flush()
     relation_entities.refresh(work.session.connection(), [from_id, to_id])
+    if data.type is RelationType.restates:
+        clusters.regroup(work, [from_id, to_id])
     standing.settle(work, [from_id, to_id], by=row)
     public = shown(work, public_id)
     work.record("relation", public_id, "create", None, _dump(public))
@@ -99,6 +117,17 @@ def _find(session: Session, public_id: str, *, for_update: bool = False) -> Rela
 
 
 def relation_for_change(work: UnitOfWork, public_id: str) -> Relation:
+    """The relation's row locked for this write, after the two claims it links (claims
+    first, in id order, as every write takes them: `standing.lock`); a 404 if none.
+    A relation's claims never change, so they can be read before the lock."""
+    ends = work.session.execute(
+        select(col(Relation.from_claim_id), col(Relation.to_claim_id)).where(
+            col(Relation.public_id) == public_id
+        )
+    ).first()
+    if ends is None:
+        raise not_found("relation", public_id)
+    standing.lock(work.session, ends)
     row = _find(work.session, public_id, for_update=True)
     if row is None:
         raise not_found("relation", public_id)
@@ -157,6 +186,8 @@ def update(
         for name, value in _drawn_by(work, data).items():
             setattr(row, name, value)
     work.flush()
+    if RelationType.restates in (before.type, data.type):
+        clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id], by=row)
     after = shown(work, public_id)
     work.record("relation", public_id, "update", _dump(before), _dump(after))
@@ -176,6 +207,8 @@ def retract(work: UnitOfWork, public_id: str, if_match: str | None) -> RelationR
     row.retracted_by = work.who.name
     row.retraction_reason = work.reason
     work.flush()
+    if row.type == RelationType.restates.value:
+        clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id], by=row)
     work.record("relation", public_id, "retract", _dump(before), _dump(shown(work, public_id)))
     return retraction_of(row)
@@ -197,6 +230,8 @@ def restore(work: UnitOfWork, public_id: str, if_match: str | None) -> tuple[Rel
     work.session.refresh(row)
     row.retracted_at = row.retracted_by = row.retraction_reason = None
     work.flush()
+    if row.type == RelationType.restates.value:
+        clusters.regroup(work, [row.from_claim_id, row.to_claim_id])
     standing.settle(work, [row.from_claim_id, row.to_claim_id], by=row)
     after = shown(work, public_id)
     work.record("relation", public_id, "restore", _dump(before), _dump(after))

@@ -15,7 +15,7 @@ from api.queries.versions import tag_of
 from api.writes.patch import patched
 from api.writes.unit import UnitOfWork, sync_fields
 from models.source import SourceCreate, SourcePublic
-from models.tables import AttributionHop, Claim, Relation, Source, SourceText
+from models.tables import AttributionHop, Claim, Entity, Relation, Source, SourceText
 
 
 def _values(work: UnitOfWork, data: SourceCreate, field: str) -> dict[str, Any]:
@@ -107,6 +107,14 @@ def delete(work: UnitOfWork, source: Named, if_match: str | None) -> None:
     if uses:
         raise conflict(
             f"Source {row.slug!r} is still cited {uses} times by claims; nothing was deleted."
+        )
+    unnamed = work.session.execute(
+        select(func.count()).select_from(Entity).where(col(Entity.source_id) == source.id)
+    ).scalar_one()
+    if unnamed:
+        raise conflict(
+            f"Source {row.slug!r} has {unnamed} unnamed sources of its own (entities of kind "
+            "anonymous); nothing was deleted."
         )
     drawn = work.session.execute(
         select(func.count()).select_from(Relation).where(col(Relation.source_id) == source.id)

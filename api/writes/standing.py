@@ -5,6 +5,11 @@ by another claimant; otherwise it stands as its writer stated (asserted, reporte
 speculative). Every change that can alter that (a relation added, changed, retracted or
 restored; a claim's claimant changed; a claim retracted or restored) settles the claims
 it touches here, so no status and relation ever disagree.
+
+Locks: a write takes the row locks of every claim whose standing it may settle before it
+changes anything (`lock`, in claim id order), and a settle reads the relations only
+once it holds its claims. Two writes around one claim then take turns instead of
+deadlocking, and the one that settles last sees what the other committed.
 """
 
 from __future__ import annotations
@@ -65,16 +70,40 @@ def neighbours(session: Session, claim_ids: Collection[int]) -> set[int]:
     return set(claim_ids) | {claim_id for pair in rows for claim_id in pair}
 
 
+def lock(session: Session, claim_ids: Iterable[int]) -> None:
+    """Lock these claims' rows until the transaction ends, in id order (PostgreSQL; SQLite
+    writers hold the whole store). Every write locks the claims it touches this way
+    before it inserts or changes anything that refers to them: taking them in one order
+    keeps two writes from each holding a claim the other waits for, and taking them
+    first keeps a foreign key's share lock from being held while another write waits to
+    lock the claim outright."""
+    ids = sorted(set(claim_ids))
+    if ids and session.get_bind().dialect.name != "sqlite":
+        session.execute(
+            select(col(Claim.id))
+            .where(col(Claim.id).in_(ids))
+            .order_by(col(Claim.id))
+            .with_for_update()
+        ).all()
+
+
 def settle_rows(session: Session, claim_ids: Iterable[int]) -> list[Claim]:
     """Set each claim's status from its stated status and its relations; returns the rows
-    whose status changed (their documents and revisions are the caller's to write)."""
-    ids = set(claim_ids)
+    whose status changed (their documents and revisions are the caller's to write).
+    The claims are locked first (`lock`), so the relations are read as the last write to
+    commit left them."""
+    ids = sorted(set(claim_ids))
     if not ids:
         return []
+    lock(session, ids)
     disputed = contradicted(session, ids)
     changed = []
+    # As they are now, not as this session may have read them before the lock.
     rows = session.execute(
-        select(Claim).where(col(Claim.id).in_(list(ids))).with_for_update()
+        select(Claim)
+        .where(col(Claim.id).in_(ids))
+        .order_by(col(Claim.id))
+        .execution_options(populate_existing=True)
     ).scalars()
     for row in rows:
         assert row.id is not None

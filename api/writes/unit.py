@@ -26,7 +26,7 @@ from sqlalchemy import Connection, bindparam, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
-from api.errors import conflict, precondition_failed, precondition_required
+from api.errors import precondition_failed, precondition_required, write_refused
 from api.queries.versions import matches
 from api.store.db import Reader, Store
 from models.base import Principal
@@ -47,6 +47,7 @@ KINDS = {
     "retract": "retracted",
     "restore": "restored",
     "delete": "deleted",
+    "merge": "merged",
     # A document that changed because something it shows did (an entity renamed).
     "reshow": "updated",
 }
@@ -85,14 +86,14 @@ class UnitOfWork:
         try:
             self.session.flush()
         except IntegrityError as exc:
-            raise _refused(exc) from None
+            raise write_refused() from exc
 
     def commit(self) -> None:
         try:
             self.session.commit()
         except IntegrityError as exc:
             self.session.rollback()
-            raise _refused(exc) from None
+            raise write_refused() from exc
 
     def guard(self, if_match: str | None, current: str) -> None:
         """Go on only if `If-Match` names the current version (or is `*`): every change
@@ -274,7 +275,3 @@ def sync_fields(row: SQLModel, values: Mapping[str, Any]) -> bool:
             setattr(row, name, value)
             changed = True
     return changed
-
-
-def _refused(exc: IntegrityError) -> Exception:
-    return conflict(f"The store refused the change: {exc.orig}")

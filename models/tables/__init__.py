@@ -13,11 +13,19 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from models.tables.candidate import Candidate  # noqa: E402
 from models.tables.change import Change  # noqa: E402
 from models.tables.claim import Claim, ClaimDocument  # noqa: E402
-from models.tables.entity import Entity, EntityName  # noqa: E402
+from models.tables.entity import (  # noqa: E402
+    Entity,
+    EntityIdentifier,
+    EntityKey,
+    EntityMergeRecord,
+    EntityName,
+    EntityRoleRow,
+)
 from models.tables.links import AttributionHop, ClaimEntity  # noqa: E402
+from models.tables.matching import ClaimCluster, MatchSetting  # noqa: E402
+from models.tables.proposal import Proposal, ProposalClaim, ProposalEntity  # noqa: E402
 from models.tables.relation import Relation, RelationEntity  # noqa: E402
 from models.tables.revision import ApiKey, IdempotentAnswer, Revision  # noqa: E402
 from models.tables.source import Source, SourceText  # noqa: E402
@@ -27,14 +35,22 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiKey",
     "AttributionHop",
-    "Candidate",
     "Change",
     "Claim",
+    "ClaimCluster",
     "ClaimDocument",
     "ClaimEntity",
     "Entity",
+    "EntityIdentifier",
+    "EntityKey",
+    "EntityMergeRecord",
     "EntityName",
+    "EntityRoleRow",
     "IdempotentAnswer",
+    "MatchSetting",
+    "Proposal",
+    "ProposalClaim",
+    "ProposalEntity",
     "Relation",
     "RelationEntity",
     "Revision",

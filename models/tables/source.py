@@ -21,7 +21,8 @@ class Source(SQLModel, table=True):
     date_note: str | None = Field(default=None, max_length=1000)
     url: str | None = Field(default=None, max_length=2000)
     publisher_id: int | None = Field(default=None, foreign_key="entity.id", index=True)
-    text_sha256: str | None = Field(default=None, max_length=64)
+    # Indexed: an article ingested again under another name is found by its text.
+    text_sha256: str | None = Field(default=None, max_length=64, index=True)
     version: int = Field(default=1)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime())
 

@@ -7,6 +7,6 @@ is loaded on the first call and kept.
 """
 
 from api.ingest.extraction.extractor import extract
-from api.ingest.extraction.results import Candidate, Extraction, Hop, Mention
+from api.ingest.extraction.results import Candidate, Extraction, Hop, Mention, RelationFinding
 
-__all__ = ["Candidate", "Extraction", "Hop", "Mention", "extract"]
+__all__ = ["Candidate", "Extraction", "Hop", "Mention", "RelationFinding", "extract"]

@@ -6,9 +6,17 @@ the words and that date allow: YYYY, YYYY-MM or YYYY-MM-DD.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from models.base import date_bounds
+
+if TYPE_CHECKING:
+    from api.ingest.extraction.document import Document
+    from api.ingest.extraction.results import Candidate
+
+CONTEXT_PARAGRAPHS = 3  # paragraphs back in which a speaker's dated statement dates the next
 
 _MONTHS = {
     name: number
@@ -31,6 +39,7 @@ _MONTHS = {
     )
     for name in names
 }
+_SEASONS = frozenset({"spring", "summer", "fall", "autumn", "winter"})
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _FULL_MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -44,8 +53,9 @@ _EXPRESSIONS = re.compile(
     rf"(?:\s+(?P<year3>\d{{4}})\b)?"
     r"|\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\b(?P<relative>yesterday|today|tonight|last night|this morning|this afternoon|this evening|"
-    r"earlier this week|this week|last week|earlier this month|this month|last month|"
-    r"earlier this year|this year|last year)\b"
+    r"earlier this week|this week|last week|over the weekend|this weekend|last weekend|"
+    r"earlier this month|this month|last month|earlier this year|this year|last year|"
+    r"this (?:spring|summer|fall|autumn|winter)|last (?:spring|summer|fall|autumn|winter))\b"
     r"|\bin\s+(?P<year4>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
@@ -87,9 +97,13 @@ def _relative(word: str, source: tuple[date, int] | None) -> str | None:
         return None
     day, precision = source
     word = " ".join(word.casefold().split())
-    if word in {"this year", "earlier this year"}:
+    if word in {"this year", "earlier this year"} or (
+        word.startswith("this ") and word[5:] in _SEASONS
+    ):
         return f"{day.year:04d}"
     if word == "last year":
+        return f"{day.year - 1:04d}"
+    if word.startswith("last ") and word[5:] in _SEASONS:
         return f"{day.year - 1:04d}"
     if precision < 2:
         return None
@@ -105,6 +119,9 @@ def _relative(word: str, source: tuple[date, int] | None) -> str | None:
     if word in {"today", "tonight", "this morning", "this afternoon", "this evening"}:
         return day.isoformat()
     monday = day - timedelta(days=day.weekday())
+    if word in {"over the weekend", "this weekend", "last weekend"}:
+        saturday = day - timedelta(days=(day.weekday() - 5) % 7)
+        return _month(saturday.year, saturday.month)
     if word == "last week":
         monday -= timedelta(days=7)
         return _span_of_days(monday, monday + timedelta(days=6))
@@ -134,6 +151,10 @@ def _resolve(match: re.Match[str], source: tuple[date, int] | None) -> str | Non
             return None
         day = source[0]
         back = (day.weekday() - _WEEKDAYS.index(groups["weekday"].casefold())) % 7
+        if back == 6:
+            # the weekday just after the source's date: a dateline a day ahead of the
+            # date the source is filed under, not a day six days before
+            return (day + timedelta(days=1)).isoformat()
         return (day - timedelta(days=back)).isoformat()
     if groups["relative"]:
         return _relative(groups["relative"], source)
@@ -141,14 +162,60 @@ def _resolve(match: re.Match[str], source: tuple[date, int] | None) -> str | Non
 
 
 def claim_date(
-    text: str, regions: list[tuple[int, int]], cue_at: int, source_date: str | None
-) -> str | None:
-    """The date the words in `regions` (the cue's frame) give, nearest the cue first."""
+    text: str,
+    regions: tuple[tuple[int, int], ...],
+    cue_at: int,
+    source_date: str | None,
+    fallback: tuple[tuple[int, int], ...] = (),
+) -> tuple[str | None, bool]:
+    """When the claim was made, and whether that was inferred: the date the words in
+    `regions` (the cue's frame) give, nearest the cue first, else the date the rest of the
+    sentence around the content gives (`fallback`, a day only), resolved against the source's date;
+    else the source's own date, inferred (a dated source's claim always has one)."""
     source = _parse_source(source_date)
-    found: list[tuple[int, str]] = []
-    for start, end in regions:
-        for match in _EXPRESSIONS.finditer(text, start, end):
-            resolved = _resolve(match, source)
-            if resolved is not None:
-                found.append((abs(match.start() - cue_at), resolved))
-    return min(found)[1] if found else None
+    for tier in (regions, fallback):
+        found: list[tuple[int, str]] = []
+        for start, end in tier:
+            for match in _EXPRESSIONS.finditer(text, start, end):
+                resolved = _resolve(match, source)
+                if tier is fallback and (resolved is None or len(resolved) < len("2016-10-10")):
+                    continue  # away from the cue, only a day ("on Thursday") dates the saying
+                if resolved is not None and _not_after(resolved, source_date):
+                    found.append((abs(match.start() - cue_at), resolved))
+        if found:
+            return min(found)[1], False
+    if source is not None:
+        return source_date, True
+    return None, False
+
+
+def _not_after(resolved: str, source_date: str | None) -> bool:
+    """A claim reported in a source cannot have been made after the source's date ("will
+    meet in June 2030" is an event, not when it was said)."""
+    if source_date is None:
+        return True
+    try:
+        first, _ = date_bounds(resolved)
+        _, last = date_bounds(source_date)
+    except ValueError:
+        return True
+    return first <= last + timedelta(days=1)  # a dateline may run a day ahead
+
+
+def carry_dates(document: Document, candidates: list[Candidate]) -> tuple[Candidate, ...]:
+    """A statement the text does not date itself, by a speaker whose statement a little
+    earlier it did date, was made on that occasion ("In a Thursday interview, Tapper told
+    ..." dates Tapper's next lines)."""
+    carried: list[Candidate] = []
+    last: dict[str, tuple[int, str]] = {}  # claimant -> (paragraph, date the text gave)
+    for candidate in candidates:
+        paragraph = document.paragraph_index(candidate.start)
+        claimant = candidate.claimant
+        if claimant is not None and candidate.claimed_on_inferred and claimant in last:
+            where, when = last[claimant]
+            if paragraph - where <= CONTEXT_PARAGRAPHS:
+                candidate = replace(candidate, claimed_on=when, claimed_on_inferred=False)
+        if claimant is not None and not candidate.claimed_on_inferred and candidate.claimed_on:
+            last[claimant] = (paragraph, candidate.claimed_on)
+        carried.append(candidate)
+    return tuple(carried)

@@ -70,16 +70,51 @@ def cleaned_name(text: str, start: int, end: int, label: str) -> Name | None:
     return Name(start, end, name, label, kind_of(name, label))
 
 
+_OUTLET_WORD = re.compile(
+    r" (?:Post|Times|Journal|Herald|Tribune|Gazette|Chronicle|Observer|Sentinel|Star|Globe|"
+    r"Examiner|Inquirer|Review|News|Daily|Bee|Dispatch|Register|Record|Sun|Mail|Telegraph|"
+    r"Express|Mirror|Independent|Guardian)\b(?: (?:Sentinel|Journal|Times|News|Tribune))?"
+)
+
+
+def _joined(text: str, names: list[Name]) -> list[Name]:
+    """Names the recogniser cut in two: "Milwaukee" + "Journal Sentinel", "Washington" +
+    "Post" (a place followed by an outlet's word is the outlet)."""
+    joined: list[Name] = []
+    for name in names:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.label in {"GPE", "NORP"}
+            and name.label == "ORG"
+            and text[previous.end : name.start] == " "
+        ):
+            merged = cleaned_name(text, previous.start, name.end, "ORG")
+            if merged is not None:
+                joined[-1] = merged
+                continue
+        if name.label in {"GPE", "ORG"}:
+            outlet = _OUTLET_WORD.match(text, name.end)
+            if outlet is not None:
+                merged = cleaned_name(text, name.start, outlet.end(), "ORG")
+                if merged is not None:
+                    name = merged
+        if previous is not None and name.start < previous.end:
+            continue
+        joined.append(name)
+    return joined
+
+
 def names_from_labels(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Name]:
     """Names from a recogniser's (start, end, label) spans, keeping the kinds we attribute to."""
     names = []
-    for start, end, label in spans:
+    for start, end, label in sorted(spans):
         if label not in RECOGNISED_LABELS:
             continue
         name = cleaned_name(text, start, end, label)
         if name is not None:
             names.append(name)
-    return names
+    return _joined(text, names)
 
 
 def capitalised_names(text: str) -> list[Name]:

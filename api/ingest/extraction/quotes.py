@@ -1,5 +1,6 @@
-"""Quotation spans in news text: curly or straight marks, unbalanced ones, and quotes that run
-over several paragraphs (an opening mark at each paragraph start, one closing mark at the end).
+"""Quotation spans in news text: curly or straight marks (and the two apostrophes some archives
+write for one: ''like this''), unbalanced ones, and quotes that run over several paragraphs
+(an opening mark at each paragraph start, one closing mark at the end).
 
 Straight marks carry no direction, so their side is read from the characters around them.
 A quote that never closes is dropped with a warning rather than guessed at: it would
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 OPENING_MARKS = "\u201c\u201e\u00ab"  # “ „ «
 CLOSING_MARKS = "\u201d\u00bb"  # ” »
-ANY_MARK = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+ANY_MARK = re.compile("''|``|[\"\u201c\u201d\u201e\u00ab\u00bb]")
 PARAGRAPH_BREAK = re.compile(r"\n\s*")
 LETTER = re.compile(r"[^\W\d_]")
 LONGEST_QUOTE = 4000  # characters; longer "quotes" come from a stray mark, not from a speaker
@@ -28,17 +29,25 @@ class Quote:
     start: int
     end: int
     continues_previous: bool  # opened right after an unclosed quote (next paragraph or sentence)
+    closing_end: int | None = None  # just past the closing mark (marks may be two characters)
+
+    @property
+    def after(self) -> int:
+        """Just past the closing mark, or the end of the words when the quote goes on."""
+        if self.closing_end is not None:
+            return self.closing_end
+        return self.closing + 1 if self.closing is not None else self.end
 
 
-def _side(text: str, at: int) -> str:
+def _side(text: str, at: int, length: int = 1) -> str:
     """'open', 'close' or 'either' for the mark at `at`."""
-    mark = text[at]
-    if mark in OPENING_MARKS:
+    mark = text[at : at + length]
+    if mark in OPENING_MARKS or mark == "``":
         return "open"
     if mark in CLOSING_MARKS:
         return "close"
     before = text[at - 1] if at > 0 else " "
-    after = text[at + 1] if at + 1 < len(text) else " "
+    after = text[at + length] if at + length < len(text) else " "
     opens = before.isspace() or before in "([{\u2014\u2013-/:"
     closes = after.isspace() or after in ".,;:!?)]}\u2014\u2013-"
     if opens and not closes:
@@ -71,14 +80,18 @@ class _Scanner:
         self.quotes: list[Quote] = []
         self.warnings: list[str] = []
         self.open_at: int | None = None
+        self.open_length = 1
         self.open_continues = False
 
-    def finish(self, end: int, closing: int | None) -> None:
+    def finish(self, end: int, closing: int | None, closing_length: int = 1) -> None:
         assert self.open_at is not None
-        start, stop = _trim(self.text, self.open_at + 1, end)
+        start, stop = _trim(self.text, self.open_at + self.open_length, end)
         content = self.text[start:stop]
         if LETTER.search(content) and stop - start <= LONGEST_QUOTE:
-            self.quotes.append(Quote(self.open_at, closing, start, stop, self.open_continues))
+            closing_end = None if closing is None else closing + closing_length
+            self.quotes.append(
+                Quote(self.open_at, closing, start, stop, self.open_continues, closing_end)
+            )
         self.open_at = None
         self.open_continues = False
 
@@ -88,8 +101,9 @@ class _Scanner:
         self.open_at = None
         self.open_continues = False
 
-    def open(self, at: int, continues: bool) -> None:
+    def open(self, at: int, continues: bool, length: int = 1) -> None:
         self.open_at = at
+        self.open_length = length
         self.open_continues = continues
 
 
@@ -100,19 +114,20 @@ def find_quotes(text: str) -> tuple[list[Quote], list[str]]:
     paragraph = 0
     for match in ANY_MARK.finditer(text):
         at = match.start()
+        length = match.end() - at
         new_paragraph = paragraph
         while (
             new_paragraph + 1 < len(paragraph_starts) and paragraph_starts[new_paragraph + 1] <= at
         ):
             new_paragraph += 1
-        side = _side(text, at)
+        side = _side(text, at, length)
         if new_paragraph != paragraph:
             at_paragraph_start = at == paragraph_starts[new_paragraph]
             if scanner.open_at is not None:
                 if at_paragraph_start and side != "close":
                     scanner.finish(paragraph_starts[new_paragraph], None)
                     paragraph = new_paragraph
-                    scanner.open(at, continues=True)
+                    scanner.open(at, continues=True, length=length)
                     continue
                 scanner.abandon()
             paragraph = new_paragraph
@@ -120,16 +135,16 @@ def find_quotes(text: str) -> tuple[list[Quote], list[str]]:
             if side == "close":
                 scanner.warnings.append(f"unbalanced quotation mark at {at}")
             else:
-                scanner.open(at, continues=False)
+                scanner.open(at, continues=False, length=length)
         elif side == "open" and _follows_sentence_end(text, at):
             # Paragraphs run together: the unclosed quote goes on in this new mark.
             scanner.finish(at, None)
-            scanner.open(at, continues=True)
+            scanner.open(at, continues=True, length=length)
         elif side == "open":
             scanner.warnings.append(f"unbalanced quotation mark at {scanner.open_at}")
-            scanner.open(at, continues=False)
+            scanner.open(at, continues=False, length=length)
         else:
-            scanner.finish(at, at)
+            scanner.finish(at, at, length)
     if scanner.open_at is not None:
         scanner.abandon()
     return scanner.quotes, scanner.warnings

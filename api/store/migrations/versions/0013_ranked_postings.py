@@ -4,8 +4,8 @@ each of its terms (negated, as `rank`), ordered (term, rank, claim_id), so the b
 claims for a term are the first rows of its range. Triggers keep it with the claims, on
 both engines; this fills it from every claim's `search_text`.
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections import Counter
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0009"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
