@@ -197,7 +197,7 @@ def ranked_ddl(dialect: str) -> list[str]:
     return [*_POSTGRES_RANKED, *triggers]
 
 
-def _ranked_drop(dialect: str) -> list[str]:
+def ranked_drop(dialect: str) -> list[str]:
     """Statements that stop the postings' per-row upkeep (the table stays)."""
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_RANKED_TRIGGERS]
@@ -384,7 +384,7 @@ def suspend(connection: Connection) -> None:
     if dialect == "sqlite":
         for trigger in SQLITE_TRIGGERS:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
-    for statement in _ranked_drop(dialect):
+    for statement in ranked_drop(dialect):
         connection.exec_driver_sql(statement)
     # Where the postings stop: every claim above this id is written without them.
     connection.exec_driver_sql(
@@ -423,12 +423,12 @@ def rebuild(connection: Connection) -> int:
         for statement in SQLITE_DDL:  # the full-text index, made again if it was dropped
             connection.exec_driver_sql(statement)
         connection.exec_driver_sql("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')")
-    for statement in _ranked_drop(dialect):
+    for statement in ranked_drop(dialect):
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql("DROP TABLE IF EXISTS claim_term")
     connection.exec_driver_sql("DROP TABLE IF EXISTS claim_term_pending")
     install(connection)
-    for statement in _ranked_drop(dialect):  # no per-row upkeep while it fills
+    for statement in ranked_drop(dialect):  # no per-row upkeep while it fills
         connection.exec_driver_sql(statement)
     written = _write_postings(connection, 0)
     install(connection)
