@@ -25,6 +25,7 @@ prints, on SQLite or PostgreSQL:
 from __future__ import annotations
 
 import argparse
+import math
 import shutil
 import statistics
 import sys
@@ -159,6 +160,84 @@ def agreement(store: Store, client: TestClient, chosen: list[tuple[str, int]]) -
     print(summary + f" **p50 {statistics.median(idle):.2f}** |")
 
 
+def full_ranking_of(
+    store: Store, terms: list[str], every: bool, average: float, claims: int
+) -> list[int]:
+    """The claims holding every one of `terms` (or any, without `every`), scored by BM25
+    (Lucene's idf over `claims`, lengths against `average`), best first, older first on
+    ties: the whole ranking, scoring every match."""
+    mark = "?" if store.engine.dialect.name == "sqlite" else "%s"
+    with store.engine.connect() as connection:
+        holders = [
+            {
+                int(row[0])
+                for row in connection.exec_driver_sql(
+                    f"SELECT claim_id FROM claim_term WHERE term = {mark}", (term,)
+                ).all()
+            }
+            for term in terms
+        ]
+        matches = set.intersection(*holders) if every else set.union(*holders)
+        texts: dict[int, str] = {}
+        ordered = sorted(matches)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            listed = ",".join(str(claim) for claim in chunk)
+            rows = connection.exec_driver_sql(
+                f"SELECT id, search_text FROM claim WHERE id IN ({listed}) AND retracted_at IS NULL"
+            ).all()
+            texts.update({int(row[0]): str(row[1]) for row in rows})
+    idf = {
+        term: math.log(1 + (claims - len(held) + 0.5) / (len(held) + 0.5))
+        for term, held in zip(terms, holders, strict=True)
+    }
+
+    def score(text: str) -> float:
+        found = text.split()
+        counts = Counter(found)
+        norm = 1.2 * (0.25 + 0.75 * len(found) / average)
+        return sum(
+            idf[term] * (counts[term] * 2.2 / (counts[term] + norm))
+            for term in sorted(idf)
+            if counts[term]
+        )
+
+    return [claim for _, claim in sorted((-score(text), claim) for claim, text in texts.items())]
+
+
+def several(store: Store, client: TestClient, chosen: list[tuple[str, int]]) -> None:
+    """Queries of two terms, both (`a b`) and either (`a OR b`): the ranking of several
+    terms (scored outright when the matches are few, else the threshold walk)."""
+    average = average_terms(store)
+    with store.engine.connect() as connection:
+        claims = int(connection.exec_driver_sql("SELECT max(id) FROM claim").scalar() or 0)
+    half = len(chosen) // 2
+    pairs = [(chosen[i][0], chosen[i + half][0]) for i in range(half)]
+    print("\n| query | matches | top-20 shared, full ranking | same order | idle ms |")
+    print("|---|---:|---:|---:|---:|")
+    shared, same, idle = [], [], []
+    for a, b in pairs:
+        for every in (True, False):
+            q = f"{a} {b}" if every else f"{a} OR {b}"
+            full = full_ranking_of(store, [a, b], every, average, claims)
+            if not full:
+                print(f"| `{q}` | 0 | | | |")
+                continue
+            top = full[:PAGE]
+            page, ms = api_page(client, _ids(store), q.replace(" ", "%20"))
+            shared.append(len(set(page) & set(top)) / len(top))
+            same.append(page == top)
+            idle.append(ms)
+            print(
+                f"| `{q}` | {len(full):,} | {shared[-1]:.0%} | {'yes' if page == top else 'no'} "
+                f"| {ms:.2f} |"
+            )
+    print(
+        f"| **all {len(shared)} with matches** | | **{statistics.mean(shared):.1%}** | "
+        f"{sum(same)}/{len(same)} | **p50 {statistics.median(idle):.2f}** |"
+    )
+
+
 _id_cache: dict[str, dict[str, int]] = {}
 
 
@@ -247,6 +326,7 @@ def measure(store: Store, args: argparse.Namespace) -> None:
         claims, chosen = words(store, args.words)
         print(f"{claims:,} claims on {store.engine.dialect.name}; {len(chosen)} words on 0.5-2%")
         agreement(store, client, chosen)
+        several(store, client, chosen)
         if args.write_blocks:
             writes(store, client, args.write_blocks, args.per_block)
 
