@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from api import Store, create_app
 from api.cli.commands import cli
 from api.queries import ranking
-from api.store import search
+from api.store import query_syntax, search
 from models.base import Scope
 
 # (q, the words it scores by): single words, several, alternatives, a phrase, exclusions.
@@ -284,3 +284,19 @@ def test_a_bulk_load_killed_midway_is_mended_by_reindex(client: TestClient, stor
     assert ranked(client, "nobody size") == bm25_order(client, "nobody size", "nobody size")
     assert "legion-legion-legion" in ranked(client, "nobody size")
     assert _postings(store) == _computed(store)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [q for q, _ in QUERIES]
+    + ['"fully manned battalions"', 'legion -"freedom of russia"', "kyiv OR belarusians -legion"],
+)
+def test_the_walk_checks_words_as_the_engines_do(client: TestClient, store: Store, q: str) -> None:
+    """A ranking's walk checks the words on each claim's indexed text in Python
+    (`SearchQuery.matches`): it accepts exactly the claims the engine's index finds."""
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT public_id, search_text FROM claim").all()
+    query = query_syntax.parse(q)
+    found = {c["id"] for c in walk(client, f"/claims?q={quote(q)}&include=retracted&limit=200")}
+    assert found
+    assert {str(claim) for claim, text in rows if query.matches(str(text))} == found

@@ -425,9 +425,10 @@ def _candidates_text(shape: _Shape) -> str:
 
 
 def candidates(filters: ClaimFilters, ids: list[int], *, dialect: str) -> Sql:
-    """Of these claims, those every filter and the words match, with their indexed text
-    (id, search_text): how `api.queries.ranking` checks what the postings turn up."""
-    shape = replace(_shape(filters, ClaimSort.relevance, dialect), one_term=False)
+    """Of these claims, those every filter but the words matches, with their indexed text
+    (id, search_text): how `api.queries.ranking` checks what the postings turn up (it
+    checks the words on the text, `SearchQuery.matches`)."""
+    shape = replace(_shape(filters, ClaimSort.relevance, dialect), words=False, one_term=False)
     params = _params(filters, dialect) | {"ids": ids_param(ids, dialect)}
     return Sql(_candidates_text(shape), params)
 

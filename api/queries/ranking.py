@@ -8,13 +8,14 @@ hold, 0 where the claim lacks the term). Ties go to the older claim (lower id).
 
 Each term's postings are read best first (`claim_term (term, rank, claim_id)`), a few at
 a time and in turn (Fagin's threshold algorithm): each claim they turn up is checked
-against the filters and the words themselves (`claim_list.candidates`, which reads its
-indexed text, whence its score), and the ranking stops as soon as the page's worst claim
-scores above what any claim not yet seen could (the sum of each term's idf times the
-weight where its walk stands). A query whose matches are few (its rarest term of each
-alternative on few claims) is scored outright instead, through the full-text index.
-Either way the answer is the exact top of the ranking; one-term queries never come here
-(`claim_list.page` walks that term's postings, which is the ranking itself).
+against the filters (`claim_list.candidates`, which reads its indexed text) and the words
+themselves (`SearchQuery.matches`, on that text), and scored from the text; the ranking
+stops as soon as the page's worst claim scores above what any claim not yet seen could
+(the sum of each term's idf times the weight where its walk stands). A query whose
+matches are few (its rarest term of each alternative on few claims) is scored outright
+instead, through the full-text index. Either way the answer is the exact top of the
+ranking; one-term queries never come here (`claim_list.page` walks that term's postings,
+which is the ranking itself).
 """
 
 from __future__ import annotations
@@ -135,6 +136,8 @@ def _threshold(
     limit: int,
     start: Key | None,
 ) -> list[Key]:
+    query = query_syntax.parsed(filters.words)
+    assert query is not None
     walks = [_Walk(term, idf) for term, idf in sorted(weights.items())]
     kept: list[tuple[float, int]] = []  # min-heap of (score, -id): the worst kept first
     seen: set[int] = set()
@@ -163,6 +166,8 @@ def _threshold(
         if fresh:
             found = reader.rows(claim_list.candidates(filters, fresh, dialect=dialect))
             for claim, text in found:
+                if not query.matches(text):
+                    continue
                 value = score(text, weights)
                 if start is not None and (-value, int(claim)) <= start:
                     continue
