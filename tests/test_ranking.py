@@ -300,3 +300,34 @@ def test_the_walk_checks_words_as_the_engines_do(client: TestClient, store: Stor
     found = {c["id"] for c in walk(client, f"/claims?q={quote(q)}&include=retracted&limit=200")}
     assert found
     assert {str(claim) for claim, text in rows if query.matches(str(text))} == found
+
+
+def test_claims_changed_while_a_bulk_load_runs_stay_indexed(
+    client: TestClient, store: Store, tmp_path: Path
+) -> None:
+    """The API writes between a bulk load's batches: a claim patched then is re-indexed
+    as it changes, and one created then (and patched) gets its postings once, at the end."""
+    writer = key_for(store, "alice", Scope.write)
+    items = variants(client, 5)
+    with store.engine.begin() as connection:
+        search.suspend(connection)  # the load has begun: its first batches are in
+    old = "/claims/legion-two-fully-manned-battalions"
+    patched = merge_patch(client, old, {"statement": "Nobody knows its size."}, writer)
+    assert patched.status_code == 200, patched.text
+    made = client.post(
+        "/claims", json=new_claim(id="during-the-load", statement="Legion."), headers=writer
+    )
+    assert made.status_code == 201
+    again = merge_patch(
+        client, "/claims/during-the-load", {"statement": "Variant variant variant."}, writer
+    )
+    assert again.status_code == 200, again.text
+    path = tmp_path / "claims.ndjson"
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["bulk-load", str(path), "--workers", "0", "--database-url", url_of(store)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _postings(store) == _computed(store)
+    assert ranked(client, "variant")[0] == "during-the-load"
+    assert ranked(client, "nobody size") == bm25_order(client, "nobody size", "nobody size")

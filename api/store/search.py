@@ -215,9 +215,12 @@ def _write_postings(connection: Connection, after: int) -> int:
         empty = connection.exec_driver_sql("SELECT NOT EXISTS (SELECT 1 FROM claim_term)").scalar()
         if empty:  # an index built once at the end costs far less than one kept up per row
             connection.exec_driver_sql("ALTER TABLE claim_term DROP CONSTRAINT pk_claim_term")
+        # A claim added during a bulk load and changed before it ended already has its
+        # postings (the update trigger stays on): the same rows, passed over.
         written = connection.exec_driver_sql(
             "INSERT INTO claim_term (term, rank, claim_id) SELECT p.* FROM claim c "
-            "CROSS JOIN LATERAL claim_term_rows(c.id, c.search_text) p WHERE c.id > %(after)s",
+            "CROSS JOIN LATERAL claim_term_rows(c.id, c.search_text) p WHERE c.id > %(after)s "
+            "ON CONFLICT DO NOTHING",
             {"after": after},
         ).rowcount
         if empty:
@@ -245,8 +248,8 @@ def _write_postings(connection: Connection, after: int) -> int:
         connection.exec_driver_sql("INSERT INTO temp.claim_term_new VALUES (?, ?, ?)", made)
         written += len(made)
         last = rows[-1][0]
-    connection.exec_driver_sql(
-        "INSERT INTO claim_term (term, rank, claim_id) "
+    connection.exec_driver_sql(  # OR IGNORE: as on PostgreSQL, rows already written
+        "INSERT OR IGNORE INTO claim_term (term, rank, claim_id) "
         "SELECT term, rank, claim_id FROM temp.claim_term_new ORDER BY term, rank, claim_id"
     )
     connection.exec_driver_sql("DROP TABLE temp.claim_term_new")
@@ -378,14 +381,16 @@ def install(connection: Connection) -> None:
 
 def suspend(connection: Connection) -> None:
     """Stop per-row index upkeep before a bulk load: the full-text index's triggers
-    (SQLite) and the ranked postings' (both engines). Claims already in the store keep
-    their postings; `resume` writes those of the claims added meanwhile."""
+    (SQLite) and the ranked postings' insert trigger (both engines). Claims already in
+    the store keep their postings, and a claim changed meanwhile (the API writes between
+    the load's batches) is still re-indexed as it changes; `resume` writes the postings
+    of the claims added meanwhile."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
         for trigger in SQLITE_TRIGGERS:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
-    for statement in ranked_drop(dialect):
-        connection.exec_driver_sql(statement)
+    on_claim = "" if dialect == "sqlite" else " ON claim"
+    connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS claim_term_insert{on_claim}")
     # Where the postings stop: every claim above this id is written without them.
     connection.exec_driver_sql(
         "CREATE TABLE IF NOT EXISTS claim_term_pending (after INTEGER NOT NULL)"
