@@ -363,6 +363,13 @@ def main() -> None:
             finally:
                 store.dispose()
         return
+    if not args.write_blocks:  # reads only: the store itself
+        store = Store(f"sqlite:///{args.store}")
+        try:
+            measure(store, args)
+        finally:
+            store.dispose()
+        return
     with sqlite_copy(args.store) as copy:  # the writes change it
         store = Store(f"sqlite:///{copy}")
         try:

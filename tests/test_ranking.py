@@ -331,3 +331,21 @@ def test_claims_changed_while_a_bulk_load_runs_stay_indexed(
     assert _postings(store) == _computed(store)
     assert ranked(client, "variant")[0] == "during-the-load"
     assert ranked(client, "nobody size") == bm25_order(client, "nobody size", "nobody size")
+
+
+def test_words_that_share_few_claims_are_scored_outright(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two words on many claims each but together on few: their matches are counted
+    through the full-text index and scored outright, without walking the postings."""
+    q = "legion russia"
+    together = walk(client, f"/claims?q={quote(q)}&limit=50")
+    each = [len(walk(client, f"/claims?q={word}&limit=50")) for word in q.split()]
+    assert len(together) < min(each)
+    monkeypatch.setattr(ranking, "FEW_MATCHES", len(together))
+
+    def no_walk(*_: Any) -> None:
+        raise AssertionError("walked the postings")
+
+    monkeypatch.setattr(ranking, "_threshold", no_walk)
+    assert ranked(client, q, limit=50) == bm25_order(client, q, q)

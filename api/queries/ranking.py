@@ -81,6 +81,13 @@ def best(
         min(held[term] for part in alternative.required for term in part.terms)
         for alternative in query.alternatives
     )
+    if at_most > FEW_MATCHES and _narrows(query):
+        # Words that must all be there may share far fewer claims than the rarest holds:
+        # counted through the full-text index, up to the bound.
+        found = claim_list.matches(filters, dialect=reader.dialect)
+        capped = f"SELECT count(*) FROM ({found.text} LIMIT {FEW_MATCHES + 1}) few"
+        row = reader.first(Sql(capped, found.params))
+        at_most = int(row[0]) if row else 0
     if at_most <= FEW_MATCHES:
         rows = reader.rows(claim_list.matches(filters, dialect=reader.dialect))
         keys = [(-score(text, weights), int(claim)) for claim, text in rows]
@@ -112,6 +119,17 @@ def score(text: str, weights: dict[str, float]) -> float:
         idf * search.weight(counts[term], length)
         for term, idf in sorted(weights.items())
         if counts[term]
+    )
+
+
+def _narrows(query: SearchQuery) -> bool:
+    """Whether an alternative asks for more than one word, a phrase or an exclusion (its
+    matches may be far fewer than its rarest term's claims)."""
+    return any(
+        len(alternative.required) > 1
+        or alternative.excluded
+        or any(len(part.terms) > 1 for part in alternative.required)
+        for alternative in query.alternatives
     )
 
 
