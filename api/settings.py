@@ -66,14 +66,6 @@ class Settings(BaseSettings):
         description="Seconds a write waits for the store's write lock (SQLite allows one "
         "writer at a time) before it is refused with 503 and Retry-After.",
     )
-    rank_window: int = Field(
-        default=1000,
-        ge=0,
-        le=1_000_000,
-        description="`sort=relevance` ranks at most this many of the matches, the most "
-        "recently added: a word on thousands of claims then costs what a word on this many "
-        "costs. 0 ranks every match (exact, and as slow as the matches are many).",
-    )
     read_database_url: Annotated[list[str], NoDecode] = Field(
         default=[],
         description="PostgreSQL streaming replicas to send reads to: one URL, a "

@@ -20,7 +20,7 @@ from api.writes.keys import create_key
 from models.base import Scope
 from models.tables.types import UTCDateTime
 
-SEARCH_OBJECTS = {"search", "ix_claim_search"}
+SEARCH_OBJECTS = {"search", "ix_claim_search", "claim_term", "claim_term_pending"}
 
 
 def _not_search_index(obj: Any, name: str | None, kind: str, *_: Any) -> bool:

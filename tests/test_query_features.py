@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,31 +42,6 @@ def test_relevance_ranks_the_best_match_first(client: TestClient) -> None:
     ]
     legion = [c["id"] for c in walk(client, "/claims?q=legion&sort=relevance&limit=3")]
     assert sorted(legion) == sorted(c["id"] for c in walk(client, "/claims?q=legion"))
-
-
-def test_relevance_ranks_only_the_newest_matches_past_its_window(
-    client: TestClient, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A word on more claims than the rank window: the most recently added matches are
-    ranked, in the order the full ranking gives them, and no others; an export in
-    relevance order still holds every match."""
-
-    def ids(url: str) -> list[str]:
-        return [c["id"] for c in walk(client, url)]
-
-    every_match = ids("/claims?q=legion")  # claim order: the order they were added
-    fully_ranked = ids("/claims?q=legion&sort=relevance&limit=2")
-    monkeypatch.setattr(store, "rank_window", 3)
-    windowed = ids("/claims?q=legion&sort=relevance&limit=2")
-    newest = every_match[-3:]
-    assert len(every_match) > 3
-    assert windowed == [claim for claim in fully_ranked if claim in newest]
-    export = client.get("/claims?q=legion&sort=relevance&format=ndjson")
-    exported = [json.loads(line)["id"] for line in export.text.splitlines()]
-    assert exported == fully_ranked
-    few = ids("/claims?q=battalions")
-    assert len(few) <= 3  # fewer matches than the window: every one is ranked
-    assert sorted(ids("/claims?q=battalions&sort=relevance")) == sorted(few)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
-"""`claims serve | load | check | migrate | keys | ingest | entities`: a thin shell over
-the loaders, the use cases and the app factory. Each command imports what it needs when
-it runs."""
+"""`claims serve | load | check | migrate | reindex | keys | ingest | entities`: a thin shell
+over the loaders, the use cases and the app factory. Each command imports what it needs
+when it runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from api.cli.bulk_load import bulk_load
-from api.cli.common import DatabaseUrl, FixturesDir, open_store, settings_for
+from api.cli.common import DatabaseUrl, FixturesDir, current_store, open_store, settings_for
 from api.cli.entities import entities
 from api.cli.ingest import ingest
 from api.cli.progress import progress
@@ -160,6 +160,17 @@ def migrate(database_url: DatabaseUrl = None) -> None:
         typer.echo(f"schema already at revision {after}")
     else:
         typer.echo(f"schema upgraded from revision {before or 'none'} to {after}")
+
+
+@cli.command()
+def reindex(database_url: DatabaseUrl = None) -> None:
+    """Rebuild the ranked search index (`sort=relevance`) from every claim's text: after
+    it was lost or damaged, or to check it (the answers are the same either way)."""
+    from api.store import search
+
+    with current_store(database_url, "reindex") as store, store.engine.begin() as connection:
+        written = search.rebuild(connection)
+    typer.echo(f"ranked search index rebuilt: {written:,} postings")
 
 
 keys = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)

@@ -55,7 +55,7 @@ async def answer_claims(
         after,
         entity,
         scope,
-        whole_set=reads_whole_set(params, store.rank_window),
+        whole_set=reads_whole_set(params),
     )
     headers: dict[str, str] = {"Vary": "Accept"}
     public_url = settings_of(request).public_url

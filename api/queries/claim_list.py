@@ -3,7 +3,9 @@
 Every list of claims (a page, its exact count, its facets) starts from the same
 *matching set*, read through the one index that serves the filters best:
 
-- words (`q`): the full-text index, in claim order or by rank;
+- words (`q`): the full-text index in claim order; by rank, the ranked postings of
+  their one term (`claim_term (term, rank, claim_id)`), best first (the ranking of
+  several terms is `api.queries.ranking`'s);
 - an entity: `claim_entity (entity_id, [role,] claim_id)` in claim order, or
   `claim_entity (entity_id, claimed_key, claim_id)` in date order;
 - sources: `attribution_hop (source_id, claim_id)`;
@@ -107,8 +109,8 @@ class _Shape:
     updated_since: bool
     retracted: bool
     sort: ClaimSort | None
+    one_term: bool = False  # `q` is one term: its postings are its matches
     cluster: bool = False
-    windowed: bool = False  # relevance ranks only the newest matches (`page`)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class _Matching:
 
 
 def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shape:
+    query = query_syntax.parsed(filters.words)
     return _Shape(
         dialect=dialect,
         entity=filters.entity_id is not None,
@@ -135,7 +138,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         claimant_kind=filters.claimant_kind is not None,
         sources=filters.source_ids is not None,
         status=filters.status is not None,
-        words=query_syntax.parsed(filters.words) is not None,
+        words=query is not None,
         since=filters.since is not None,
         until=filters.until is not None,
         event_since=filters.event_since is not None,
@@ -146,6 +149,7 @@ def _shape(filters: ClaimFilters, sort: ClaimSort | None, dialect: str) -> _Shap
         updated_since=filters.updated_since is not None,
         retracted=filters.include_retracted,
         sort=sort,
+        one_term=query is not None and query.is_one_term(),
         cluster=filters.cluster_anchor is not None,
     )
 
@@ -169,6 +173,7 @@ def _params(filters: ClaimFilters, dialect: str) -> dict[str, Any]:
     query = query_syntax.parsed(filters.words)
     if query is not None:
         params["fts"] = query.text(dialect)
+        params["rank_term"] = query.scoring_terms()[0]
     # Dates are ISO text in SQLite's columns and DATE in PostgreSQL's.
     for name in ("since", "until", "event_since", "event_until"):
         day: date | None = getattr(filters, name)
@@ -233,8 +238,13 @@ def _conditions(shape: _Shape, driven_by: str, claim_id: str) -> tuple[list[str]
     if shape.status:
         where.append("claim.status = :status")
         needs_row = True
-    if shape.words and driven_by != "words":
+    if shape.words and driven_by not in ("words", "ranked"):
         condition, on_row = search.condition(shape.dialect, claim_id)
+        where.append(condition)
+        needs_row |= on_row
+    if shape.words and driven_by == "ranked" and not shape.one_term:
+        # The walk visits few claims past the page: each is checked on its own.
+        condition, on_row = search.row_condition(shape.dialect, claim_id)
         where.append(condition)
         needs_row |= on_row
     # A claim dated 2022-06 is "since 2022-06-01" and "until 2022-06-30": it must fall
@@ -285,16 +295,22 @@ def _where(conditions: list[str]) -> str:
 def _matching(shape: _Shape) -> _Matching:
     """Choose the driving index: the one that is selective and also yields the order."""
     sort = shape.sort
-    if sort is ClaimSort.relevance or (shape.words and sort is None):
-        source, rank, claim_id, has_row = search.driving(shape.dialect)
+    if sort is ClaimSort.relevance:
+        # One term's ranked postings, best first (a query of several terms is ranked by
+        # `api.queries.ranking`, which calls `candidates`).
+        conditions, needs_row = _conditions(shape, "ranked", "drv.claim_id")
+        source = search.RANKED_SOURCE
+        if needs_row:
+            source += " JOIN claim ON claim.id = drv.claim_id"
+        where = (search.RANKED_WHERE, *conditions)
+        return _Matching(source, where, search.RANKED_KEYS, False, False)
+    if shape.words and sort is None:
+        source, claim_id, has_row = search.driving(shape.dialect)
         conditions, needs_row = _conditions(shape, "words", claim_id)
         if needs_row and not has_row:
             source += f" JOIN claim ON claim.id = {claim_id}"
         conditions.append(search.match_condition(shape.dialect))
-        if shape.windowed:
-            conditions.append(search.window_condition(shape.dialect))
-        ranked = (rank, claim_id) if sort is ClaimSort.relevance else (claim_id,)
-        return _Matching(source, tuple(conditions), ranked, False, False)
+        return _Matching(source, tuple(conditions), (claim_id,), False, False)
     order = _DATE_ORDERS.get(sort) if sort else None
     if shape.entity and (sort is None or (order is not None and order.link_key)):
         # claim_entity carries each claim's date keys, so every claimed-date order walks
@@ -361,38 +377,74 @@ def page(
     limit: int,
     sort: ClaimSort | None = None,
     after: list[Any] | None = None,
-    rank_floor: int | None = None,
 ) -> tuple[Sql, int]:
     """One page plus one row (to tell whether more follow): rows of (keys..., body).
 
-    In relevance order with a `rank_floor` (see `rank_floor`), only the matches from
-    that claim on are ranked: ranking is the one cost that follows the matches rather
-    than the page.
-
-    Returns the statement and how many sort keys lead each row.
+    In relevance order this serves a `q` whose words come down to one term (`ranks_alone`):
+    the walk down that term's postings is the ranking. Returns the statement and how
+    many sort keys lead each row.
     """
     shape = _shape(filters, sort, dialect)
-    windowed = sort is ClaimSort.relevance and rank_floor is not None and shape.words
-    if windowed:
-        shape = replace(shape, windowed=True)
     text, n_keys = _page_text(shape, after is not None)
     params = _params(filters, dialect) | {"limit": limit + 1}
-    if windowed:
-        params["rank_floor"] = rank_floor
     if after is not None:
         params |= {f"a{n}": value for n, value in enumerate(after)}
     return Sql(text, params), n_keys
 
 
-def rank_floor(filters: ClaimFilters, *, dialect: str, rank_window: int) -> Sql | None:
-    """The statement that finds where the relevance window starts: the oldest of the
-    `rank_window` newest matches of the words (`search.window_bound`); None when there
-    is nothing to bound (no words, or a window of 0: rank every match)."""
+def ranks_alone(filters: ClaimFilters) -> bool:
+    """Whether `page` ranks these words by itself: they come down to one term (any
+    phrase, exclusion or alternative only narrows the matches that term's postings
+    hold). Several terms are ranked by `api.queries.ranking`."""
     query = query_syntax.parsed(filters.words)
-    if query is None or rank_window <= 0:
-        return None
-    text = for_driver(dialect, search.window_bound(dialect))
-    return Sql(text, {"fts": query.text(dialect), "rank_window": rank_window - 1})
+    return query is not None and len(query.scoring_terms()) == 1
+
+
+def in_ids(dialect: str, column: str) -> str:
+    """`column` is one of the ids of the `:ids` parameter (`ids_param`)."""
+    if dialect == "sqlite":
+        return f"{column} IN (SELECT value FROM json_each(:ids))"
+    return f"{column} = ANY(:ids)"
+
+
+def ids_param(ids: list[int], dialect: str) -> str | list[int]:
+    return json.dumps(ids) if dialect == "sqlite" else ids
+
+
+def documents(ids: list[int], *, dialect: str) -> Sql:
+    """(claim id, stored JSON) of these claims."""
+    text = f"SELECT claim_id, body FROM claim_document doc WHERE {in_ids(dialect, 'claim_id')}"
+    return Sql(for_driver(dialect, text), {"ids": ids_param(ids, dialect)})
+
+
+@lru_cache(maxsize=256)
+def _candidates_text(shape: _Shape) -> str:
+    conditions, _ = _conditions(shape, "ranked", "claim.id")
+    where = _where([in_ids(shape.dialect, "claim.id"), *conditions])
+    return for_driver(shape.dialect, f"SELECT claim.id, claim.search_text FROM claim{where}")
+
+
+def candidates(filters: ClaimFilters, ids: list[int], *, dialect: str) -> Sql:
+    """Of these claims, those every filter but the words matches, with their indexed text
+    (id, search_text): how `api.queries.ranking` checks what the postings turn up (it
+    checks the words on the text, `SearchQuery.matches`)."""
+    shape = replace(_shape(filters, ClaimSort.relevance, dialect), words=False, one_term=False)
+    params = _params(filters, dialect) | {"ids": ids_param(ids, dialect)}
+    return Sql(_candidates_text(shape), params)
+
+
+@lru_cache(maxsize=256)
+def _matches_text(shape: _Shape) -> str:
+    match = _matching(shape)
+    text = "claim_fts.search_text" if shape.dialect == "sqlite" else "claim.search_text"
+    return for_driver(shape.dialect, f"SELECT {match.keys[-1]}, {text} {match.body()}")
+
+
+def matches(filters: ClaimFilters, *, dialect: str) -> Sql:
+    """Every claim the filters and words match, with its indexed text (id, search_text),
+    through the full-text index: the ranking of a query whose matches are few."""
+    shape = _shape(filters, None, dialect)
+    return Sql(_matches_text(shape), _params(filters, dialect))
 
 
 @lru_cache(maxsize=256)

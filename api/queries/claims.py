@@ -16,7 +16,7 @@ import pydantic_core
 from sqlmodel import Session, col, select
 
 from api.errors import invalid_parameter, unknown_reference
-from api.queries import claim_list, names
+from api.queries import claim_list, names, ranking
 from api.queries.claim_list import ClaimFilters
 from api.store import documents, query_syntax
 from api.store.db import Store
@@ -27,11 +27,20 @@ from models.query import ClaimFilterParams
 from models.tables import Claim
 
 
-def reads_whole_set(params: ClaimFilterParams, rank_window: int) -> bool:
-    """Whether the request reads every match, not one page's worth: facets, an exact
-    count, and ranking every match (with no `rank_window` to bound it)."""
-    ranks_all = params.sort is ClaimSort.relevance and rank_window == 0
-    return bool(params.facet) or params.count == "exact" or ranks_all
+def reads_whole_set(params: ClaimFilterParams) -> bool:
+    """Whether the request may read more than one page's worth: facets, an exact count,
+    and the relevance order of words of several terms (`api.queries.ranking`, which
+    checks candidates until the page is settled)."""
+    return bool(params.facet) or params.count == "exact" or _ranks_several(params)
+
+
+def _ranks_several(params: ClaimFilterParams) -> bool:
+    if params.sort is not ClaimSort.relevance or params.q is None:
+        return False
+    try:
+        return len(query_syntax.parse(params.q).scoring_terms()) > 1
+    except query_syntax.QueryError:
+        return False  # refused before anything is read
 
 
 @dataclass(frozen=True)
@@ -167,20 +176,7 @@ def claims_page(
     dialect = store.dialect
     with store.reader() as reader:
         filters = resolve(reader, params, entity=entity, scope=scope)
-        floor = None
-        if params.sort is ClaimSort.relevance:
-            bound = claim_list.rank_floor(filters, dialect=dialect, rank_window=store.rank_window)
-            found = reader.first(bound) if bound is not None else None
-            floor = int(found[0]) if found else None
-        statement, n_keys = claim_list.page(
-            filters,
-            dialect=dialect,
-            limit=params.limit,
-            sort=params.sort,
-            after=after,
-            rank_floor=floor,
-        )
-        rows = reader.rows(statement)
+        rows, n_keys = _page_rows(reader, filters, params.sort, params.limit, after)
         count = None
         if params.count == "exact":
             found = reader.first(claim_list.count(filters, dialect=dialect))
@@ -201,6 +197,25 @@ def claims_page(
     rows = rows[: params.limit]
     last = list(rows[-1][:n_keys]) if more and rows else None
     return ClaimPageResult([row[n_keys] for row in rows], last, count, facets, omitted)
+
+
+def _page_rows(
+    reader: Reader,
+    filters: ClaimFilters,
+    sort: ClaimSort | None,
+    limit: int,
+    after: list[Any] | None,
+) -> tuple[list[tuple[Any, ...]], int]:
+    """A page plus one row, as rows of (keys..., stored JSON); and how many keys lead."""
+    if sort is ClaimSort.relevance and not claim_list.ranks_alone(filters):
+        keys = ranking.best(reader, filters, limit=limit + 1, after=after)
+        ids = [claim for _, claim in keys]
+        found = dict(reader.rows(claim_list.documents(ids, dialect=reader.dialect)))
+        return [(score, claim, found[claim]) for score, claim in keys], 2
+    statement, n_keys = claim_list.page(
+        filters, dialect=reader.dialect, limit=limit, sort=sort, after=after
+    )
+    return reader.rows(statement), n_keys
 
 
 def _json(value: Any) -> str:
@@ -229,17 +244,14 @@ def claim_batches(
     """Every claim the filters match, as stored JSON, `batch` at a time, in the order of
     the list's pages: a keyset walk like following `next` links, each batch read with a
     reader of its own (so no connection or snapshot is held while a client reads slowly).
-    An export is of every match: in relevance order it ranks them all, with no window.
+    An export is of every match, in relevance order as in pages.
     A claim written while the walk is under way appears if it falls after the position
     reached, as it would for a client following pages."""
     batch = batch or EXPORT_BATCH
     after: list[Any] | None = None
     while True:
         with store.reader() as reader:
-            statement, n_keys = claim_list.page(
-                filters, dialect=store.dialect, limit=batch, sort=sort, after=after
-            )
-            rows = reader.rows(statement)
+            rows, n_keys = _page_rows(reader, filters, sort, batch, after)
         more = len(rows) > batch
         rows = rows[:batch]
         if rows:

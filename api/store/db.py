@@ -56,7 +56,6 @@ def _is_memory_sqlite(url: URL) -> bool:
 
 DEFAULT_WRITE_TIMEOUT = 5.0
 DEFAULT_READ_MAX_LAG = 10.0
-DEFAULT_RANK_WINDOW = 1000
 
 
 class Collision(Enum):
@@ -239,11 +238,8 @@ class Store:
         write_timeout: float = DEFAULT_WRITE_TIMEOUT,
         read_urls: Sequence[str] = (),
         read_max_lag: float = DEFAULT_READ_MAX_LAG,
-        rank_window: int = DEFAULT_RANK_WINDOW,
     ) -> None:
         self.url = normalize_url(database_url)
-        # How many of the matches `sort=relevance` ranks (0: all), see `claim_list.rank_floor`.
-        self.rank_window = rank_window
         # Seconds a write may wait for the write lock before it is refused (StoreBusyError).
         self.write_timeout = write_timeout
         self._write_queue: WriteQueue | None = None
@@ -273,7 +269,6 @@ class Store:
             write_timeout=settings.write_timeout,
             read_urls=settings.read_database_url,
             read_max_lag=settings.read_max_lag,
-            rank_window=settings.rank_window,
         )
 
     def routed(self, route: ReadRoute) -> Store:

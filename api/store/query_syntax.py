@@ -49,6 +49,21 @@ class Term:
     def tsquery(self) -> str:
         return " <-> ".join(f"'{term}'" for term in self.terms)
 
+    def within(self, found: list[str], held: set[str]) -> bool:
+        """Whether the terms `found` (an indexed text's, in order; `held` as a set) hold
+        this word, or this phrase as consecutive terms."""
+        first = self.terms[0]
+        if first not in held:
+            return False
+        if len(self.terms) == 1:
+            return True
+        width = len(self.terms)
+        return any(
+            tuple(found[at : at + width]) == self.terms
+            for at, term in enumerate(found)
+            if term == first
+        )
+
 
 @dataclass(frozen=True)
 class Alternative:
@@ -62,6 +77,11 @@ class Alternative:
         if not self.excluded:
             return f"({found})"
         return f"(({found}) NOT ({' OR '.join(term.fts5() for term in self.excluded)}))"
+
+    def holds(self, found: list[str], held: set[str]) -> bool:
+        return all(term.within(found, held) for term in self.required) and not any(
+            term.within(found, held) for term in self.excluded
+        )
 
     def tsquery(self) -> str:
         parts = [f"({term.tsquery()})" for term in self.required]
@@ -81,6 +101,38 @@ class SearchQuery:
         if dialect == "sqlite":
             return " OR ".join(alternative.fts5() for alternative in self.alternatives)
         return " | ".join(alternative.tsquery() for alternative in self.alternatives)
+
+    def matches(self, text: str) -> bool:
+        """Whether a claim whose indexed text (`search.indexed_text`: terms and single
+        spaces, which is all either engine's index splits) is `text` matches, as FTS5's
+        MATCH and PostgreSQL's `@@` decide it: the walk of a ranking checks what the
+        postings turn up with this, from the text it reads anyway."""
+        found = text.split()
+        held = set(found)
+        return any(alternative.holds(found, held) for alternative in self.alternatives)
+
+    def scoring_terms(self) -> tuple[str, ...]:
+        """The distinct terms a match is scored by in relevance order (every term of the
+        words and phrases to find, in any alternative; none of those left out), sorted."""
+        return tuple(
+            sorted(
+                {
+                    term
+                    for alternative in self.alternatives
+                    for found in alternative.required
+                    for term in found.terms
+                }
+            )
+        )
+
+    def is_one_term(self) -> bool:
+        """Whether the query is a single term and nothing else: then a claim matches
+        exactly when that term's postings hold it."""
+        if len(self.alternatives) != 1:
+            return False
+        (alternative,) = self.alternatives
+        required = alternative.required
+        return not alternative.excluded and len(required) == 1 and len(required[0].terms) == 1
 
 
 class QueryError(ValueError):
