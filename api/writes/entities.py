@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import func, insert, select
 from sqlalchemy import update as update_rows
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from api.errors import conflict, entity_merged, invalid_body
 from api.queries import catalog, names, resolution
@@ -637,28 +637,7 @@ def _move(work: UnitOfWork, gone: int, kept: int, keep_slug: str) -> dict[str, A
         spellings.append([name.folded, name.is_alias])
         name.entity_id = kept
         name.is_alias = True
-    identifiers = [
-        int(i)
-        for i in session.execute(
-            select(col(EntityIdentifier.id)).where(col(EntityIdentifier.entity_id) == gone)
-        ).scalars()
-    ]
-    session.execute(
-        update_rows(EntityIdentifier)
-        .where(col(EntityIdentifier.entity_id) == gone)
-        .values(entity_id=kept, position=EntityIdentifier.position + 1000)
-    )
-    roles = [
-        int(r)
-        for r in session.execute(
-            select(col(EntityRoleRow.id)).where(col(EntityRoleRow.entity_id) == gone)
-        ).scalars()
-    ]
-    session.execute(
-        update_rows(EntityRoleRow)
-        .where(col(EntityRoleRow.entity_id) == gone)
-        .values(entity_id=kept, position=EntityRoleRow.position + 1000)
-    )
+    identifiers, roles = [_move_listed(session, table, gone, kept) for table in _LISTED]
     proposals = [
         int(p)
         for p in session.execute(
@@ -742,7 +721,7 @@ def _move_back(work: UnitOfWork, gone: int, kept: int, moved: dict[str, Any]) ->
             .where(col(EntityName.folded) == folded, col(EntityName.entity_id) == kept)
             .values(entity_id=gone, is_alias=was_alias)
         )
-    for table, key in ((EntityIdentifier, "identifiers"), (EntityRoleRow, "roles")):
+    for table, key in zip(_LISTED, ("identifiers", "roles"), strict=True):
         ids = [int(i) for i in moved.get(key, [])]
         if ids:
             session.execute(
@@ -751,6 +730,27 @@ def _move_back(work: UnitOfWork, gone: int, kept: int, moved: dict[str, Any]) ->
                 .values(entity_id=gone, position=table.position - 1000)
             )
     work.flush()
+
+
+# An entity's ordered lists that move with it in a merge: moved after the kept entity's own
+# (positions shifted by 1000, shifted back by a restore).
+_LISTED: tuple[Any, ...] = (EntityIdentifier, EntityRoleRow)
+
+
+def _move_listed(session: Session, table: Any, gone: int, kept: int) -> list[int]:
+    """Move the merged entity's rows of `table` to the kept one; the ids moved."""
+    ids = [
+        int(i)
+        for i in session.execute(
+            select(col(table.id)).where(col(table.entity_id) == gone)
+        ).scalars()
+    ]
+    session.execute(
+        update_rows(table)
+        .where(col(table.entity_id) == gone)
+        .values(entity_id=kept, position=table.position + 1000)
+    )
+    return ids
 
 
 def _claim_keys(work: UnitOfWork, claim_id: int) -> dict[str, int] | None:
